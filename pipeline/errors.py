@@ -1,0 +1,52 @@
+"""User-facing errors and the command-line wrapper every stage entry uses.
+
+A mistake a user can fix (a bad config value, a missing corpus) is raised as
+:class:`UserError` and reported as one line on stderr with a non-zero exit;
+only bugs in the pipeline itself ever show a traceback.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from typing import Callable
+
+EXIT_USER_ERROR = 2
+
+
+class UserError(Exception):
+    """A problem the user can fix; its message is the whole report."""
+
+
+def setup_logging(stage: str, level: int = logging.INFO) -> logging.Logger:
+    """Log one line per step to stderr, prefixed with the stage name."""
+    root = logging.getLogger()
+    if not any(getattr(h, "_pipeline", False) for h in root.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(name)s: %(levelname)s %(message)s"))
+        handler._pipeline = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
+        root.setLevel(level)
+    # Third-party chatter (gensim per-pass logs) would drown our step lines.
+    for noisy in ("gensim", "smart_open", "matplotlib", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    return logging.getLogger(stage)
+
+
+def progress_enabled() -> bool:
+    """Progress bars only on an interactive terminal, and never in CI."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def run_cli(stage: str, main: Callable[[list[str]], int | None], argv: list[str] | None = None) -> None:
+    """Run ``main`` and turn a :class:`UserError` into one line and exit 2."""
+    setup_logging(stage)
+    try:
+        code = main(sys.argv[1:] if argv is None else argv)
+    except UserError as exc:
+        print(f"{stage}: error: {exc}", file=sys.stderr)
+        sys.exit(EXIT_USER_ERROR)
+    except KeyboardInterrupt:
+        print(f"{stage}: interrupted", file=sys.stderr)
+        sys.exit(130)
+    sys.exit(code or 0)

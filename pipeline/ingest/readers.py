@@ -1,0 +1,226 @@
+"""Reading a corpus: a folder of ``.txt`` files, or a ``.csv``/``.csv.gz``/``.jsonl`` file.
+
+Readers yield :class:`RawDoc` for each usable document and :class:`Skipped`
+for each bad one, so one broken file never costs the others. Only problems
+with the corpus as a whole (no such path, a missing text column) raise
+:class:`~pipeline.errors.UserError`.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import urlparse
+
+from ..errors import UserError
+
+_BINARY_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_SAFE_ID = re.compile(r"[^\w.\-]+")
+
+
+@dataclass
+class RawDoc:
+    id: str
+    source: str
+    text: str
+    title: str | None = None
+    date: str | None = None
+    meta: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    is_page: bool = False  # a saved web page: title and dateline are in the text
+
+
+@dataclass
+class Skipped:
+    source: str
+    reason: str
+
+
+class BadDocument(Exception):
+    """One document cannot be used; the message says why."""
+
+
+def decode(data: bytes) -> tuple[str, str | None]:
+    """Decode file bytes; return the text and a warning if it was not UTF-8.
+
+    Raises
+    ------
+    BadDocument
+        For empty files, binary files and bytes no encoding explains.
+    """
+    if not data.strip():
+        raise BadDocument("empty file")
+    head = data[:65536]
+    if b"\x00" in head or len(_BINARY_CONTROL.findall(head)) > max(8, len(head) // 200):
+        raise BadDocument("binary file (control bytes), not text")
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or best.chaos > 0.3:
+        raise BadDocument("undecodable bytes: neither UTF-8 nor a recognisable encoding")
+    return str(best), f"not UTF-8; decoded as {best.encoding}"
+
+
+def _safe_id(value: str) -> str:
+    """A file-name-safe id; a URL is reduced to its last path segment."""
+    value = value.strip()
+    if value.startswith(("http://", "https://")):
+        parts = [p for p in urlparse(value).path.split("/") if p]
+        value = parts[-1] if parts else value
+    return _SAFE_ID.sub("_", value).strip("_")
+
+
+def read_folder(path: Path) -> Iterator[RawDoc | Skipped]:
+    """Every ``*.txt`` file directly in ``path``, in name order."""
+    for file in sorted(path.iterdir()):
+        if file.is_dir() or file.name.startswith("."):
+            continue
+        if file.suffix.lower() != ".txt":
+            yield Skipped(file.name, f"not a .txt file (suffix {file.suffix or 'none'}); ignored")
+            continue
+        try:
+            text, warning = decode(file.read_bytes())
+        except BadDocument as exc:
+            yield Skipped(file.name, str(exc))
+            continue
+        except OSError as exc:
+            yield Skipped(file.name, f"cannot read: {exc.strerror}")
+            continue
+        yield RawDoc(id=file.stem, source=file.name, text=text, warnings=[warning] if warning else [], is_page=True)
+
+
+def _detect_file_encoding(path: Path) -> tuple[str, str | None]:
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rb") as fh:
+        sample = fh.read(1 << 20)
+    try:
+        sample.decode("utf-8")
+        return "utf-8", None
+    except UnicodeDecodeError as exc:
+        if exc.start > len(sample) - 4:  # a character cut at the sample's end
+            return "utf-8", None
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample).best()
+    if best is None:
+        raise UserError(f"{path}: undecodable bytes: neither UTF-8 nor a recognisable encoding")
+    return best.encoding, f"not UTF-8; decoded as {best.encoding}"
+
+
+def _row_doc(row: dict, rownum: int, path: Path, cols: dict, seen_cols: set[str]) -> RawDoc | Skipped:
+    source = f"{path.name}:{rownum}"
+    text = row.get(cols["text"])
+    if not isinstance(text, str) or not text.strip():
+        return Skipped(source, f"empty text in column '{cols['text']}'")
+    if cols["id"] and cols["id"] in seen_cols and str(row.get(cols["id"]) or "").strip():
+        doc_id = _safe_id(str(row[cols["id"]]))
+    else:
+        doc_id = f"{path.name.split('.')[0]}-{rownum:06d}"
+
+    def col(name: str | None) -> str | None:
+        if not name or name not in seen_cols:
+            return None
+        v = row.get(name)
+        return None if v is None or str(v).strip() in cols["na_values"] else str(v)
+
+    meta = {m: col(m) for m in cols["meta"] if m in seen_cols}
+    return RawDoc(id=doc_id, source=source, text=text, title=col(cols["title"]), date=col(cols["date"]), meta=meta)
+
+
+def _check_columns(path: Path, present: list[str], cols: dict) -> tuple[set[str], list[str]]:
+    """Fatal if the text column is missing; a warning for the others."""
+    seen = set(present)
+    if cols["text"] not in seen:
+        raise UserError(
+            f"{path}: text column '{cols['text']}' (corpus.columns.text) not found; columns are: {', '.join(present)}"
+        )
+    warnings = []
+    for key in ("id", "title", "date"):
+        name = cols[key]
+        if name and name not in seen:
+            warnings.append(f"column '{name}' (corpus.columns.{key}) not found; {key} left empty")
+    for name in cols["meta"]:
+        if name not in seen:
+            warnings.append(f"column '{name}' (corpus.columns.meta) not found; ignored")
+    return seen, warnings
+
+
+def read_csv(path: Path, cols: dict, chunksize: int = 2000) -> Iterator[RawDoc | Skipped | str]:
+    """Rows of a CSV (optionally gzipped), streamed in chunks. Yields warning strings too."""
+    import pandas as pd
+
+    encoding, warning = _detect_file_encoding(path)
+    if warning:
+        yield f"{path.name}: {warning}"
+    kw = dict(dtype=str, keep_default_na=False, encoding=encoding, compression="infer")
+    try:
+        header = list(pd.read_csv(path, nrows=0, **kw).columns)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path}: not a readable CSV ({str(exc).splitlines()[0]})") from None
+    seen, warnings = _check_columns(path, header, cols)
+    for w in warnings:
+        yield f"{path.name}: {w}"
+    rownum = 0
+    try:
+        for chunk in pd.read_csv(path, chunksize=chunksize, on_bad_lines="warn", **kw):
+            for row in chunk.to_dict("records"):
+                rownum += 1
+                yield _row_doc(row, rownum, path, cols, seen)
+    except pd.errors.ParserError as exc:
+        yield Skipped(f"{path.name}:{rownum + 1}", f"CSV parse error, rest of file unreadable ({str(exc).splitlines()[0]})")
+
+
+def read_jsonl(path: Path, cols: dict) -> Iterator[RawDoc | Skipped | str]:
+    """One JSON object per line; a broken line is skipped with its line number."""
+    opener = gzip.open if path.name.endswith(".gz") else open
+    checked = False
+    seen: set[str] = set()
+    with opener(path, "rb") as fh:
+        for lineno, raw in enumerate(fh, 1):
+            if not raw.strip():
+                continue
+            source = f"{path.name}:{lineno}"
+            try:
+                row = json.loads(raw.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                yield Skipped(source, f"not valid JSON ({exc.__class__.__name__})")
+                continue
+            if not isinstance(row, dict):
+                yield Skipped(source, "not a JSON object")
+                continue
+            if not checked:
+                seen, warnings = _check_columns(path, list(row), cols)
+                for w in warnings:
+                    yield f"{path.name}: {w}"
+                checked = True
+            yield _row_doc(row, lineno, path, cols, seen | set(row))
+
+
+def read_corpus(path: str | Path, fmt: str, cols: dict) -> Iterator[RawDoc | Skipped | str]:
+    """Dispatch on ``corpus.format`` (or the path's suffix when ``auto``)."""
+    p = Path(path)
+    if not p.exists():
+        raise UserError(f"corpus.path = '{path}' does not exist")
+    if fmt == "auto":
+        if p.is_dir():
+            fmt = "txt"
+        elif p.name.endswith((".csv", ".csv.gz")):
+            fmt = "csv"
+        elif p.name.endswith((".jsonl", ".jsonl.gz")):
+            fmt = "jsonl"
+        else:
+            raise UserError(f"corpus.path = '{path}': cannot tell the format; set corpus.format to txt, csv or jsonl")
+    if fmt == "txt":
+        if not p.is_dir():
+            raise UserError(f"corpus.path = '{path}' is not a folder, but corpus.format is txt")
+        return read_folder(p)
+    if p.is_dir():
+        raise UserError(f"corpus.path = '{path}' is a folder, but corpus.format is {fmt}")
+    return read_csv(p, cols) if fmt == "csv" else read_jsonl(p, cols)

@@ -1,0 +1,230 @@
+"""Stage ``ingest``: raw corpus in, one clean JSON line per document out.
+
+Outputs
+-------
+``data/interim/corpus.jsonl``
+    ``id, title, date, source, paragraphs, meta, warnings`` per document.
+``reports/tables/corpus.csv``
+    One row per input document, kept or skipped, with sizes and warnings.
+``reports/tables/duplicates.csv``
+    Every exact or near-duplicate paragraph found, and what was done with it.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from tqdm import tqdm
+
+from .. import config as C
+from ..errors import UserError, progress_enabled
+from ..io import atomic_open, dumps, write_csv
+from ..text import word_count
+from .boilerplate import Patterns, clean_page, split_paragraphs
+from .dates import date_in_lead, dateline, parse_date
+from .dedup import Duplicate, ParagraphIndex
+from .readers import RawDoc, Skipped, read_corpus
+
+log = logging.getLogger("ingest")
+
+SCHEMA = C.Section(
+    {
+        "name": C.Str(),
+        "path": C.Str(),
+        "format": C.Str(choices=["auto", "txt", "csv", "jsonl"]),
+        "columns": C.Section(
+            {
+                "id": C.Str(nullable=True),
+                "text": C.Str(),
+                "title": C.Str(nullable=True),
+                "date": C.Str(nullable=True),
+                "meta": C.List(C.Str()),
+                "na_values": C.List(C.Str()),
+            }
+        ),
+        "date_order": C.Str(choices=["DMY", "MDY", "YMD"]),
+        "limit": C.Int(min=1, nullable=True),
+        "paragraph_separator": C.Regex(nullable=True),
+        "boilerplate": C.Section(
+            {
+                "enabled": C.Bool(),
+                "head_lines": C.Int(min=0),
+                "drop": C.List(C.Regex()),
+                "footer": C.List(C.Regex()),
+                "credit": C.List(C.Regex()),
+                "byline": C.List(C.Regex()),
+            }
+        ),
+        "dedup": C.Section(
+            {
+                "policy": C.Str(choices=["keep_first", "keep_all"]),
+                "threshold": C.Float(min=0.1, max=1.0),
+                "shingle": C.Int(min=1, max=5),
+                "min_words": C.Int(min=3),
+                "num_perm": C.Int(min=16, max=1024),
+            }
+        ),
+    }
+)
+
+CORPUS_COLUMNS = ["id", "title", "date", "source", "status", "paragraphs", "tokens", "warnings"]
+DUPLICATE_COLUMNS = ["doc_id", "paragraph", "duplicate_of", "of_paragraph", "kind", "similarity", "action", "excerpt"]
+
+
+def build_document(raw: RawDoc, cfg: dict, patterns: Patterns | None) -> dict:
+    """Turn one raw document into its clean record (pure: no I/O).
+
+    Raises
+    ------
+    ValueError
+        When nothing of the article is left after removing boilerplate.
+    """
+    warnings = list(raw.warnings)
+    order = cfg["date_order"]
+    sep = re.compile(cfg["paragraph_separator"]) if cfg["paragraph_separator"] else None
+    meta = dict(raw.meta)
+    title, date = raw.title, None
+    if raw.date is not None:
+        parsed = parse_date(raw.date, order)
+        date = parsed.iso
+        if parsed.problem:
+            warnings.append(parsed.problem)
+    if patterns is not None:
+        cleaned = clean_page(
+            raw.text,
+            patterns,
+            is_dateline=lambda line: dateline(line, order) is not None,
+            head_lines=cfg["boilerplate"]["head_lines"] if raw.is_page else 0,
+            find_title=raw.is_page and title is None,
+        )
+        paragraphs = [p for para in cleaned.paragraphs for p in split_paragraphs(para, sep)]
+        title = title or cleaned.title
+        if cleaned.credits:
+            meta["photo_credit"] = "; ".join(cleaned.credits)
+        if cleaned.bylines:
+            meta["byline"] = "; ".join(cleaned.bylines)
+        if raw.is_page and date is None:
+            if cleaned.date_line:
+                date = dateline(cleaned.date_line, order)
+            elif paragraphs:
+                lead = date_in_lead(paragraphs[0], order)
+                if lead is not None:
+                    date = lead.iso
+                    if lead.problem:
+                        warnings.append(lead.problem)
+    else:
+        paragraphs = split_paragraphs(raw.text, sep)
+    if not paragraphs:
+        raise ValueError("no text left after removing boilerplate")
+    if date is None and not any("date" in w for w in warnings):
+        warnings.append("no date found; left empty")
+    return {
+        "id": raw.id,
+        "title": title,
+        "date": date,
+        "source": raw.source,
+        "paragraphs": paragraphs,
+        "meta": meta,
+        "warnings": warnings,
+    }
+
+
+def _unique_id(doc_id: str, seen: set[str]) -> str:
+    n = 2
+    new = doc_id
+    while new in seen:
+        new = f"{doc_id}~{n}"
+        n += 1
+    return new
+
+
+def ingest_documents(items: Iterable[RawDoc | Skipped | str], cfg: dict) -> Iterator[tuple[str, object]]:
+    """Clean, date and de-duplicate documents; a generator of tagged events.
+
+    Yields ``("doc", record)``, ``("skipped", Skipped)``, ``("warning", str)``
+    and ``("duplicate", (Duplicate, action))`` in corpus order, so the caller
+    decides what to write and nothing needs the whole corpus in memory.
+    """
+    patterns = Patterns.compile(cfg["boilerplate"]) if cfg["boilerplate"]["enabled"] else None
+    dd = cfg["dedup"]
+    index = ParagraphIndex(threshold=dd["threshold"], shingle=dd["shingle"], min_words=dd["min_words"],
+                           num_perm=dd["num_perm"])
+    seen_ids: set[str] = set()
+    kept = 0
+    for item in items:
+        if isinstance(item, str):
+            yield "warning", item
+            continue
+        if isinstance(item, Skipped):
+            yield "skipped", item
+            continue
+        if cfg["limit"] is not None and kept >= cfg["limit"]:
+            break
+        try:
+            doc = build_document(item, cfg, patterns)
+        except ValueError as exc:
+            yield "skipped", Skipped(item.source, str(exc))
+            continue
+        if doc["id"] in seen_ids:
+            new = _unique_id(doc["id"], seen_ids)
+            doc["warnings"].append(f"duplicate id '{doc['id']}'; renamed to '{new}'")
+            doc["id"] = new
+        seen_ids.add(doc["id"])
+        dups = index.check_document(doc["id"], doc["paragraphs"])
+        drop = {d.paragraph for d in dups} if dd["policy"] == "keep_first" else set()
+        for d in dups:
+            excerpt = doc["paragraphs"][d.paragraph][:80]
+            yield "duplicate", (d, "dropped" if d.paragraph in drop else "kept", excerpt)
+        if drop:
+            doc["paragraphs"] = [p for i, p in enumerate(doc["paragraphs"]) if i not in drop]
+            doc["warnings"].append(f"{len(drop)} duplicate paragraph(s) of earlier documents dropped")
+            if not doc["paragraphs"]:
+                yield "skipped", Skipped(doc["source"], "every paragraph duplicates an earlier document")
+                continue
+        kept += 1
+        yield "doc", doc
+
+
+def run(cfg: dict, out_corpus: str | Path, out_table: str | Path, out_duplicates: str | Path) -> dict:
+    """Run the stage with the validated ``corpus`` group; return counts."""
+    items = read_corpus(cfg["path"], cfg["format"], cfg["columns"])
+    table: list[list] = []
+    dup_rows: list[list] = []
+    counts = {"documents": 0, "skipped": 0, "duplicates": 0, "dropped_paragraphs": 0}
+    log.info("reading %s (%s)", cfg["path"], cfg["format"])
+    bar = tqdm(desc="ingest", unit="doc", disable=not progress_enabled())
+    with atomic_open(out_corpus) as fh:
+        for kind, payload in ingest_documents(items, cfg):
+            if kind == "warning":
+                log.warning("%s", payload)
+            elif kind == "skipped":
+                counts["skipped"] += 1
+                log.warning("%s: skipped: %s", payload.source, payload.reason)
+                table.append([Path(payload.source).stem, None, None, payload.source, "skipped", 0, 0, payload.reason])
+            elif kind == "duplicate":
+                d, action, excerpt = payload
+                counts["duplicates"] += 1
+                counts["dropped_paragraphs"] += action == "dropped"
+                dup_rows.append([d.doc_id, d.paragraph, d.of_doc, d.of_paragraph, d.kind, d.similarity, action, excerpt])
+            else:
+                doc = payload
+                counts["documents"] += 1
+                bar.update()
+                for w in doc["warnings"]:
+                    log.warning("%s: %s", doc["source"], w)
+                fh.write(dumps(doc) + "\n")
+                tokens = sum(word_count(p) for p in doc["paragraphs"])
+                table.append([doc["id"], doc["title"], doc["date"], doc["source"], "kept",
+                              len(doc["paragraphs"]), tokens, "; ".join(doc["warnings"])])
+        bar.close()
+        if counts["documents"] == 0:
+            raise UserError(f"corpus.path = '{cfg['path']}': no usable document ({counts['skipped']} skipped)")
+    write_csv(out_table, CORPUS_COLUMNS, table)
+    write_csv(out_duplicates, DUPLICATE_COLUMNS, dup_rows)
+    log.info(
+        "kept %d documents, skipped %d; %d duplicate paragraphs found, %d dropped",
+        counts["documents"], counts["skipped"], counts["duplicates"], counts["dropped_paragraphs"],
+    )
+    return counts

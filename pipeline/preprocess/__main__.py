@@ -1,0 +1,24 @@
+"""``python -m pipeline.preprocess [--params params.yaml]``: the DVC stage entry."""
+from __future__ import annotations
+
+import argparse
+
+from ..config import group, load_params
+from ..errors import run_cli
+from . import SCHEMA, run
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(prog="python -m pipeline.preprocess", description=__doc__)
+    ap.add_argument("--params", default="params.yaml")
+    ap.add_argument("--corpus", default="data/interim/corpus.jsonl")
+    ap.add_argument("--out", default="data/processed/segments.jsonl")
+    ap.add_argument("--phrases", default="reports/tables/phrases.csv")
+    ap.add_argument("--metrics", default="reports/metrics/preprocess.json")
+    args = ap.parse_args(argv)
+    cfg = group(load_params(args.params), "preprocess", SCHEMA, args.params)
+    run(cfg, args.corpus, args.out, args.phrases, args.metrics)
+    return 0
+
+
+run_cli("preprocess", main)

@@ -1,0 +1,303 @@
+"""Stage ``preprocess``: documents in, model-ready segments out.
+
+Two streaming passes over the corpus, so a corpus of any size never has to fit
+in memory:
+
+1. Sentence splitting, tokens and lemmas (in ``preprocess.n_jobs`` processes),
+   with curated multi-word expressions joined; written to a scratch file.
+2. gensim ``Phrases`` learned from that file joins frequent collocations; stop
+   words, short tokens and numbers are filtered; sentences are grouped into
+   segments of the configured unit and written out.
+
+Outputs
+-------
+``data/processed/segments.jsonl``
+    ``id, doc_id, position, date, sentences, tokens`` per segment.
+``reports/tables/phrases.csv``
+    The collocations learned, with their counts and scores.
+``reports/metrics/preprocess.json``
+    Segment, token and vocabulary counts.
+"""
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+import os
+from collections import Counter
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from tqdm import tqdm
+
+from .. import config as C
+from ..errors import UserError, progress_enabled
+from ..io import atomic_open, dumps, read_jsonl, write_csv, write_json
+from ..text import MweMatcher, is_number, is_word, lemma, sentences_with_text
+
+log = logging.getLogger("preprocess")
+
+SCHEMA = C.Section(
+    {
+        "unit": C.Str(choices=["document", "paragraph", "sentences"]),
+        "window": C.Int(min=1),
+        "max_sentences": C.Int(min=0),
+        "lemmatize": C.Bool(),
+        "lowercase": C.Bool(),
+        "min_token_length": C.Int(min=1),
+        "numbers": C.Str(choices=["drop", "keep", "token"]),
+        "stopwords": C.Section({"standard": C.Bool(), "extra": C.List(C.Str())}),
+        "phrases": C.Section(
+            {
+                "enabled": C.Bool(),
+                "min_count": C.Int(min=1),
+                "threshold": C.Float(),
+                "scoring": C.Str(choices=["npmi", "default"]),
+                "curated": C.List(C.Str()),
+            }
+        ),
+        "n_jobs": C.Int(min=0),
+        "chunksize": C.Int(min=1),
+    }
+)
+
+NUMBER_TOKEN = "<num>"
+
+
+# ----------------------------------------------------------------- pure parts
+def analyse_document(doc: dict, lemmatize: bool, lowercase: bool, curated: list[str]) -> dict:
+    """Pass 1 for one document: sentences with their word lemmas, per paragraph."""
+    matcher = _matcher(tuple(curated))
+    paragraphs = []
+    for para in doc["paragraphs"]:
+        sents = []
+        for raw, toks in sentences_with_text(para):
+            if lemmatize:
+                words = [lemma(t) for t in toks if is_word(t)]
+            else:
+                words = [t.lower() if lowercase else t for t in toks if is_word(t)]
+            sents.append([raw, matcher.apply(words)])
+        if sents:
+            paragraphs.append(sents)
+    return {"id": doc["id"], "date": doc.get("date"), "paragraphs": paragraphs}
+
+
+_MATCHERS: dict[tuple[str, ...], MweMatcher] = {}
+
+
+def _matcher(curated: tuple[str, ...]) -> MweMatcher:
+    if curated not in _MATCHERS:
+        _MATCHERS[curated] = MweMatcher(list(curated))
+    return _MATCHERS[curated]
+
+
+def stopword_set(cfg: dict) -> frozenset[str]:
+    """The standard English list (gensim's) plus ``preprocess.stopwords.extra``, as lemmas."""
+    words: set[str] = set()
+    if cfg["stopwords"]["standard"]:
+        from gensim.parsing.preprocessing import STOPWORDS
+
+        words |= set(STOPWORDS)
+    extra = {w.lower() for w in cfg["stopwords"]["extra"]}
+    words |= extra | {lemma(w) for w in extra}
+    return frozenset(words)
+
+
+def filter_tokens(words: list[str], stopwords: frozenset[str], min_len: int, numbers: str) -> list[str]:
+    """Model tokens of one sentence: no stop words, short words or (by policy) numbers."""
+    out = []
+    for w in words:
+        if is_number(w):
+            if numbers == "keep":
+                out.append(w)
+            elif numbers == "token":
+                out.append(NUMBER_TOKEN)
+            continue
+        if w in stopwords or len(w) < min_len or not any(c.isalpha() for c in w):
+            continue
+        out.append(w)
+    return out
+
+
+def group_sentences(paragraphs: list[list[tuple[str, list[str]]]], unit: str, window: int,
+                    max_sentences: int) -> list[list[tuple[str, list[str]]]]:
+    """Sentences grouped into segments by unit.
+
+    ``paragraph`` splits a paragraph longer than ``max_sentences`` (0: no limit)
+    into consecutive pieces: corpora without line breaks (one paragraph per
+    item) would otherwise give one giant segment per document.
+    """
+    if unit == "document":
+        flat = [s for p in paragraphs for s in p]
+        return [flat] if flat else []
+    if unit == "sentences":
+        flat = [s for p in paragraphs for s in p]
+        return [flat[i : i + window] for i in range(0, len(flat), window)]
+    out = []
+    for p in paragraphs:
+        if max_sentences and len(p) > max_sentences:
+            out.extend(p[i : i + max_sentences] for i in range(0, len(p), max_sentences))
+        elif p:
+            out.append(p)
+    return out
+
+
+def phrase_runs(words: list[str], stopwords: frozenset[str]) -> list[list[str]]:
+    """Cut a sentence at stop words that cannot sit inside a phrase.
+
+    Phrases are learned and applied within these runs, so "we_will" or
+    "note_that" are never learned while "head_of_state" still can be
+    (connector words such as "of" stay inside runs).
+    """
+    from gensim.models.phrases import ENGLISH_CONNECTOR_WORDS
+
+    runs: list[list[str]] = [[]]
+    for w in words:
+        if w in stopwords and w not in ENGLISH_CONNECTOR_WORDS:
+            if runs[-1]:
+                runs.append([])
+        else:
+            runs[-1].append(w)
+    return [r for r in runs if r]
+
+
+def make_segments(analysed: dict, cfg: dict, phrases, stopwords: frozenset[str]) -> list[dict]:
+    """Pass 2 for one document: segments with their model tokens."""
+    paragraphs = []
+    for para in analysed["paragraphs"]:
+        sents = []
+        for raw, words in para:
+            if phrases is not None:
+                words = [t for run in phrase_runs(words, stopwords) for t in phrases[run]]
+            sents.append((raw, filter_tokens(words, stopwords, cfg["min_token_length"], cfg["numbers"])))
+        paragraphs.append(sents)
+    segments = []
+    for pos, group in enumerate(group_sentences(paragraphs, cfg["unit"], cfg["window"], cfg["max_sentences"])):
+        segments.append(
+            {
+                "id": f"{analysed['id']}#{pos:04d}",
+                "doc_id": analysed["id"],
+                "position": pos,
+                "date": analysed["date"],
+                "sentences": [raw for raw, _ in group],
+                "tokens": [t for _, toks in group for t in toks],
+            }
+        )
+    return segments
+
+
+# ------------------------------------------------------------------ the stage
+def _analyse_job(args: tuple) -> dict:
+    doc, lemmatize, lowercase, curated = args
+    return analyse_document(doc, lemmatize, lowercase, curated)
+
+
+def _parallel_map(fn, items: Iterable, n_jobs: int, chunksize: int) -> Iterator:
+    """Ordered map over processes (ordered, so output never depends on scheduling)."""
+    if n_jobs == 1:
+        yield from map(fn, items)
+        return
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    with ctx.Pool(n_jobs) as pool:
+        yield from pool.imap(fn, items, chunksize=chunksize)
+
+
+def _n_jobs(cfg: dict) -> int:
+    return cfg["n_jobs"] if cfg["n_jobs"] > 0 else (os.cpu_count() or 1)
+
+
+def _sentences_of(path: Path, stopwords: frozenset[str]) -> Iterator[list[str]]:
+    for doc in read_jsonl(path):
+        for para in doc["paragraphs"]:
+            for _, words in para:
+                yield from phrase_runs(words, stopwords)
+
+
+def learn_phrases(scratch: Path, cfg: dict, stopwords: frozenset[str]):
+    """gensim Phrases over the scratch file; None when disabled or nothing learned."""
+    pc = cfg["phrases"]
+    if not pc["enabled"]:
+        return None, []
+    from gensim.models.phrases import ENGLISH_CONNECTOR_WORDS, Phrases
+
+    model = Phrases(
+        _sentences_of(scratch, stopwords),
+        min_count=pc["min_count"],
+        threshold=pc["threshold"],
+        scoring=pc["scoring"],
+        connector_words=ENGLISH_CONNECTOR_WORDS,
+        delimiter="_",
+    )
+    frozen = model.freeze()
+    counts: Counter = Counter()
+    for words in _sentences_of(scratch, stopwords):
+        for tok in frozen[words]:
+            if "_" in tok and tok in frozen.phrasegrams:
+                counts[tok] += 1
+    table = sorted(
+        ((p, counts[p], round(float(score), 4)) for p, score in frozen.phrasegrams.items()),
+        key=lambda r: (-r[1], r[0]),
+    )
+    return frozen, table
+
+
+def run(cfg: dict, in_corpus: str | Path, out_segments: str | Path, out_phrases: str | Path,
+        out_metrics: str | Path) -> dict:
+    """Run the stage with the validated ``preprocess`` group; return the metrics."""
+    in_corpus, out_segments = Path(in_corpus), Path(out_segments)
+    if not in_corpus.is_file():
+        raise UserError(f"{in_corpus}: not found; run the ingest stage first (dvc repro ingest)")
+    n_jobs = _n_jobs(cfg)
+    show = progress_enabled()
+    scratch = out_segments.parent / f".{out_segments.name}.pass1"
+    scratch.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # Pass 1
+        log.info("pass 1: sentences, tokens and lemmas (%d process%s)", n_jobs, "es" if n_jobs > 1 else "")
+        jobs = ((d, cfg["lemmatize"], cfg["lowercase"], tuple(cfg["phrases"]["curated"])) for d in read_jsonl(in_corpus))
+        n_docs = 0
+        with open(scratch, "w", encoding="utf-8") as fh:
+            for analysed in tqdm(_parallel_map(_analyse_job, jobs, n_jobs, cfg["chunksize"]),
+                                 desc="preprocess 1/2", unit="doc", disable=not show):
+                fh.write(dumps(analysed) + "\n")
+                n_docs += 1
+        log.info("pass 1 done: %d documents", n_docs)
+
+        stop = stopword_set(cfg)
+        phrases, phrase_table = learn_phrases(scratch, cfg, stop)
+        log.info("phrases: %d learned collocations, %d curated expressions",
+                 len(phrase_table), len(cfg["phrases"]["curated"]))
+
+        # Pass 2
+        vocab: Counter = Counter()
+        n_segments = n_tokens = empty_docs = 0
+        with atomic_open(out_segments) as out:
+            for analysed in tqdm(read_jsonl(scratch), total=n_docs, desc="preprocess 2/2", unit="doc",
+                                 disable=not show):
+                segments = make_segments(analysed, cfg, phrases, stop)
+                doc_tokens = sum(len(s["tokens"]) for s in segments)
+                if doc_tokens == 0:
+                    empty_docs += 1
+                    log.warning("%s: no usable tokens after filtering; document left out", analysed["id"])
+                    continue
+                for seg in segments:
+                    out.write(dumps(seg) + "\n")
+                    vocab.update(seg["tokens"])
+                n_segments += len(segments)
+                n_tokens += doc_tokens
+    finally:
+        scratch.unlink(missing_ok=True)
+    if n_segments == 0:
+        raise UserError(f"{in_corpus}: no document has usable tokens after preprocessing")
+    write_csv(out_phrases, ["phrase", "count", "score"], phrase_table)
+    metrics = {
+        "documents": n_docs - empty_docs,
+        "documents_without_tokens": empty_docs,
+        "segments": n_segments,
+        "tokens": n_tokens,
+        "vocabulary": len(vocab),
+        "phrases_learned": len(phrase_table),
+        "tokens_per_segment": round(n_tokens / n_segments, 2),
+    }
+    write_json(out_metrics, metrics)
+    log.info("wrote %d segments, %d tokens, vocabulary %d", n_segments, n_tokens, len(vocab))
+    return metrics

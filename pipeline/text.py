@@ -1,0 +1,120 @@
+"""Sentence splitting, tokenisation and lemmas, shared by every stage that reads text.
+
+syntok splits sentences and tokens in one pass and copes with quotes,
+initials and abbreviations ("Mr. J. R. Smith", "St. Petersburg", "i.e.");
+simplemma lemmatises from dictionaries shipped inside the package, so nothing
+is downloaded at run time.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+import simplemma
+from syntok import segmenter
+
+_WORD = re.compile(r"\w", re.UNICODE)
+_NUMBER = re.compile(r"^[+-]?\d[\d.,:/-]*(?:st|nd|rd|th|s|%)?$")
+_SPACE = re.compile(r"\s+")
+# Typographic apostrophes and dashes become ASCII so "we’ll" and "we'll" are one word.
+_TRANSLATE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+
+
+def clean_line(text: str) -> str:
+    """NFC and single spaces (non-breaking ones included); the words are untouched."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", text).replace("\u00a0", " ")).strip()
+
+
+def normalise(text: str) -> str:
+    """:func:`clean_line` plus ASCII apostrophes and dashes, for matching."""
+    return clean_line(text.translate(_TRANSLATE))
+
+
+def split_sentences(text: str) -> list[list[str]]:
+    """Split ``text`` into sentences, each a list of token strings.
+
+    Returns the tokens as syntok sees them (punctuation included), so callers
+    can rebuild the sentence or filter tokens as they need.
+    """
+    out: list[list[str]] = []
+    for paragraph in segmenter.analyze(text):
+        for sentence in paragraph:
+            toks = [t.value for t in sentence]
+            if toks:
+                out.append(toks)
+    return out
+
+
+def sentences_with_text(text: str) -> list[tuple[str, list[str]]]:
+    """Like :func:`split_sentences`, with each sentence's original text."""
+    out: list[tuple[str, list[str]]] = []
+    for paragraph in segmenter.analyze(text):
+        for sentence in paragraph:
+            toks = list(sentence)
+            if not toks:
+                continue
+            raw = "".join(t.spacing + t.value for t in toks).strip()
+            out.append((raw, [t.value for t in toks]))
+    return out
+
+
+def is_word(token: str) -> bool:
+    return bool(_WORD.search(token))
+
+
+def is_number(token: str) -> bool:
+    return bool(_NUMBER.match(token))
+
+
+@functools.lru_cache(maxsize=200_000)
+def lemma(token: str) -> str:
+    """Lower-cased dictionary lemma of one token (cached: vocabularies are small)."""
+    low = token.lower().translate(_TRANSLATE)
+    if not low.isalpha() and "-" not in low and "'" not in low:
+        return low
+    return simplemma.lemmatize(low, lang="en").lower()
+
+
+def lemmas(tokens: list[str]) -> list[str]:
+    """Lemmas of the word tokens of a sentence (punctuation dropped)."""
+    return [lemma(t) for t in tokens if is_word(t)]
+
+
+class MweMatcher:
+    """Joins curated multi-word expressions, matched on lemmas, into one token.
+
+    ``MweMatcher(["union state", "head of state"]).apply(["the", "union", "state"])``
+    gives ``["the", "union_state"]``. The longest expression wins where two overlap.
+    """
+
+    def __init__(self, expressions: list[str], joiner: str = "_"):
+        self.joiner = joiner
+        self._by_first: dict[str, list[tuple[str, ...]]] = {}
+        for expr in expressions:
+            seq = tuple(lemma(w) for w in expr.split())
+            if len(seq) >= 2:
+                self._by_first.setdefault(seq[0], []).append(seq)
+        for seqs in self._by_first.values():
+            seqs.sort(key=len, reverse=True)
+
+    def apply(self, words: list[str]) -> list[str]:
+        if not self._by_first:
+            return list(words)
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            for seq in self._by_first.get(words[i], ()):
+                if tuple(words[i : i + len(seq)]) == seq:
+                    out.append(self.joiner.join(seq))
+                    i += len(seq)
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        return out
+
+
+def word_count(text: str) -> int:
+    """Words in ``text`` for size tables (not the model's tokens)."""
+    return len(re.findall(r"\w+(?:['\u2019-]\w+)*", text))
