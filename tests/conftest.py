@@ -1,0 +1,78 @@
+"""Shared fixtures: the project root, composed parameters, and a seed run in a temp dir."""
+from __future__ import annotations
+
+import copy
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "shared: needs ../shared/ beside the project")
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip(f"{SHARED} is absent: the shared corpora and gold files are not available here")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def composed_params() -> dict:
+    """The composition of conf/ (what params.yaml must equal)."""
+    from pipeline.config import compose
+
+    return compose(conf_dir=ROOT / "conf")
+
+
+@pytest.fixture()
+def params(composed_params) -> dict:
+    """A fresh, mutable copy of the composed parameters for one test."""
+    return copy.deepcopy(composed_params)
+
+
+@pytest.fixture(scope="session")
+def seed_run(tmp_path_factory, composed_params) -> dict:
+    """ingest + preprocess on seeds/ into a temporary directory, once per session.
+
+    Returns the paths of every output, for tests of later stages to read.
+    """
+    from pipeline import ingest, preprocess
+    from pipeline.config import group
+
+    out = tmp_path_factory.mktemp("seed_run")
+    corpus_cfg = group(composed_params, "corpus", ingest.SCHEMA)
+    corpus_cfg["path"] = str(ROOT / "seeds")
+    paths = {
+        "dir": out,
+        "corpus": out / "data/interim/corpus.jsonl",
+        "corpus_table": out / "reports/tables/corpus.csv",
+        "duplicates": out / "reports/tables/duplicates.csv",
+        "segments": out / "data/processed/segments.jsonl",
+        "phrases": out / "reports/tables/phrases.csv",
+        "preprocess_metrics": out / "reports/metrics/preprocess.json",
+    }
+    ingest.run(corpus_cfg, paths["corpus"], paths["corpus_table"], paths["duplicates"])
+    pre_cfg = group(composed_params, "preprocess", preprocess.SCHEMA)
+    preprocess.run(pre_cfg, paths["corpus"], paths["segments"], paths["phrases"], paths["preprocess_metrics"])
+    return paths
+
+
+@pytest.fixture()
+def project_copy(tmp_path) -> Path:
+    """A copy of the project's sources, configuration and seeds to run DVC or CLIs in."""
+    dst = tmp_path / "project"
+    ignore = shutil.ignore_patterns(".git", ".venv", "data", "models", "multirun", "outputs", "__pycache__",
+                                    ".pytest_cache", "tmp", "cache", "artifacts")
+    shutil.copytree(ROOT, dst, ignore=ignore)
+    return dst
