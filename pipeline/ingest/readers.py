@@ -17,6 +17,9 @@ from urllib.parse import urlparse
 
 from ..errors import UserError
 
+# Encodings political text outside UTF-8 usually comes in; tried first so a
+# French latin-1 file is not reported as some Baltic code page that happens to fit.
+COMMON_ENCODINGS = ["cp1252", "latin_1", "cp1251", "koi8_r", "cp1250", "iso8859_15", "cp1253", "cp1254", "utf_16"]
 _BINARY_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 _SAFE_ID = re.compile(r"[^\w.\-]+")
 
@@ -60,12 +63,19 @@ def decode(data: bytes) -> tuple[str, str | None]:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
+    best = _best_guess(data)
     if best is None or best.chaos > 0.3:
         raise BadDocument("undecodable bytes: neither UTF-8 nor a recognisable encoding")
     return str(best), f"not UTF-8; decoded as {best.encoding}"
+
+
+def _best_guess(data: bytes):
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=COMMON_ENCODINGS).best()
+    if best is None or best.chaos > 0.1:
+        best = from_bytes(data).best()
+    return best
 
 
 def _safe_id(value: str) -> str:
@@ -106,9 +116,7 @@ def _detect_file_encoding(path: Path) -> tuple[str, str | None]:
     except UnicodeDecodeError as exc:
         if exc.start > len(sample) - 4:  # a character cut at the sample's end
             return "utf-8", None
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(sample).best()
+    best = _best_guess(sample)
     if best is None:
         raise UserError(f"{path}: undecodable bytes: neither UTF-8 nor a recognisable encoding")
     return best.encoding, f"not UTF-8; decoded as {best.encoding}"

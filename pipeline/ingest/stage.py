@@ -131,6 +131,23 @@ def build_document(raw: RawDoc, cfg: dict, patterns: Patterns | None) -> dict:
     }
 
 
+def paragraphs_to_drop(dups: list[Duplicate], n_paragraphs: int, policy: str) -> set[int]:
+    """Which duplicate paragraphs ``keep_first`` drops from a later document.
+
+    Near-duplicates never empty a document: formulaic items (condolences,
+    lists of meeting participants) resemble each other without being copies,
+    and a whole document is only dropped when it is an exact copy.
+    """
+    if policy != "keep_first":
+        return set()
+    drop = {d.paragraph for d in dups}
+    if len(drop) < n_paragraphs:
+        return drop
+    # Every paragraph is a copy: drop only the exact ones; if those are all of
+    # them, the caller drops the document as an exact copy.
+    return {d.paragraph for d in dups if d.kind == "exact"}
+
+
 def _unique_id(doc_id: str, seen: set[str]) -> str:
     n = 2
     new = doc_id
@@ -173,16 +190,23 @@ def ingest_documents(items: Iterable[RawDoc | Skipped | str], cfg: dict) -> Iter
             doc["id"] = new
         seen_ids.add(doc["id"])
         dups = index.check_document(doc["id"], doc["paragraphs"])
-        drop = {d.paragraph for d in dups} if dd["policy"] == "keep_first" else set()
+        drop = paragraphs_to_drop(dups, len(doc["paragraphs"]), dd["policy"])
         for d in dups:
             excerpt = doc["paragraphs"][d.paragraph][:80]
-            yield "duplicate", (d, "dropped" if d.paragraph in drop else "kept", excerpt)
+            if d.paragraph in drop:
+                action = "dropped"
+            elif dd["policy"] == "keep_first":
+                action = "kept: dropping would empty the document"
+            else:
+                action = "kept"
+            yield "duplicate", (d, action, excerpt)
         if drop:
+            if len(drop) == len(doc["paragraphs"]):
+                first = next(d.of_doc for d in dups)
+                yield "skipped", Skipped(doc["source"], f"exact copy of document '{first}'")
+                continue
             doc["paragraphs"] = [p for i, p in enumerate(doc["paragraphs"]) if i not in drop]
             doc["warnings"].append(f"{len(drop)} duplicate paragraph(s) of earlier documents dropped")
-            if not doc["paragraphs"]:
-                yield "skipped", Skipped(doc["source"], "every paragraph duplicates an earlier document")
-                continue
         kept += 1
         yield "doc", doc
 

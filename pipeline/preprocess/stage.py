@@ -284,10 +284,10 @@ def run(cfg: dict, in_corpus: str | Path, out_segments: str | Path, out_phrases:
                     vocab.update(seg["tokens"])
                 n_segments += len(segments)
                 n_tokens += doc_tokens
+            if n_segments == 0:  # inside the block: no output is left behind
+                raise UserError(f"{in_corpus}: no document has usable tokens after preprocessing")
     finally:
         scratch.unlink(missing_ok=True)
-    if n_segments == 0:
-        raise UserError(f"{in_corpus}: no document has usable tokens after preprocessing")
     write_csv(out_phrases, ["phrase", "count", "score"], phrase_table)
     metrics = {
         "documents": n_docs - empty_docs,

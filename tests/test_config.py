@@ -1,0 +1,125 @@
+"""params.yaml is the composition of conf/, and user mistakes are one clear line."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from pipeline import config as C
+from pipeline import ingest, preprocess
+from pipeline.errors import UserError
+
+GROUPS = ["corpus", "preprocess", "tfidf", "lda", "stance", "themes", "report"]
+
+
+def test_params_yaml_is_the_composition_of_conf(root, composed_params):
+    committed = yaml.safe_load((root / "params.yaml").read_text(encoding="utf-8"))
+    assert committed == composed_params, "params.yaml is stale: run `python -m pipeline.config compose`"
+
+
+def test_one_group_per_concern_each_with_a_default(root, composed_params):
+    for g in GROUPS:
+        assert (root / "conf" / g).is_dir(), g
+        assert g in composed_params
+    assert (root / "conf/corpus/kremlin.yaml").is_file()
+    assert (root / "conf/preprocess/sentences.yaml").is_file()
+
+
+def test_alternatives_compose(root):
+    assert C.compose(["corpus=kremlin"], root / "conf")["corpus"]["columns"]["text"] == "body"
+    assert C.compose(["preprocess=sentences"], root / "conf")["preprocess"]["unit"] == "sentences"
+    assert C.compose(["preprocess.unit=document"], root / "conf")["preprocess"]["unit"] == "document"
+
+
+def test_unknown_override_key_is_one_line(root):
+    with pytest.raises(UserError) as exc:
+        C.compose(["preprocess.nope=1"], root / "conf")
+    assert "preprocess.nope" in str(exc.value) and "\n" not in str(exc.value)
+    with pytest.raises(UserError, match="chapter"):
+        C.compose(["preprocess=chapter"], root / "conf")
+
+
+@pytest.mark.parametrize(
+    "group, key, value, message",
+    [
+        ("preprocess", "unit", "chapter",
+         "preprocess.unit = 'chapter' is not allowed: one of: document, paragraph, sentences"),
+        ("preprocess", "window", -3, "preprocess.window = -3 is not allowed: an integer >= 1"),
+        ("preprocess", "lemmatize", "yes", "preprocess.lemmatize = 'yes' is not allowed: true or false"),
+        ("corpus", "format", "xml", "corpus.format = 'xml' is not allowed: one of: auto, txt, csv, jsonl"),
+        ("corpus", "limit", 0, "corpus.limit = 0 is not allowed: an integer >= 1 (or null)"),
+        ("corpus", "paragraph_separator", "([", "corpus.paragraph_separator = '([' is not a valid regular expression"),
+    ],
+)
+def test_wrong_values_name_key_value_and_allowed(params, group, key, value, message):
+    params[group][key] = value
+    schema = {"corpus": ingest.SCHEMA, "preprocess": preprocess.SCHEMA}[group]
+    with pytest.raises(UserError) as exc:
+        C.group(params, group, schema)
+    assert str(exc.value).startswith("params.yaml: " + message)
+
+
+def test_unknown_and_missing_keys(params):
+    params["preprocess"]["chunk_size"] = 3
+    with pytest.raises(UserError, match=r"preprocess.chunk_size is not a known key \(known keys of preprocess: unit"):
+        C.group(params, "preprocess", preprocess.SCHEMA)
+    del params["preprocess"]["chunk_size"]
+    del params["preprocess"]["unit"]
+    with pytest.raises(UserError, match="preprocess.unit is missing"):
+        C.group(params, "preprocess", preprocess.SCHEMA)
+
+
+def _run_stage(project, stage, edit):
+    p = project / "params.yaml"
+    data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    edit(data)
+    p.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return subprocess.run([sys.executable, "-m", f"pipeline.{stage}"], cwd=project, capture_output=True, text=True)
+
+
+@pytest.mark.parametrize(
+    "stage, edit, expected",
+    [
+        ("preprocess", lambda d: d["preprocess"].update(unit="chapter"),
+         "preprocess: error: params.yaml: preprocess.unit = 'chapter' is not allowed: "
+         "one of: document, paragraph, sentences"),
+        ("preprocess", lambda d: d["preprocess"]["phrases"].update(colour="red"),
+         "preprocess: error: params.yaml: preprocess.phrases.colour is not a known key"),
+        ("ingest", lambda d: d["corpus"]["dedup"].update(threshold="high"),
+         "ingest: error: params.yaml: corpus.dedup.threshold = 'high' is not allowed: a number >= 0.1 and <= 1.0"),
+    ],
+)
+def test_stage_cli_stops_before_work_with_one_line(project_copy, stage, edit, expected):
+    proc = _run_stage(project_copy, stage, edit)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert proc.stderr.strip().startswith(expected)
+    assert not (project_copy / "data").exists(), "nothing may be written before validation"
+
+
+def test_compose_command_rewrites_params_and_check_detects_drift(project_copy):
+    run = lambda *a: subprocess.run([sys.executable, "-m", "pipeline.config", *a], cwd=project_copy,
+                                    capture_output=True, text=True)
+    assert run("check").returncode == 0
+    conf = project_copy / "conf/preprocess/default.yaml"
+    conf.write_text(re.sub(r"^min_token_length: 3", "min_token_length: 4", conf.read_text(), flags=re.M))
+    proc = run("check")
+    assert proc.returncode == 1 and "python -m pipeline.config compose" in proc.stderr
+    assert run("compose").returncode == 0
+    assert yaml.safe_load((project_copy / "params.yaml").read_text())["preprocess"]["min_token_length"] == 4
+    assert run("check").returncode == 0
+
+
+def test_dvc_stages_declare_only_their_groups(root):
+    stages = yaml.safe_load((root / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
+    assert stages["ingest"]["params"] == ["corpus"]
+    assert stages["preprocess"]["params"] == ["preprocess"]
+
+
+def test_dvc_hydra_composition_is_on(root):
+    text = (root / ".dvc/config").read_text(encoding="utf-8")
+    assert re.search(r"\[hydra\]\s*\n\s*enabled\s*=\s*true", text)

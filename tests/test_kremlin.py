@@ -1,0 +1,25 @@
+"""The realistic second corpus: every Kremlin item ingests with its title and date."""
+import csv
+import json
+
+from pipeline import ingest
+from pipeline.config import compose, group
+
+
+def test_kremlin_corpus_ingests_all_items(root, shared_dir, tmp_path):
+    cfg = group(compose(["corpus=kremlin"], root / "conf"), "corpus", ingest.SCHEMA)
+    cfg["path"] = str(shared_dir / "corpora/kremlin_en_2021_2022.csv")
+    out = tmp_path
+    counts = ingest.run(cfg, out / "corpus.jsonl", out / "corpus.csv", out / "dups.csv")
+    assert counts["documents"] == 816 and counts["skipped"] == 0
+    docs = [json.loads(l) for l in open(out / "corpus.jsonl", encoding="utf-8")]
+    assert len({d["id"] for d in docs}) == 816
+    assert all(d["title"] for d in docs)
+    dates = [d["date"] for d in docs]
+    assert all(dates) and min(dates) == "2021-10-24" and max(dates) == "2022-06-24"
+    assert all(d["meta"].keys() == {"location", "summary"} for d in docs)
+    # "* * *" separates the parts of an item: they become paragraphs
+    assert sum(len(d["paragraphs"]) > 1 for d in docs) >= 80
+    assert not any("* * *" in p for d in docs for p in d["paragraphs"])
+    rows = list(csv.DictReader(open(out / "corpus.csv", encoding="utf-8")))
+    assert len(rows) == 816 and all(r["status"] == "kept" for r in rows)

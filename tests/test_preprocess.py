@@ -1,0 +1,140 @@
+"""Preprocessing: tokens, stop words, phrases, segmentation units, determinism, bad input."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipeline import preprocess
+from pipeline.config import group
+from pipeline.errors import UserError
+from pipeline.io import write_jsonl
+from pipeline.preprocess import analyse_document, filter_tokens, group_sentences, make_segments, stopword_set
+
+
+@pytest.fixture()
+def pcfg(params):
+    return group(params, "preprocess", preprocess.SCHEMA)
+
+
+DOC = {
+    "id": "d1",
+    "date": "2021-11-04",
+    "paragraphs": [
+        "The Heads of State met in Minsk. They discussed the Union State and 15 programmes.",
+        "Sanctions against Belarus were introduced yesterday. We will overcome them.",
+        "It is what it is.",
+    ],
+}
+
+
+def test_analyse_keeps_raw_sentences_and_lemmas(pcfg):
+    a = analyse_document(DOC, True, True, pcfg["phrases"]["curated"])
+    first = a["paragraphs"][0]
+    assert [raw for raw, _ in first] == ["The Heads of State met in Minsk.",
+                                         "They discussed the Union State and 15 programmes."]
+    assert first[0][1] == ["the", "head_of_state", "meet", "in", "minsk"]
+    assert "union_state" in first[1][1]
+
+
+def test_filter_tokens_policies():
+    stop = frozenset({"the", "and"})
+    words = ["the", "sanction", "and", "15", "eu", "2,000"]
+    assert filter_tokens(words, stop, 3, "drop") == ["sanction"]
+    assert filter_tokens(words, stop, 2, "keep") == ["sanction", "15", "eu", "2,000"]
+    assert filter_tokens(words, stop, 3, "token") == ["sanction", "<num>", "<num>"]
+
+
+def test_stopwords_standard_plus_domain(pcfg):
+    stop = stopword_set(pcfg)
+    assert {"the", "would", "say"} <= stop
+    pcfg["stopwords"]["standard"] = False
+    pcfg["stopwords"]["extra"] = ["Said"]
+    assert stopword_set(pcfg) == frozenset({"said", "say"})
+
+
+@pytest.mark.parametrize(
+    "unit, window, max_sentences, sizes",
+    [
+        ("document", 3, 0, [5]),
+        ("paragraph", 3, 0, [2, 2, 1]),
+        ("paragraph", 3, 1, [1, 1, 1, 1, 1]),
+        ("sentences", 2, 0, [2, 2, 1]),
+        ("sentences", 3, 0, [3, 2]),
+    ],
+)
+def test_segmentation_units(unit, window, max_sentences, sizes):
+    paragraphs = [[("s1", []), ("s2", [])], [("s3", []), ("s4", [])], [("s5", [])]]
+    groups = group_sentences(paragraphs, unit, window, max_sentences)
+    assert [len(g) for g in groups] == sizes
+    assert [s for g in groups for s, _ in g] == ["s1", "s2", "s3", "s4", "s5"]
+
+
+def test_segments_carry_ids_dates_sentences_and_tokens(pcfg):
+    a = analyse_document(DOC, True, True, pcfg["phrases"]["curated"])
+    segs = make_segments(a, pcfg, None, stopword_set(pcfg))
+    assert [s["id"] for s in segs] == ["d1#0000", "d1#0001", "d1#0002"]
+    assert all(s["doc_id"] == "d1" and s["date"] == "2021-11-04" for s in segs)
+    assert "head_of_state" in segs[0]["tokens"] and "the" not in segs[0]["tokens"]
+    assert "sanction" in segs[1]["tokens"]
+    assert segs[2]["tokens"] == []  # only stop words; the sentence is still kept for stance
+
+
+def test_learned_phrases_join_collocations_but_not_stop_words(pcfg, tmp_path):
+    docs = [{"id": f"d{i}", "date": None, "paragraphs": [
+        f"Prime Minister Mishustin visited factory number {i}. We will see what we will do.",
+        "The nuclear power plant in Ostrovets works well."]} for i in range(12)]
+    write_jsonl(tmp_path / "corpus.jsonl", docs)
+    pcfg["phrases"]["min_count"] = 3
+    pcfg["n_jobs"] = 1
+    preprocess.run(pcfg, tmp_path / "corpus.jsonl", tmp_path / "seg.jsonl", tmp_path / "ph.csv", tmp_path / "m.json")
+    segs = [json.loads(l) for l in open(tmp_path / "seg.jsonl", encoding="utf-8")]
+    tokens = {t for s in segs for t in s["tokens"]}
+    assert "prime_minister_mishustin" in tokens or "prime_minister" in tokens
+    assert "nuclear_power_plant" in tokens or "nuclear_power" in tokens
+    phrases = open(tmp_path / "ph.csv", encoding="utf-8").read()
+    assert "we_will" not in phrases and "we_will" not in tokens
+
+
+def test_a_document_without_usable_tokens_is_reported_and_left_out(pcfg, tmp_path, caplog):
+    write_jsonl(tmp_path / "corpus.jsonl", [
+        {"id": "good", "date": None, "paragraphs": ["Sanctions hit the Belarusian economy hard."]},
+        {"id": "empty", "date": None, "paragraphs": ["It is what it is, and so it was."]},
+    ])
+    pcfg["n_jobs"] = 1
+    caplog.set_level("WARNING")
+    m = preprocess.run(pcfg, tmp_path / "corpus.jsonl", tmp_path / "seg.jsonl", tmp_path / "ph.csv",
+                       tmp_path / "m.json")
+    assert m["documents"] == 1 and m["documents_without_tokens"] == 1
+    assert any("empty: no usable tokens" in r.getMessage() for r in caplog.records)
+    assert {json.loads(l)["doc_id"] for l in open(tmp_path / "seg.jsonl")} == {"good"}
+
+
+def test_no_document_with_tokens_is_fatal(pcfg, tmp_path):
+    write_jsonl(tmp_path / "corpus.jsonl", [{"id": "e", "date": None, "paragraphs": ["It is so."]}])
+    with pytest.raises(UserError, match="no document has usable tokens"):
+        preprocess.run(pcfg, tmp_path / "corpus.jsonl", tmp_path / "s.jsonl", tmp_path / "p.csv", tmp_path / "m.json")
+    assert not (tmp_path / "s.jsonl").exists()
+
+
+def test_missing_input_names_the_stage_to_run(pcfg, tmp_path):
+    with pytest.raises(UserError, match="run the ingest stage first"):
+        preprocess.run(pcfg, tmp_path / "none.jsonl", tmp_path / "s.jsonl", tmp_path / "p.csv", tmp_path / "m.json")
+
+
+def test_seed_run_is_byte_identical_across_runs_and_process_counts(seed_run, composed_params, tmp_path):
+    cfg = group(composed_params, "preprocess", preprocess.SCHEMA)
+    cfg["n_jobs"] = 1
+    out = tmp_path / "seg.jsonl"
+    preprocess.run(cfg, seed_run["corpus"], out, tmp_path / "p.csv", tmp_path / "m.json")
+    assert out.read_bytes() == seed_run["segments"].read_bytes()
+    assert (tmp_path / "p.csv").read_bytes() == seed_run["phrases"].read_bytes()
+
+
+def test_seed_segments_are_paragraphs_with_tokens(seed_run):
+    segs = [json.loads(l) for l in open(seed_run["segments"], encoding="utf-8")]
+    docs = {json.loads(l)["id"] for l in open(seed_run["corpus"], encoding="utf-8")}
+    assert {s["doc_id"] for s in segs} == docs
+    assert len(segs) > 100  # paragraphs, not five documents
+    assert sum(len(s["tokens"]) for s in segs) > 3000
+    assert all(s["sentences"] for s in segs)

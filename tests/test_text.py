@@ -1,0 +1,37 @@
+"""Sentence splitting, lemmas and multi-word expressions."""
+from pipeline.text import MweMatcher, lemma, lemmas, sentences_with_text, split_sentences
+
+
+def test_sentences_survive_abbreviations_initials_and_quotes():
+    text = ("Mr. J. R. Smith met Dr. Brown in St. Petersburg on Jan. 5. "
+            "\u201cWe will win,\u201d he said. The U.S. and the E.U. agreed, i.e. they signed.")
+    sents = [raw for raw, _ in sentences_with_text(text)]
+    assert sents == [
+        "Mr. J. R. Smith met Dr. Brown in St. Petersburg on Jan. 5.",
+        "\u201cWe will win,\u201d he said.",
+        "The U.S. and the E.U. agreed, i.e. they signed.",
+    ]
+
+
+def test_quoted_speech_splits_at_its_sentence_ends():
+    text = "\u201cLet them search and show. And then we will show them.\u201d He left."
+    assert len(split_sentences(text)) == 3
+
+
+def test_lemmas_are_lowercase_dictionary_forms():
+    assert [lemma(w) for w in ["Sanctions", "countries", "talks", "went", "negotiations", "was"]] == [
+        "sanction", "country", "talk", "go", "negotiation", "be"]
+    # typographic apostrophes are the same word as ASCII ones
+    assert lemma("we\u2019ll") == lemma("we'll")
+
+
+def test_lemmas_drop_punctuation():
+    assert lemmas(["The", "sanctions", ",", "however", "."]) == ["the", "sanction", "however"]
+
+
+def test_curated_expressions_join_on_lemmas_longest_first():
+    m = MweMatcher(["union state", "head of state", "supreme state council", "state council"])
+    words = lemmas("The Heads of State met at the Supreme State Council of the Union State".split())
+    assert m.apply(words) == ["the", "head_of_state", "meet", "at", "the", "supreme_state_council", "of",
+                              "the", "union_state"]
+    assert MweMatcher([]).apply(["a", "b"]) == ["a", "b"]
