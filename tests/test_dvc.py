@@ -44,7 +44,7 @@ def test_repro_twice_then_experiment_reruns_preprocess_only(repo):
     assert "Running stage" not in second.stdout
 
     sh(repo, "git", "add", "-A")
-    sh(repo, "git", "commit", "-qm", "ran")
+    sh(repo, "git", "commit", "-qm", "ran", "--allow-empty")
     exp = sh(repo, *DVC, "exp", "run", "-S", "preprocess.unit=document", "preprocess")
     assert "Running stage 'preprocess'" in exp.stdout
     assert "Running stage 'ingest'" not in exp.stdout
