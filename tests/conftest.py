@@ -72,7 +72,16 @@ def seed_run(tmp_path_factory, composed_params) -> dict:
 def project_copy(tmp_path) -> Path:
     """A copy of the project's sources, configuration and seeds to run DVC or CLIs in."""
     dst = tmp_path / "project"
-    ignore = shutil.ignore_patterns(".git", ".venv", "data", "models", "multirun", "outputs", "__pycache__",
-                                    ".pytest_cache", "tmp", "cache", "artifacts")
+    top_level = {".git", ".venv", "data", "models", "multirun", "outputs", ".pytest_cache"}
+    anywhere = {"__pycache__", "artifacts"}
+
+    def ignore(directory, names):
+        skip = {n for n in names if n in anywhere}
+        if Path(directory) == ROOT:
+            skip |= {n for n in names if n in top_level}
+        if Path(directory) == ROOT / ".dvc":
+            skip |= {n for n in names if n in {"tmp", "cache"}}
+        return skip
+
     shutil.copytree(ROOT, dst, ignore=ignore)
     return dst

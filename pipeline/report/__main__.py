@@ -1,0 +1,23 @@
+"""``python -m pipeline.report [--params params.yaml] [--root .]``: the DVC stage entry."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..config import load_params
+from ..errors import run_cli
+from . import run
+
+PROJECT = Path(__file__).resolve().parent.parent.parent
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(prog="python -m pipeline.report", description=__doc__)
+    ap.add_argument("--params", default="params.yaml")
+    ap.add_argument("--root", default=".", help="directory holding data/ and reports/")
+    args = ap.parse_args(argv)
+    run(load_params(args.params), Path(args.params), Path(args.root), PROJECT)
+    return 0
+
+
+run_cli("report", main)

@@ -1,0 +1,93 @@
+"""One Jinja2 template, two outputs: Markdown for the git host, one HTML file offline.
+
+The template writes Markdown. The HTML is that Markdown converted by
+python-markdown, with every figure embedded as a ``data:`` URI and the style
+inline, so the file opens from disk with nothing fetched from anywhere.
+
+Corpus text enters the template only through the ``text`` filter, which
+escapes HTML (``<script>`` shows as text, on the git host and in the HTML
+file alike) and the Markdown characters that would change the layout.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markdown
+
+TEMPLATES = Path(__file__).parent / "templates"
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
+
+STYLE = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:1100px;margin:2em auto;
+padding:0 1em;line-height:1.5;color:#1a1a1a;background:#fff}
+h1,h2,h3{line-height:1.25}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}
+table{border-collapse:collapse;margin:1em 0;font-size:.9em;display:block;overflow-x:auto}
+th,td{border:1px solid #ccc;padding:.3em .6em;vertical-align:top}th{background:#f3f3f3}
+tr:nth-child(even) td{background:#fafafa}img{max-width:100%;height:auto}
+code{background:#f3f3f3;padding:0 .2em}blockquote{color:#444;border-left:4px solid #ddd;margin:0;padding:0 1em}
+nav ul{columns:2}
+"""
+
+
+def md_text(value: Any) -> str:
+    """Corpus text safe for Markdown and HTML: entities for <>&, backslashes for layout characters."""
+    if value is None:
+        return ""
+    text = html.escape(str(value), quote=False).replace("\n", " ")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def fmt_num(value: Any, digits: int = 3) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        undefined=jinja2.StrictUndefined,  # a missing value is a bug, not a blank
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,  # Markdown, not HTML: corpus text goes through `text`
+    )
+    env.filters["text"] = md_text
+    env.filters["num"] = fmt_num
+    return env
+
+
+def render_markdown(context: dict, template: str = "report.md.j2") -> str:
+    return environment().get_template(template).render(**context)
+
+
+def _embed_images(body: str, base: Path) -> str:
+    def repl(m: re.Match) -> str:
+        src = m.group(2)
+        if src.startswith("data:"):
+            return m.group(0)
+        path = (base / src).resolve()
+        mime = "image/svg+xml" if path.suffix == ".svg" else "image/png"
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        return f'{m.group(1)}data:{mime};base64,{data}{m.group(3)}'
+
+    return re.sub(r'(<img[^>]*?src=")([^"]+)(")', repl, body)
+
+
+def markdown_to_html(text: str, base: Path, title: str) -> str:
+    """A self-contained HTML page from the report's Markdown."""
+    body = markdown.markdown(text, extensions=["tables", "toc", "sane_lists"], output_format="html")
+    body = _embed_images(body, base)
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        f"<title>{html.escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+        f"{body}\n</body>\n</html>\n"
+    )

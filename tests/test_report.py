@@ -1,0 +1,153 @@
+"""The report: every section filled from a real run, escaped, self-contained, deterministic."""
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.chain import run_chain
+from pipeline.report.render import markdown_to_html, md_text, render_markdown
+
+HOSTILE_TITLE = "<script>alert('title')</script> Sanctions & security"
+HOSTILE_BODY = ('The minister said: "<img src=x onerror=alert(1)>" and <script>document.title="pwned"</script> '
+                "Sanctions against Belarus are illegal pressure, he added, and security is under threat.")
+
+
+@pytest.fixture(scope="session")
+def seed_chain(tmp_path_factory, composed_params, root):
+    """The whole chain of dvc.yaml on seeds/, plus one hostile document, in a scratch directory."""
+    corpus = tmp_path_factory.mktemp("corpus")
+    for f in (root / "seeds").iterdir():
+        shutil.copy(f, corpus / f.name)
+    (corpus / "zz_hostile.txt").write_text(f"{HOSTILE_TITLE}\n\n{HOSTILE_BODY}\n\n{HOSTILE_BODY}\n", encoding="utf-8")
+    params = dict(composed_params)
+    params["corpus"] = dict(params["corpus"], path=str(corpus))
+    job = tmp_path_factory.mktemp("chain")
+    result = run_chain(job, root, params)
+    assert result["status"] == "ok", result
+    return job
+
+
+def test_escaping_filter():
+    assert md_text("<script>x</script>") == "&lt;script&gt;x&lt;/script&gt;"
+    assert md_text("a|b *c* [d](e)") == r"a\|b \*c\* \[d\](e)"
+    assert md_text(None) == ""
+
+
+def test_hostile_corpus_text_shows_as_text(seed_chain):
+    html = (seed_chain / "reports/index.html").read_text(encoding="utf-8")
+    md = (seed_chain / "reports/index.md").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert('title')&lt;/script&gt;" in html  # the title is shown, as text
+    for text in (html, md):
+        assert "<script" not in text.lower()
+        assert not re.search(r"<img[^>]*onerror", text, re.I)
+
+
+def test_self_contained_html(seed_chain):
+    html = (seed_chain / "reports/index.html").read_text(encoding="utf-8")
+    refs = re.findall(r'\b(?:src|href)\s*=\s*"([^"]*)"', html, re.I)
+    assert refs, "the report links its tables and embeds its figures"
+    assert not [r for r in refs if re.match(r"\s*(https?:)?//", r, re.I)]
+    srcs = re.findall(r'<img[^>]*\bsrc="([^"]*)"', html)
+    assert srcs and all(s.startswith("data:image/") for s in srcs)
+    assert "<link" not in html and "@import" not in html
+
+
+SECTIONS = ["Corpus overview", "Preprocessing", "Methods", "Provenance"]
+
+
+def test_every_section_is_filled(seed_chain):
+    md = (seed_chain / "reports/index.md").read_text(encoding="utf-8")
+    for title in SECTIONS:
+        assert re.search(rf"^## {title}$", md, re.M), title
+    for fig in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", md):
+        assert (seed_chain / "reports" / fig).is_file(), fig
+    assert "6 documents" in md  # five seeds and the hostile one
+    assert "`params.yaml` SHA-256" in md
+
+
+def test_report_is_byte_identical_when_rerun(seed_chain, tmp_path, root):
+    import subprocess
+
+    before = {p: (seed_chain / "reports" / p).read_bytes() for p in ("index.md", "index.html")}
+    proc = subprocess.run([sys.executable, "-m", "pipeline.report"], cwd=seed_chain, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    for p, data in before.items():
+        assert (seed_chain / "reports" / p).read_bytes() == data, p
+    assert str(seed_chain) not in before["index.md"].decode() and str(root) not in before["index.md"].decode()
+
+
+def test_missing_input_is_one_line(seed_chain, tmp_path):
+    import subprocess
+
+    copy = tmp_path / "run"
+    shutil.copytree(seed_chain, copy, symlinks=True)
+    (copy / "reports/metrics/preprocess.json").unlink()
+    proc = subprocess.run([sys.executable, "-m", "pipeline.report"], cwd=copy, capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == ("report: error: reports/metrics/preprocess.json: missing; it is written by "
+                                   "stage 'preprocess' (run `dvc repro preprocess`)")
+
+
+def test_markdown_to_html_embeds_figures(tmp_path):
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures/a.png").write_bytes(b"\x89PNG fake")
+    html = markdown_to_html("# T\n\n![a](figures/a.png)\n", tmp_path, "T <x>")
+    assert 'src="data:image/png;base64,' in html and "<title>T &lt;x&gt;</title>" in html
+
+
+def test_template_refuses_missing_values():
+    import jinja2
+
+    with pytest.raises(jinja2.UndefinedError):
+        render_markdown({"title": "x"})
+
+
+# ------------------------------------------------------------------ browser
+ARTIFACTS = Path(__file__).parent / "artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _chromium() -> str:
+    for name in ("chromium", "chromium-browser"):
+        path = shutil.which(name)
+        if path:
+            return path
+    pytest.skip("Chromium is not installed (Debian package `chromium`; .ci/run installs it)")
+
+
+def test_report_renders_offline_in_chromium(seed_chain):
+    playwright = pytest.importorskip("playwright.sync_api", reason="playwright (test extra) is not installed")
+    exe = _chromium()
+    page_file = seed_chain / "reports/index.html"
+    requests, console, failed = [], [], []
+    with playwright.sync_playwright() as p:
+        try:
+            browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        except Exception as exc:  # no display libraries, sandbox refused, ...
+            pytest.skip(f"Chromium could not start: {str(exc).splitlines()[0]}")
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on("request", lambda r: requests.append(r.url))
+            page.on("requestfailed", lambda r: failed.append(r.url))
+            page.on("console", lambda m: console.append((m.type, m.text)))
+            page.on("pageerror", lambda e: console.append(("error", str(e))))
+            page.goto(page_file.as_uri(), wait_until="load")
+            images = page.evaluate(
+                "Array.from(document.images).map(i => [i.alt, i.complete && i.naturalWidth > 0])")
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "report_first_screen.png"))
+            title = page.title()
+        finally:
+            browser.close()
+    assert images, "the report shows figures"
+    assert all(ok for _, ok in images), [alt for alt, ok in images if not ok]
+    outside = [u for u in requests if not u.startswith(("file:", "data:"))]
+    assert outside == [], outside
+    assert failed == []
+    assert [c for c in console if c[0] == "error"] == []
+    assert title  # the page has its title, not a script's
