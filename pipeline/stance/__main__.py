@@ -1,0 +1,51 @@
+"""Stance scoring and its evaluation.
+
+``python -m pipeline.stance [--params params.yaml]``
+    the DVC stage: score data/processed/segments.jsonl, write tables, figures, metrics.
+``python -m pipeline.stance evaluate GOLD.jsonl [--out TABLE.md] [--metrics FLAT.json]``
+    score each row of GOLD as a sentence on its own; print one JSON report to stdout.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ..config import load_params
+from ..errors import run_cli
+from ..io import dumps, write_csv, write_json, write_text
+from .evaluate import TABLE_HEADER, flat_metrics, table_rows
+from .stage import evaluation_markdown, run, run_evaluate
+
+
+def main(argv: list[str]) -> int:
+    if argv and argv[0] == "evaluate":
+        ap = argparse.ArgumentParser(prog="python -m pipeline.stance evaluate",
+                                     description="Evaluate the stance scorer on a labelled JSONL file.")
+        ap.add_argument("gold", help="JSONL rows {text, theme, relevant, stance}, as tests/data/stance_dev.jsonl")
+        ap.add_argument("--params", default="params.yaml")
+        ap.add_argument("--out", help="also write the figures as a Markdown table here (and a .csv beside it)")
+        ap.add_argument("--metrics", help="also write flat metric names here (for dvc metrics)")
+        args = ap.parse_args(argv[1:])
+        report = run_evaluate(load_params(args.params), args.gold, args.params)
+        if args.out:
+            write_text(args.out, evaluation_markdown(report, args.gold))
+            write_csv(str(args.out).rsplit(".", 1)[0] + ".csv", TABLE_HEADER, table_rows(report))
+        if args.metrics:
+            write_json(args.metrics, flat_metrics(report))
+        sys.stdout.write(dumps(report) + "\n")
+        return 0
+    ap = argparse.ArgumentParser(prog="python -m pipeline.stance", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--params", default="params.yaml")
+    ap.add_argument("--segments", default="data/processed/segments.jsonl")
+    ap.add_argument("--corpus", default="data/interim/corpus.jsonl", help="for document titles")
+    ap.add_argument("--gold", default="tests/data/stance_dev.jsonl",
+                    help="development set scored into the metrics ('' to skip)")
+    ap.add_argument("--out-dir", default=".")
+    args = ap.parse_args(argv)
+    run(load_params(args.params), args.segments, args.out_dir, args.corpus, args.gold or None, args.params)
+    return 0
+
+
+run_cli("stance", main)

@@ -1,0 +1,169 @@
+"""The ``stance`` config group: scoring window, rules, general polarity lexicon, bootstrap.
+
+Rules are data: negators, distancing markers, intensifiers, diminishers,
+contrast and topic markers are word lists in ``conf/stance/default.yaml``,
+matched on lemmas like theme terms. This module validates the group and
+compiles it; :mod:`.scoring` applies it.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Mapping
+
+from .. import config as C
+from ..errors import UserError
+from .themes import term_key, term_words
+
+_WEIGHTS = C.Free(lambda k, v: _numbers(k, v), "a mapping of term: number")
+
+
+def _numbers(key: str, value) -> dict[str, float]:
+    if not isinstance(value, Mapping):
+        raise C._fail(key, value, "a mapping of term: number")
+    return {str(t): C.Float(min=0).check(f"{key}.{t}", w) for t, w in value.items()}
+
+
+def _signed_numbers(key: str, value) -> dict[str, float]:
+    if not isinstance(value, Mapping):
+        raise C._fail(key, value, "a mapping of word: valence")
+    return {str(t): C.Float().check(f"{key}.{t}", w) for t, w in value.items()}
+
+
+SCHEMA = C.Section(
+    {
+        "window": C.Section({"sentences": C.Int(min=0), "tokens": C.Int(min=0)}),
+        "polarity": C.Section(
+            {
+                "lexicon": C.Str(choices=["vader", "afinn", "none"]),
+                "weight": C.Float(min=0),
+                "overrides": C.Free(_signed_numbers, "a mapping of word: valence"),
+            }
+        ),
+        "scale": C.Float(min=0.01),
+        "thresholds": C.Section({"negative": C.Float(min=-1, max=0), "positive": C.Float(min=0, max=1)}),
+        "rules": C.Section(
+            {
+                "negation": C.Section({"terms": C.List(C.Str()), "factor": C.Float(min=-1, max=1),
+                                       "scope": C.Int(min=1)}),
+                "distancing": C.Section({"terms": C.List(C.Str()), "factor": C.Float(min=-1, max=1),
+                                         "scope": C.Int(min=1)}),
+                "intensifiers": _WEIGHTS,
+                "diminishers": _WEIGHTS,
+                "modifier_scope": C.Int(min=1),
+                "contrast": C.Section({"terms": C.List(C.Str()), "before": C.Float(min=0),
+                                       "after": C.Float(min=0)}),
+                "topic": C.Section({"terms": C.List(C.Str()), "factor": C.Float(min=0, max=1)}),
+                "scope_breakers": C.List(C.Str()),
+            }
+        ),
+        "bootstrap": C.Section(
+            {
+                "resamples": C.Int(min=100),
+                "seed": C.Int(min=0),
+                "confidence": C.Float(min=0.5, max=0.999),
+                "min_sentences": C.Int(min=1),
+            }
+        ),
+        "evidence": C.Section({"per_pole": C.Int(min=1)}),
+    }
+)
+
+
+def validate(cfg: dict, source: str = C.PARAMS_FILE) -> dict:
+    """Checks the schema cannot express; messages name the key like :func:`config.group`."""
+    t = cfg["thresholds"]
+    if not t["negative"] < t["positive"]:
+        raise UserError(f"{source}: stance.thresholds = {t!r} is not allowed: negative < positive")
+    for name in ("intensifiers", "diminishers"):
+        for term, w in cfg["rules"][name].items():
+            if (name == "intensifiers" and w < 1) or (name == "diminishers" and w > 1):
+                bound = ">= 1" if name == "intensifiers" else "<= 1"
+                raise UserError(f"{source}: stance.rules.{name}.{term} = {w!r} is not allowed: a number {bound}")
+    return cfg
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The ``stance.rules`` word lists as lemma keys."""
+
+    negators: frozenset[str]
+    negation_factor: float
+    negation_scope: int
+    distancers: frozenset[str]
+    distancing_factor: float
+    distancing_scope: int
+    scalers: dict[str, float]  # intensifiers and diminishers
+    modifier_scope: int
+    contrast: frozenset[str]
+    contrast_before: float
+    contrast_after: float
+    topic: frozenset[str]
+    topic_factor: float
+    breakers: frozenset[str]
+    expressions: tuple[str, ...]
+
+
+def compile_rules(cfg: dict) -> Rules:
+    r = cfg["rules"]
+    terms = (r["negation"]["terms"] + r["distancing"]["terms"] + list(r["intensifiers"]) + list(r["diminishers"])
+             + r["contrast"]["terms"] + r["topic"]["terms"] + r["scope_breakers"])
+    multi = tuple(sorted({" ".join(term_words(t)) for t in terms if len(term_words(t)) > 1}))
+    keys = lambda xs: frozenset(term_key(x) for x in xs)  # noqa: E731
+    return Rules(
+        negators=keys(r["negation"]["terms"]),
+        negation_factor=r["negation"]["factor"],
+        negation_scope=r["negation"]["scope"],
+        distancers=keys(r["distancing"]["terms"]),
+        distancing_factor=r["distancing"]["factor"],
+        distancing_scope=r["distancing"]["scope"],
+        scalers={term_key(t): w for t, w in {**r["intensifiers"], **r["diminishers"]}.items()},
+        modifier_scope=r["modifier_scope"],
+        contrast=keys(r["contrast"]["terms"]),
+        contrast_before=r["contrast"]["before"],
+        contrast_after=r["contrast"]["after"],
+        topic=keys(r["topic"]["terms"]),
+        topic_factor=r["topic"]["factor"],
+        breakers=keys(r["scope_breakers"]),
+        expressions=multi,
+    )
+
+
+# ------------------------------------------------------------- polarity lexicon
+_SCALE = {"vader": 4.0, "afinn": 5.0}
+
+
+@functools.lru_cache(maxsize=4)
+def _raw_lexicon(name: str) -> tuple[tuple[str, float], ...]:
+    if name == "none":
+        return ()
+    if name == "vader":
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+        items = SentimentIntensityAnalyzer().lexicon.items()
+    else:
+        try:
+            from afinn import Afinn
+        except ImportError:
+            raise UserError("stance.polarity.lexicon = 'afinn' needs the afinn package: pip install afinn") from None
+        items = Afinn(emoticons=False)._dict.items()  # the word list the package ships
+    return tuple(sorted((str(w), float(v)) for w, v in items if " " not in str(w)))
+
+
+def polarity_lexicon(name: str, overrides: Mapping[str, float]) -> dict[str, float]:
+    """Word -> valence in [-1, 1]; keys are lower-cased forms and their lemmas.
+
+    A form's own entry wins over a lemma's ("rejected" keeps VADER's value for
+    "rejected"); ``overrides`` (already in [-1, 1]) win over both.
+    """
+    scale = _SCALE.get(name, 1.0)
+    out: dict[str, float] = {}
+    raw = dict(_raw_lexicon(name))
+    for word, v in raw.items():
+        out.setdefault(term_key(word), v / scale)
+    for word, v in raw.items():
+        out[word] = v / scale
+    for word, v in overrides.items():
+        out[term_key(word)] = max(-1.0, min(1.0, v))
+        out[word.lower()] = max(-1.0, min(1.0, v))
+    return out

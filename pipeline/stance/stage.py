@@ -1,0 +1,242 @@
+"""Stage ``stance``: per-theme salience and stance of every segment, with evidence.
+
+Outputs
+-------
+``data/processed/stance_sentences.jsonl``
+    One row per (sentence, theme) that mentions the theme: stance, label,
+    target terms and cues with the rules that changed them.
+``data/processed/stance_segments.jsonl``
+    Segment x theme summaries ("no evidence" where a theme is absent).
+``reports/tables/stance_by_document.csv``, ``stance_by_date.csv``, ``stance_by_theme.csv``
+    Salience, mean stance, bootstrap interval and label counts; the last is a DVC plot.
+``reports/stance_evidence.md``, ``reports/tables/stance_evidence.csv``
+    The strongest sentences for each pole, per document and theme.
+``reports/figures/stance_heatmap.png``, ``reports/figures/stance_over_time.png``
+``reports/metrics/stance.json``
+    Corpus-level salience and stance per theme, and the development-set scores.
+"""
+from __future__ import annotations
+
+import logging
+from itertools import groupby
+from pathlib import Path
+from typing import Iterator
+
+from tqdm import tqdm
+
+from ..errors import UserError, progress_enabled
+from ..io import markdown_table, read_jsonl, write_csv, write_json, write_jsonl, write_text
+from .aggregate import aggregate
+from .evaluate import TABLE_HEADER, evaluate, flat_metrics, read_gold, table_rows
+from .model import Scorer
+from .outputs import heatmap, mark, over_time
+from .scoring import prepare, word_count
+
+log = logging.getLogger("stance")
+
+SUMMARY_FIELDS = ["status", "salience", "mentions", "tokens", "sentences", "stance", "ci_low", "ci_high",
+                  "negative", "neutral", "positive"]
+
+
+# ----------------------------------------------------------------- pure parts
+def score_document(segments: list[dict], scorer: Scorer) -> tuple[list[dict], list[dict]]:
+    """Score every sentence of one document's segments for every theme.
+
+    Returns ``(units, rows)``: per segment its word tokens and mentions per
+    theme, and one row per relevant (sentence, theme). The window of
+    ``stance.window.sentences`` neighbours runs across segment borders but
+    never across documents.
+    """
+    flat = []  # (segment, index in segment, Sentence)
+    for seg in segments:
+        for k, text in enumerate(seg.get("sentences") or []):
+            flat.append((seg, k, prepare(text)))
+    n = scorer.cfg["window"]["sentences"]
+    units = {seg["id"]: {"segment_id": seg["id"], "doc_id": seg["doc_id"], "date": seg.get("date"), "tokens": 0,
+                         "sentences": len(seg.get("sentences") or []), "mentions": dict.fromkeys(scorer.themes, 0)} for seg in segments}
+    rows = []
+    for i, (seg, k, sent) in enumerate(flat):
+        units[seg["id"]]["tokens"] += word_count(sent)
+        lo, hi = max(0, i - n), min(len(flat), i + n + 1)
+        window = [s for _, _, s in flat[lo:hi]]
+        for theme in scorer.themes:
+            r = scorer.window(window, i - lo, theme)
+            if not r.relevant:
+                continue
+            units[seg["id"]]["mentions"][theme] += len(r.targets)
+            rows.append({
+                "id": f"{seg['id']}/{k:03d}", "segment_id": seg["id"], "doc_id": seg["doc_id"],
+                "date": seg.get("date"), "sentence": k, "theme": theme, "text": sent.text,
+                "stance": r.stance, "label": r.label, "pole": scorer.themes[theme].pole_name(r.label),
+                "score": r.total, "targets": r.targets, "cues": r.cues,
+            })
+    return list(units.values()), rows
+
+
+def evidence(rows: list[dict], per_pole: int, scorer: Scorer) -> list[dict]:
+    """The ``per_pole`` strongest sentences of each pole, per document and theme."""
+    out = []
+    key = lambda r: (r["doc_id"], r["theme"])  # noqa: E731
+    for (doc, theme), group in groupby(sorted(rows, key=key), key=key):
+        group = list(group)
+        for sign in (-1, 1):
+            picked = sorted((r for r in group if r["label"] == sign), key=lambda r: (-sign * r["stance"], r["id"]))
+            for rank, r in enumerate(picked[:per_pole], 1):
+                tokens = list(prepare(r["text"]).tokens)
+                focal = [c for c in r["cues"] if c["sentence"] == 0]
+                out.append({
+                    "doc_id": doc, "theme": theme, "pole": scorer.themes[theme].pole_name(sign), "rank": rank,
+                    "stance": r["stance"], "sentence_id": r["id"], "text": r["text"],
+                    "marked": mark(r["text"], tokens, [t["span"] for t in r["targets"]], [c["span"] for c in focal]),
+                    "targets": "; ".join(t["term"] for t in r["targets"]),
+                    "cues": "; ".join(f"{c['term']} ({c['value']:+.2f}{', ' + ', '.join(c['rules']) if c['rules'] else ''})"
+                                      for c in r["cues"]),
+                })
+    return out
+
+
+def _summary_rows(summary: dict, themes: list[str], keys: list) -> Iterator[list]:
+    for k in keys:
+        for t in themes:
+            s = summary[(k, t)]
+            yield [k, t] + [s[f] for f in SUMMARY_FIELDS]
+
+
+# ------------------------------------------------------------------ the stage
+def _segments_by_doc(path: Path) -> Iterator[list[dict]]:
+    for _, group in groupby(read_jsonl(path), key=lambda s: s["doc_id"]):
+        yield list(group)
+
+
+def _titles(corpus: Path | None) -> dict[str, str]:
+    if corpus is None or not Path(corpus).is_file():
+        return {}
+    return {d["id"]: d.get("title") or "" for d in read_jsonl(corpus)}
+
+
+def run(params: dict, segments: str | Path, out_dir: str | Path = ".", corpus: str | Path | None = None,
+        gold: str | Path | None = None, source: str = "params.yaml") -> dict:
+    """Run the stage on ``segments`` with ``params`` (the whole ``params.yaml``); return the metrics.
+
+    Paths of the outputs are fixed relative to ``out_dir`` (see the module docstring).
+    """
+    scorer = Scorer.from_params(params, source)
+    segments, out = Path(segments), Path(out_dir)
+    if not segments.is_file():
+        raise UserError(f"{segments}: not found; run the preprocess stage first (dvc repro preprocess)")
+    themes = list(scorer.themes)
+    log.info("scoring themes %s", ", ".join(themes))
+    units: list[dict] = []
+    rows: list[dict] = []
+    docs: list[str] = []
+    for segs in tqdm(_segments_by_doc(segments), desc="stance", unit="doc", disable=not progress_enabled()):
+        u, r = score_document(segs, scorer)
+        units += u
+        rows += r
+        docs.append(segs[0]["doc_id"])
+    if not units:
+        raise UserError(f"{segments}: no segments to score")
+    n_sentences = sum(u["sentences"] for u in units)
+    log.info("scored %d sentences in %d documents: %d relevant (sentence, theme) pairs", n_sentences, len(docs),
+             len(rows))
+    write_jsonl(out / "data/processed/stance_sentences.jsonl", rows)
+
+    boot = scorer.cfg["bootstrap"]
+    by_seg = aggregate(units, rows, "segment_id", themes, boot)
+    write_jsonl(out / "data/processed/stance_segments.jsonl",
+                ({"segment_id": k, "theme": t, **by_seg[(k, t)]} for k in (u["segment_id"] for u in units)
+                 for t in themes))
+    by_doc = aggregate(units, rows, "doc_id", themes, boot)
+    titles = _titles(corpus)
+    write_csv(out / "reports/tables/stance_by_document.csv", ["doc_id", "theme"] + SUMMARY_FIELDS,
+              _summary_rows(by_doc, themes, docs))
+    dated = [u for u in units if u["date"]]
+    by_date = aggregate(dated, [r for r in rows if r["date"]], "date", themes, boot) if dated else {}
+    dates = sorted({u["date"] for u in dated})
+    write_csv(out / "reports/tables/stance_by_date.csv", ["date", "theme"] + SUMMARY_FIELDS,
+              _summary_rows(by_date, themes, dates))
+    overall = aggregate(units, rows, None, themes, boot)
+    write_csv(out / "reports/tables/stance_by_theme.csv", ["theme"] + SUMMARY_FIELDS,
+              ([t] + [overall[("corpus", t)][f] for f in SUMMARY_FIELDS] for t in themes))
+    log.info("aggregated by segment, document, date and theme")
+
+    ev = evidence(rows, scorer.cfg["evidence"]["per_pole"], scorer)
+    ev_header = ["doc_id", "theme", "pole", "rank", "stance", "sentence_id", "text", "targets", "cues"]
+    write_csv(out / "reports/tables/stance_evidence.csv", ev_header, ([e[h] for h in ev_header] for e in ev))
+    write_text(out / "reports/stance_evidence.md", evidence_markdown(ev, docs, themes, titles, by_doc, scorer))
+    log.info("evidence: %d sentences", len(ev))
+
+    labels = [f"{d[:22]}" + (f" {titles[d][:28]}" if titles.get(d) else "") for d in docs]
+    heatmap(out / "reports/figures/stance_heatmap.png", docs, labels, themes, by_doc)
+    poles = {t: (scorer.themes[t].pole_name(-1), scorer.themes[t].pole_name(1)) for t in themes}
+    over_time(out / "reports/figures/stance_over_time.png", themes, by_date, poles)
+    log.info("figures written")
+
+    metrics: dict = {"documents": len(docs), "sentences": n_sentences,
+                     "themes": {}}
+    for t in themes:
+        o = overall[("corpus", t)]
+        metrics["themes"][t] = {
+            **{f: o[f] for f in ("status", "salience", "mentions", "sentences", "stance", "ci_low", "ci_high",
+                                 "negative", "neutral", "positive")},
+            "documents_with_evidence": sum(1 for d in docs if by_doc[(d, t)]["status"] == "evidence"),
+        }
+    if gold is not None:
+        rows_gold = read_gold(gold, themes)
+        metrics["validation"] = flat_metrics(evaluate(rows_gold, _predictor(scorer), themes))
+        log.info("validation on %s: stance macro-F1 %.3f", gold, metrics["validation"]["stance_macro_f1"])
+    write_json(out / "reports/metrics/stance.json", metrics)
+    return metrics
+
+
+def evidence_markdown(ev: list[dict], docs: list[str], themes: list[str], titles: dict, by_doc: dict,
+                      scorer: Scorer) -> str:
+    """The evidence report: per document and theme, a summary line and a table of sentences."""
+    from .outputs import md_escape
+
+    lines = ["# Stance evidence", "",
+             "The strongest sentences for each pole, per document and theme. **Bold**: target terms; "
+             "_italics_: cues. Stance is in [-1, 1]; see `reports/tables/stance_by_document.csv` for all figures.",
+             ""]
+    for d in docs:
+        lines += [f"## {md_escape(d)}" + (f" — {md_escape(titles[d])}" if titles.get(d) else ""), ""]
+        for t in themes:
+            s = by_doc[(d, t)]
+            th = scorer.themes[t]
+            if s["status"] != "evidence":
+                lines += [f"### {t}: no evidence", ""]
+                continue
+            ci = f" [{s['ci_low']:+.2f}, {s['ci_high']:+.2f}]" if s["ci_low"] is not None else ""
+            lines += [f"### {t}: stance {s['stance']:+.2f}{ci}, salience {s['salience']:.2f} per 1,000 words, "
+                      f"{s['negative']} {th.pole_name(-1)} / {s['neutral']} neutral / {s['positive']} "
+                      f"{th.pole_name(1)}", ""]
+            picked = [e for e in ev if e["doc_id"] == d and e["theme"] == t]
+            if not picked:
+                lines += ["No sentence passes either pole's threshold.", ""]
+                continue
+            lines.append(markdown_table(["pole", "stance", "sentence"],
+                                        [[e["pole"], f"{e['stance']:+.2f}", e["marked"]] for e in picked]))
+    return "\n".join(lines)
+
+
+def _predictor(scorer: Scorer):
+    def predict(row: dict) -> tuple[bool, int]:
+        r = scorer.sentence(row["text"], row["theme"])
+        return r.relevant, (r.label if r.relevant else 0)
+
+    return predict
+
+
+def run_evaluate(params: dict, gold: str | Path, source: str = "params.yaml") -> dict:
+    """The evaluation report of :func:`evaluate.evaluate` for ``gold`` with the configured scorer."""
+    scorer = Scorer.from_params(params, source)
+    rows = read_gold(gold, scorer.themes)
+    log.info("evaluating %d rows of %s", len(rows), gold)
+    return evaluate(rows, _predictor(scorer), list(scorer.themes))
+
+
+def evaluation_markdown(report: dict, gold: str) -> str:
+    return (f"# Stance evaluation on `{gold}`\n\n{report['n']} rows. Relevance: the theme is mentioned; stance "
+            f"macro-F1 over -1/0/1 on the rows whose gold `relevant` is true (a row predicted irrelevant counts "
+            f"as 0). The baseline calls every row relevant and labels it by whole-sentence VADER compound (±0.05).\n\n"
+            + markdown_table(TABLE_HEADER, table_rows(report)))

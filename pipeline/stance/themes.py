@@ -1,0 +1,225 @@
+"""Themes as configuration: validation of ``themes.*`` and compilation to lemma keys.
+
+A theme lives in ``conf/themes/<name>.yaml`` and lands in ``params.yaml`` under
+``themes.<name>``. The stage only sees ``params.yaml``, so every error names
+both the key path there and the file the user has to edit.
+
+Terms are written as plain text ("peace talks", "so-called") and matched on
+lemmas: each word goes through :func:`pipeline.text.lemma`, hyphens split
+words as syntok does, and a multi-word term becomes one joined key
+("peace_talk") via :class:`pipeline.text.MweMatcher`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from .. import config as C
+from ..errors import UserError
+from ..text import lemma
+
+_SPLIT = re.compile(r"[\s\-\u2010-\u2015]+")
+
+
+def term_words(term: str) -> list[str]:
+    """Lemmas of the words of a configured term, split as syntok splits text."""
+    return [lemma(w) for w in _SPLIT.split(term.strip()) if w]
+
+
+def term_key(term: str) -> str:
+    """The key a term has after multi-word joining ("Peace Talks" -> "peace_talk")."""
+    return "_".join(term_words(term))
+
+
+def _theme_file(key: str) -> str:
+    return f"conf/themes/{key}.yaml"
+
+
+def _mapping_of_numbers(key: str, value: Any) -> dict[str, float]:
+    if not isinstance(value, Mapping):
+        raise C._fail(key, value, "a mapping of term: weight")
+    out = {}
+    for term, weight in value.items():
+        if not isinstance(term, str) or not term_words(term):
+            raise C._fail(key, term, "a non-empty term")
+        out[term] = C.Float().check(f"{key}.{term}", weight)
+    return out
+
+
+def _mapping_of_poles(key: str, value: Any) -> dict[str, dict]:
+    pole = C.Section({"sign": C.Int(min=-1, max=1), "description": C.Str()})
+    if not isinstance(value, Mapping) or len(value) != 2:
+        raise C._fail(key, value, "exactly two poles, each {sign: -1 or 1, description: ...}")
+    out = {str(name): pole.check(f"{key}.{name}", spec) for name, spec in value.items()}
+    signs = sorted(p["sign"] for p in out.values())
+    if signs != [-1, 1]:
+        raise C._fail(f"{key}.*.sign", signs, "one pole with sign -1 and one with sign 1")
+    return out
+
+
+def _mapping_of_cues(key: str, value: Any) -> dict[str, dict[str, float]]:
+    if not isinstance(value, Mapping):
+        raise C._fail(key, value, "a mapping of pole name: {term: weight}")
+    return {str(pole): _mapping_of_numbers(f"{key}.{pole}", terms) for pole, terms in value.items()}
+
+
+TARGET = C.AnyOf(
+    [
+        C.Str(),
+        C.Section(
+            {
+                "term": C.Str(),
+                "near": C.optional(C.List(C.Str()), []),
+                "not_near": C.optional(C.List(C.Str()), []),
+                "window": C.optional(C.Int(min=1), 3),
+            }
+        ),
+    ]
+)
+
+THEME_SCHEMA = C.Section(
+    {
+        "name": C.Str(),
+        "description": C.Str(),
+        "poles": C.Free(_mapping_of_poles, "exactly two poles, each {sign: -1 or 1, description: ...}"),
+        "targets": C.List(TARGET, min_len=1),
+        "exclude": C.optional(C.List(C.Str()), []),
+        "cues": C.Free(_mapping_of_cues, "a mapping of pole name: {term: weight}"),
+        "polarity": C.optional(
+            C.Section(
+                {
+                    "weight": C.optional(C.Float(min=0), None),
+                    "overrides": C.optional(C.Free(_mapping_of_numbers, "a mapping of word: valence"), {}),
+                }
+            ),
+            {"weight": None, "overrides": {}},
+        ),
+    }
+)
+
+
+def validate_theme(key: str, raw: Any) -> dict:
+    """Validate one theme; errors name ``conf/themes/<key>.yaml`` and the key path."""
+    path = f"themes.{key}"
+    try:
+        theme = THEME_SCHEMA.check(path, raw)
+        _check_semantics(path, theme)
+    except UserError as exc:
+        raise UserError(f"{_theme_file(key)}: {exc}") from None
+    return theme
+
+
+def _check_semantics(path: str, theme: dict) -> None:
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", theme["name"]):
+        raise C._fail(f"{path}.name", theme["name"], "a name of letters, digits and _")
+    for i, t in enumerate(theme["targets"]):
+        term = t if isinstance(t, str) else t["term"]
+        if not term_words(term):
+            raise C._fail(f"{path}.targets[{i}]", term, "a non-empty term")
+    poles = theme["poles"]
+    seen: dict[str, str] = {}
+    for pole, terms in theme["cues"].items():
+        if pole not in poles:
+            raise UserError(f"{path}.cues.{pole} is not a pole of this theme (poles: {', '.join(poles)})")
+        for term in terms:
+            k = term_key(term)
+            if k in seen and seen[k] != pole:
+                raise UserError(f"{path}.cues: {term!r} is a cue of both poles ({seen[k]} and {pole}); "
+                                f"a cue may point one way only")
+            seen[k] = pole
+
+
+def validate_themes(raw: Any, source: str = C.PARAMS_FILE) -> dict[str, dict]:
+    """Validate the whole ``themes`` group: at least one theme, names unique."""
+    if not isinstance(raw, Mapping) or not raw:
+        raise UserError(f"{source}: themes = {raw!r} is not allowed: at least one theme, e.g. "
+                        f"defaults `- themes: [sanctions, security, ukraine]` in conf/config.yaml")
+    themes: dict[str, dict] = {}
+    by_name: dict[str, str] = {}
+    for key in raw:
+        theme = validate_theme(str(key), raw[key])
+        if theme["name"] in by_name:
+            raise UserError(
+                f"{_theme_file(str(key))}: themes.{key}.name = {theme['name']!r} is not allowed: "
+                f"theme {by_name[theme['name']]!r} ({_theme_file(by_name[theme['name']])}) already has that name"
+            )
+        if theme["name"] != key:
+            raise UserError(
+                f"{_theme_file(str(key))}: themes.{key}.name = {theme['name']!r} is not allowed: it must equal the "
+                f"key it is filed under ('{key}'; the file header is `# @package themes.{key}`)"
+            )
+        by_name[theme["name"]] = str(key)
+        themes[str(key)] = theme
+    return themes
+
+
+# ---------------------------------------------------------------- compiled form
+@dataclass(frozen=True)
+class Condition:
+    """Context a conditional target needs (``near``) or must not have (``not_near``)."""
+
+    near: frozenset[str]
+    not_near: frozenset[str]
+    window: int
+
+
+@dataclass
+class Theme:
+    """A theme ready for matching: every term reduced to its joined lemma key."""
+
+    name: str
+    description: str
+    poles: dict[str, int]
+    targets: dict[str, Condition | None]
+    exclude: frozenset[str]
+    cues: dict[str, tuple[str, float]]  # key -> (pole, signed weight)
+    polarity_weight: float | None
+    polarity_overrides: dict[str, float]
+    expressions: list[str] = field(default_factory=list)  # multi-word terms, for the matcher
+
+    def pole_name(self, sign: int) -> str | None:
+        return next((p for p, s in self.poles.items() if s == sign), None)
+
+
+def compile_theme(theme: dict) -> Theme:
+    """Lemma keys for targets, exclusions and cues of one validated theme."""
+    targets: dict[str, Condition | None] = {}
+    expressions: list[str] = []
+
+    def note(term: str) -> str:
+        words = term_words(term)
+        if len(words) > 1:
+            expressions.append(" ".join(words))
+        return "_".join(words)
+
+    for t in theme["targets"]:
+        if isinstance(t, str):
+            targets[note(t)] = None
+        else:
+            targets[note(t["term"])] = Condition(
+                frozenset(term_key(w) for w in t["near"]),
+                frozenset(term_key(w) for w in t["not_near"]),
+                t["window"],
+            )
+    exclude = frozenset(note(t) for t in theme["exclude"])
+    cues: dict[str, tuple[str, float]] = {}
+    for pole, terms in theme["cues"].items():
+        sign = theme["poles"][pole]["sign"]
+        for term, weight in terms.items():
+            cues[note(term)] = (pole, sign * weight)
+    for words in (t["near"] + t["not_near"] for t in theme["targets"] if not isinstance(t, str)):
+        for w in words:
+            note(w)
+    pol = theme["polarity"]
+    return Theme(
+        name=theme["name"],
+        description=theme["description"],
+        poles={p: spec["sign"] for p, spec in theme["poles"].items()},
+        targets=targets,
+        exclude=exclude,
+        cues=cues,
+        polarity_weight=pol["weight"],
+        polarity_overrides={term_key(w): v for w, v in pol["overrides"].items()},
+        expressions=sorted(set(expressions)),
+    )

@@ -1,0 +1,138 @@
+"""Stance rules and poles on constructed sentences (none taken from the gold set)."""
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from pipeline.stance import Scorer
+
+
+@pytest.fixture(scope="module")
+def scorer(composed_params) -> Scorer:
+    return Scorer.from_params(composed_params)
+
+
+def scorer_with(params: dict, edit) -> Scorer:
+    p = copy.deepcopy(params)
+    edit(p)
+    return Scorer.from_params(p)
+
+
+# Each pole of each default theme, phrased as both sides of the conflict would.
+POLES = [
+    ("sanctions", 1, "These sanctions are fully justified and deserved."),
+    ("sanctions", 1, "The EU will tighten the embargo to hold the Kremlin accountable."),
+    ("sanctions", 1, "Western allies agreed to maintain pressure on Moscow through new export controls."),
+    ("sanctions", -1, "The illegal and unilateral sanctions imposed by Washington have failed."),
+    ("sanctions", -1, "Our factories adapted quickly and have overcome the restrictive measures."),
+    ("sanctions", 0, "The sanctions list was published on Tuesday."),
+    ("security", -1, "The alliance keeps deploying battalions near our borders, a direct threat to the region."),
+    ("security", -1, "Terrorist cells are trying to destabilise the republic."),
+    ("security", 1, "Our armed forces are ready and reliably protect the country."),
+    ("security", 1, "We have no plans to attack any neighbour; our military posture is defensive."),
+    ("security", 0, "The defence minister attended the ceremony."),
+    ("ukraine", 1, "We stand with Ukraine and will continue our humanitarian aid."),
+    ("ukraine", 1, "The courage of Ukrainians defending the territorial integrity of their country is admirable."),
+    ("ukraine", 1, "We call for a peaceful settlement of the conflict through dialogue with Kyiv."),
+    ("ukraine", -1, "The Kyiv regime is a puppet of its foreign sponsors."),
+    ("ukraine", -1, "The illegitimate authorities in Kiev keep staging provocations."),
+    ("ukraine", 0, "The delegation travelled to Ukraine on Monday."),
+]
+
+
+@pytest.mark.parametrize("theme,label,text", POLES)
+def test_each_pole_of_each_default_theme(scorer, theme, label, text):
+    r = scorer.sentence(text, theme)
+    assert r.relevant, (text, r)
+    assert r.label == label, (text, r.stance, r.cues)
+    assert -1 <= r.stance <= 1
+
+
+def test_sentiment_is_not_stance(scorer):
+    # Upbeat, yet against sanctions; grim, yet in favour.
+    assert scorer.sentence("We are proud that our economy withstood the sanctions so well.", "sanctions").label == -1
+    assert scorer.sentence("Sanctions are crippling the aggressor's war economy.", "sanctions").label == 1
+
+
+@pytest.mark.parametrize("theme,plain,negated", [
+    ("sanctions", "We consider these sanctions justified.", "We do not consider these sanctions justified."),
+    ("security", "The troops massing there threaten us.", "The troops there do not threaten us."),
+    ("ukraine", "They blamed Ukraine for the escalation.", "They never blamed Ukraine for anything."),
+])
+def test_negation_flips_the_cue(scorer, theme, plain, negated):
+    a, b = scorer.sentence(plain, theme), scorer.sentence(negated, theme)
+    assert a.label != 0 and b.label == -a.label, (a.cues, b.cues)
+    assert any("negated" in note for c in b.cues for note in c["rules"])
+
+
+def test_negation_binds_to_the_first_cue_and_stops_at_a_relative_clause(scorer):
+    # "not" negates "a proposal", so the peace talks are what is dismissed.
+    assert scorer.sentence("This is not an offer of peace talks for Ukraine.", "ukraine").label == -1
+    # "not us who ..." negates "us"; the war named after it is not negated.
+    r = scorer.sentence("It was not we who unleashed the war in Ukraine.", "ukraine")
+    assert not any("negated" in n for c in r.cues for n in c["rules"])
+
+
+def test_negation_can_cancel_instead(composed_params):
+    s = scorer_with(composed_params, lambda p: p["stance"]["rules"]["negation"].update(factor=0.0))
+    assert s.sentence("We do not consider these sanctions justified.", "sanctions").label == 0
+
+
+def test_intensifiers_and_diminishers_scale(scorer):
+    base = scorer.sentence("The sanctions are justified.", "sanctions").stance
+    up = scorer.sentence("The sanctions are absolutely justified.", "sanctions").stance
+    down = scorer.sentence("The sanctions are somewhat justified.", "sanctions").stance
+    assert down < base < up
+
+
+def test_contrast_weights_the_clause_after_it(scorer):
+    a = scorer.sentence("The sanctions are effective, but they are illegal.", "sanctions")
+    b = scorer.sentence("The sanctions are illegal, but they are effective.", "sanctions")
+    assert a.label == -1 and b.label == 1
+    notes = [n for c in a.cues for n in c["rules"]]
+    assert any(n.startswith("after") for n in notes) and any(n.startswith("before") for n in notes)
+
+
+def test_distancing_marks_turn_endorsement_into_dismissal(scorer):
+    assert scorer.sentence("They presented a peace plan for Ukraine.", "ukraine").label == 1
+    assert scorer.sentence("They presented a so-called peace plan for Ukraine.", "ukraine").label == -1
+
+
+def test_a_topic_named_is_not_a_topic_evaluated(scorer):
+    assert scorer.sentence("We call for a peaceful settlement in Ukraine.", "ukraine").label == 1
+    assert scorer.sentence("The ministers discussed a peaceful settlement in Ukraine.", "ukraine").label == 0
+
+
+def test_targets_match_on_lemmas_and_exclusions_hold(scorer):
+    assert scorer.sentence("Embargoes and restrictive measures were debated.", "sanctions").relevant
+    # Pressure on a person or a manager is not about sanctions; on a country it is.
+    assert not scorer.sentence("The coach put pressure on the players.", "sanctions").relevant
+    assert scorer.sentence("The West keeps up economic pressure on Russia.", "sanctions").relevant
+    # Borders as a place of pandemic queues, and war as history, are not security.
+    assert not scorer.sentence("Trucks waited in long queues at the border.", "security").relevant
+    assert not scorer.sentence("Veterans of the Great Patriotic War were honoured.", "security").relevant
+    assert scorer.sentence("Foreign troops gathered at the border.", "security").relevant
+
+
+def test_window_options_change_what_counts(composed_params):
+    from pipeline.stance.scoring import prepare
+
+    window = [prepare("The sanctions were extended."), prepare("This is absolutely justified.")]
+    s0 = Scorer.from_params(composed_params)
+    assert s0.window(window[:1], 0, "sanctions").label == 0
+    assert s0.window(window, 0, "sanctions").label == 1  # the caller decides the window
+    s1 = scorer_with(composed_params, lambda p: p["stance"]["window"].update(tokens=2))
+    assert s1.window(window, 0, "sanctions").label == 0  # cues beyond 2 words of the mention are ignored
+
+
+def test_general_polarity_is_weaker_and_configurable(composed_params):
+    text = "Ukraine hosted a wonderful, joyful festival."
+    s = Scorer.from_params(composed_params)
+    weak = s.sentence(text, "ukraine").stance
+    assert 0 < weak < 0.9
+    off = scorer_with(composed_params, lambda p: p["themes"]["ukraine"]["polarity"].update(weight=0.0))
+    assert off.sentence(text, "ukraine").stance == 0
+    override = scorer_with(composed_params,
+                           lambda p: p["themes"]["ukraine"]["polarity"].setdefault("overrides", {}).update(wonderful=-1.0))
+    assert override.sentence(text, "ukraine").stance < weak

@@ -1,0 +1,154 @@
+"""The stance stage on the seeds, the evaluation command, aggregation and the bootstrap."""
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from pipeline.stance import Scorer, macro_f1, metrics, prf, run, score_document
+from pipeline.stance.aggregate import aggregate, bootstrap_mean, summarise
+from pipeline.stance.outputs import mark
+
+
+@pytest.fixture(scope="module")
+def stance_run(seed_run, composed_params, tmp_path_factory):
+    out = tmp_path_factory.mktemp("stance")
+    m = run(composed_params, seed_run["segments"], out, seed_run["corpus"], None)
+    return out, m
+
+
+def test_seed_outputs(stance_run, seed_run, composed_params):
+    out, m = stance_run
+    docs = {json.loads(line)["doc_id"] for line in open(seed_run["segments"], encoding="utf-8")}
+    with open(out / "reports/tables/stance_by_document.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == len(docs) * len(composed_params["themes"])
+    for r in rows:
+        if r["status"] == "no evidence":
+            assert r["stance"] == "" and r["sentences"] == "0"  # never a silent 0
+        else:
+            assert -1 <= float(r["stance"]) <= 1 and float(r["salience"]) > 0
+    sentences = [json.loads(line) for line in open(out / "data/processed/stance_sentences.jsonl", encoding="utf-8")]
+    assert sentences and all(s["targets"] and s["label"] in (-1, 0, 1) for s in sentences)
+    assert set(m["themes"]) == set(composed_params["themes"])
+    for name in ("stance_heatmap.png", "stance_over_time.png"):
+        assert (out / "reports/figures" / name).stat().st_size > 1000
+    assert "**" in (out / "reports/stance_evidence.md").read_text(encoding="utf-8")
+
+
+def test_same_inputs_same_bytes(stance_run, seed_run, composed_params, tmp_path):
+    out, _ = stance_run
+    run(composed_params, seed_run["segments"], tmp_path, seed_run["corpus"], None)
+    for rel in ("data/processed/stance_sentences.jsonl", "reports/tables/stance_by_document.csv",
+                "reports/metrics/stance.json", "reports/figures/stance_heatmap.png",
+                "reports/figures/stance_over_time.png", "reports/stance_evidence.md"):
+        assert (out / rel).read_bytes() == (tmp_path / rel).read_bytes(), rel
+
+
+def test_document_without_sentences_is_no_evidence(composed_params):
+    s = Scorer.from_params(composed_params)
+    units, rows = score_document([{"id": "d#0000", "doc_id": "d", "position": 0, "date": None, "sentences": []}], s)
+    assert rows == []
+    summary = aggregate(units, rows, "doc_id", list(s.themes), s.cfg["bootstrap"])
+    for t in s.themes:
+        assert summary[("d", t)]["status"] == "no evidence"
+        assert summary[("d", t)]["stance"] is None and summary[("d", t)]["salience"] is None
+
+
+def test_salience_is_mentions_per_thousand_tokens():
+    boot = {"resamples": 200, "seed": 1, "confidence": 0.95, "min_sentences": 2}
+    s = summarise("k", [0.5, -0.5], [1, -1], mentions=3, tokens=600, boot=boot)
+    assert s["salience"] == 5.0 and s["stance"] == 0.0 and s["positive"] == 1 and s["negative"] == 1
+
+
+def test_bootstrap_interval_covers_the_true_mean():
+    rng = np.random.default_rng(7)
+    true_mean, hits, trials = 0.3, 0, 200
+    for k in range(trials):
+        sample = np.clip(rng.normal(true_mean, 0.4, size=60), -5, 5)
+        lo, hi = bootstrap_mean(list(sample), 1000, k, 0.95)
+        hits += lo <= true_mean <= hi
+    assert 0.88 <= hits / trials <= 0.99
+
+
+def test_bootstrap_is_seeded():
+    x = [0.1, -0.4, 0.9, 0.3, 0.0]
+    assert bootstrap_mean(x, 500, 3, 0.95) == bootstrap_mean(x, 500, 3, 0.95)
+    assert bootstrap_mean(x, 500, 3, 0.95) != bootstrap_mean(x, 500, 4, 0.95)
+
+
+def test_metric_definitions_on_a_hand_computed_case():
+    rows = [
+        {"theme": "a", "relevant": True, "stance": 1},
+        {"theme": "a", "relevant": True, "stance": -1},
+        {"theme": "a", "relevant": True, "stance": 0},
+        {"theme": "a", "relevant": False, "stance": None},
+    ]
+    preds = [(True, 1), (False, 0), (True, 0), (True, -1)]  # miss, and a false alarm
+    m = metrics(rows, preds, ["a"])
+    assert m["themes"]["a"]["relevance"] == prf([True, True, True, False], [True, False, True, True])
+    rel = m["themes"]["a"]["relevance"]
+    assert rel["precision"] == round(2 / 3, 4) and rel["recall"] == round(2 / 3, 4)
+    st = m["themes"]["a"]["stance"]
+    # gold [1, -1, 0], predicted [1, 0 (irrelevant), 0]: F1 1, 0, 2/3 over labels -1, 0, 1.
+    assert st["macro_f1"] == round((1 + 0 + 2 / 3) / 3, 4) == macro_f1([1, -1, 0], [1, 0, 0])
+    assert st["confusion"] == [[0, 1, 0], [0, 1, 0], [0, 0, 1]] and st["n"] == 3
+
+
+TINY = [
+    {"text": "These sanctions are fully justified.", "theme": "sanctions", "relevant": True, "stance": 1},
+    {"text": "The illegal sanctions have failed.", "theme": "sanctions", "relevant": True, "stance": -1},
+    {"text": "The sanctions list was published on Tuesday.", "theme": "sanctions", "relevant": True, "stance": 0},
+    {"text": "The coach put pressure on the players.", "theme": "sanctions", "relevant": False, "stance": None},
+    {"text": "We stand with Ukraine and its brave people.", "theme": "ukraine", "relevant": True, "stance": 1},
+    {"text": "The weather in the capital was fine.", "theme": "ukraine", "relevant": False, "stance": None},
+]
+
+
+def test_evaluate_command_on_a_tiny_gold_file(project_copy, tmp_path):
+    gold = tmp_path / "tiny.jsonl"
+    gold.write_text("".join(json.dumps(r) + "\n" for r in TINY), encoding="utf-8")
+    table = tmp_path / "eval.md"
+    proc = subprocess.run([sys.executable, "-m", "pipeline.stance", "evaluate", str(gold), "--out", str(table)],
+                          cwd=project_copy, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)  # one JSON object and nothing else
+    assert proc.stdout.count("\n") == 1
+    assert report["n"] == 6
+    assert report["themes"]["sanctions"]["relevance"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
+    assert report["themes"]["sanctions"]["stance"]["macro_f1"] == 1.0
+    assert report["overall"]["stance_macro_f1"] == 1.0
+    # The baseline calls every row relevant, so it cannot reach relevance precision 1 here.
+    assert report["baseline"]["themes"]["sanctions"]["relevance"]["precision"] == 0.75
+    assert set(report["baseline"]["overall"]) == {"relevance_f1", "stance_macro_f1"}
+    assert "sanctions" in table.read_text(encoding="utf-8") and table.with_suffix(".csv").is_file()
+
+
+def test_evaluate_rejects_bad_rows(project_copy, tmp_path):
+    gold = tmp_path / "bad.jsonl"
+    gold.write_text('{"text": "x", "theme": "weather", "relevant": true, "stance": 1}\n', encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "pipeline.stance", "evaluate", str(gold)], cwd=project_copy,
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and f"{gold}:1" in proc.stderr and "weather" in proc.stderr
+    assert proc.stdout == ""
+
+
+def test_development_set_bars(root, composed_params):
+    from pipeline.stance.stage import run_evaluate
+
+    report = run_evaluate(composed_params, root / "tests/data/stance_dev.jsonl")
+    assert report["overall"]["stance_macro_f1"] >= 0.75
+    for theme, m in report["themes"].items():
+        assert m["relevance"]["f1"] >= 0.85, theme
+    assert report["overall"]["stance_macro_f1"] - report["baseline"]["overall"]["stance_macro_f1"] >= 0.25
+
+
+def test_evidence_marks_terms_and_escapes_corpus_text():
+    tokens = ["The", "*", "sanctions", "*", "are", "illegal", "."]
+    text = "The *sanctions* are illegal."
+    out = mark(text, tokens, [[2, 3]], [[5, 6]])
+    assert out == "The \\***sanctions**\\* are _illegal_."
