@@ -161,11 +161,11 @@ def test_atomic_output_keeps_old_file_on_failure(tmp_path):
     assert list(tmp_path.iterdir()) == [target]
 
 
-def test_near_duplicates_never_empty_a_document_but_exact_copies_go(params, tmp_path):
+def test_duplicates_never_empty_a_document(params, tmp_path):
     from pipeline.ingest.dedup import Duplicate
     from pipeline.ingest.stage import paragraphs_to_drop
 
-    near = [Duplicate("b", 0, "a", 0, "near", 0.6), Duplicate("b", 1, "a", 1, "near", 0.5)]
+    near = [Duplicate("b", 0, "a", 0, "near", 0.6), Duplicate("b", 1, "a", 1, "exact", 1.0)]
     assert paragraphs_to_drop(near, 3, "keep_first") == {0, 1}
     assert paragraphs_to_drop(near, 2, "keep_first") == set()
     assert paragraphs_to_drop(near, 3, "keep_all") == set()
@@ -175,7 +175,11 @@ def test_near_duplicates_never_empty_a_document_but_exact_copies_go(params, tmp_
     body = "\n".join(f"Paragraph {i}: the leaders discussed trade, energy and security cooperation at length today."
                      for i in range(3))
     (folder / "a.txt").write_text("Title A\n" + body, encoding="utf-8")
-    (folder / "b.txt").write_text("Title B\n" + body, encoding="utf-8")  # an exact copy
+    (folder / "b.txt").write_text("Title B\n" + body, encoding="utf-8")  # same body, another item
+    (folder / "c.txt").write_text("Title C\n" + body + "\nA closing paragraph that only this item has, long enough.",
+                                  encoding="utf-8")
     _, docs, table = run(cfg_for(params, folder), tmp_path)
-    assert [d["id"] for d in docs] == ["a"]
-    assert "exact copy of document 'a'" in table["b.txt"]["warnings"]
+    assert [d["id"] for d in docs] == ["a", "b", "c"]
+    assert len(docs[1]["paragraphs"]) == 3 and "repeats document 'a'" in table["b.txt"]["warnings"]
+    assert docs[2]["paragraphs"] == ["A closing paragraph that only this item has, long enough."]
+    assert "3 duplicate paragraph(s)" in table["c.txt"]["warnings"]

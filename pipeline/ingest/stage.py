@@ -118,7 +118,8 @@ def build_document(raw: RawDoc, cfg: dict, patterns: Patterns | None) -> dict:
         paragraphs = split_paragraphs(raw.text, sep)
     if not paragraphs:
         raise ValueError("no text left after removing boilerplate")
-    if date is None and not any("date" in w for w in warnings):
+    date_expected = raw.is_page or cfg["columns"]["date"] is not None
+    if date is None and date_expected and not any("date" in w for w in warnings):
         warnings.append("no date found; left empty")
     return {
         "id": raw.id,
@@ -134,18 +135,15 @@ def build_document(raw: RawDoc, cfg: dict, patterns: Patterns | None) -> dict:
 def paragraphs_to_drop(dups: list[Duplicate], n_paragraphs: int, policy: str) -> set[int]:
     """Which duplicate paragraphs ``keep_first`` drops from a later document.
 
-    Near-duplicates never empty a document: formulaic items (condolences,
-    lists of meeting participants) resemble each other without being copies,
-    and a whole document is only dropped when it is an exact copy.
+    A document is never emptied: two items with the same body can still be two
+    events (the Kremlin corpus congratulates two brigades in identical words,
+    under different headlines), so a document whose every paragraph is a copy
+    is kept whole and flagged.
     """
     if policy != "keep_first":
         return set()
     drop = {d.paragraph for d in dups}
-    if len(drop) < n_paragraphs:
-        return drop
-    # Every paragraph is a copy: drop only the exact ones; if those are all of
-    # them, the caller drops the document as an exact copy.
-    return {d.paragraph for d in dups if d.kind == "exact"}
+    return drop if len(drop) < n_paragraphs else set()
 
 
 def _unique_id(doc_id: str, seen: set[str]) -> str:
@@ -196,19 +194,35 @@ def ingest_documents(items: Iterable[RawDoc | Skipped | str], cfg: dict) -> Iter
             if d.paragraph in drop:
                 action = "dropped"
             elif dd["policy"] == "keep_first":
-                action = "kept: dropping would empty the document"
+                action = "kept: every paragraph is a copy"
             else:
                 action = "kept"
             yield "duplicate", (d, action, excerpt)
+        if dups and not drop and dd["policy"] == "keep_first":
+            doc["warnings"].append(f"every paragraph repeats document '{dups[0].of_doc}'; kept whole")
         if drop:
-            if len(drop) == len(doc["paragraphs"]):
-                first = next(d.of_doc for d in dups)
-                yield "skipped", Skipped(doc["source"], f"exact copy of document '{first}'")
-                continue
             doc["paragraphs"] = [p for i, p in enumerate(doc["paragraphs"]) if i not in drop]
-            doc["warnings"].append(f"{len(drop)} duplicate paragraph(s) of earlier documents dropped")
+            # A note for the table, not a problem with the file: not logged one by one.
+            doc["_note"] = f"{len(drop)} duplicate paragraph(s) of earlier documents dropped"
         kept += 1
         yield "doc", doc
+
+
+class CappedLog:
+    """Warnings one by one up to ``limit``, then a single count: a big corpus must not flood the log."""
+
+    def __init__(self, logger: logging.Logger, limit: int = 20):
+        self.logger, self.limit, self.n = logger, limit, 0
+
+    def __call__(self, msg: str, *args) -> None:
+        self.n += 1
+        if self.n <= self.limit:
+            self.logger.warning(msg, *args)
+
+    def close(self) -> None:
+        if self.n > self.limit:
+            self.logger.warning("... and %d more warnings: see the warnings column of the corpus table",
+                                self.n - self.limit)
 
 
 def run(cfg: dict, out_corpus: str | Path, out_table: str | Path, out_duplicates: str | Path) -> dict:
@@ -219,13 +233,14 @@ def run(cfg: dict, out_corpus: str | Path, out_table: str | Path, out_duplicates
     counts = {"documents": 0, "skipped": 0, "duplicates": 0, "dropped_paragraphs": 0}
     log.info("reading %s (%s)", cfg["path"], cfg["format"])
     bar = tqdm(desc="ingest", unit="doc", disable=not progress_enabled())
+    warn = CappedLog(log)
     with atomic_open(out_corpus) as fh:
         for kind, payload in ingest_documents(items, cfg):
             if kind == "warning":
-                log.warning("%s", payload)
+                warn("%s", payload)
             elif kind == "skipped":
                 counts["skipped"] += 1
-                log.warning("%s: skipped: %s", payload.source, payload.reason)
+                warn("%s: skipped: %s", payload.source, payload.reason)
                 table.append([Path(payload.source).stem, None, None, payload.source, "skipped", 0, 0, payload.reason])
             elif kind == "duplicate":
                 d, action, excerpt = payload
@@ -237,12 +252,14 @@ def run(cfg: dict, out_corpus: str | Path, out_table: str | Path, out_duplicates
                 counts["documents"] += 1
                 bar.update()
                 for w in doc["warnings"]:
-                    log.warning("%s: %s", doc["source"], w)
+                    warn("%s: %s", doc["source"], w)
+                note = doc.pop("_note", None)
                 fh.write(dumps(doc) + "\n")
                 tokens = sum(word_count(p) for p in doc["paragraphs"])
                 table.append([doc["id"], doc["title"], doc["date"], doc["source"], "kept",
-                              len(doc["paragraphs"]), tokens, "; ".join(doc["warnings"])])
+                              len(doc["paragraphs"]), tokens, "; ".join(doc["warnings"] + ([note] if note else []))])
         bar.close()
+        warn.close()
         if counts["documents"] == 0:
             raise UserError(f"corpus.path = '{cfg['path']}': no usable document ({counts['skipped']} skipped)")
     write_csv(out_table, CORPUS_COLUMNS, table)
