@@ -136,3 +136,45 @@ def test_general_polarity_is_weaker_and_configurable(composed_params):
     override = scorer_with(composed_params,
                            lambda p: p["themes"]["ukraine"]["polarity"].setdefault("overrides", {}).update(wonderful=-1.0))
     assert override.sentence(text, "ukraine").stance < weak
+
+
+# ---------------------------------------------- rules added for generalisation
+def test_negation_passes_through_volition_words(scorer):
+    # "not willing" denies the compromise, not just the willingness.
+    r = scorer.sentence("Kyiv is not willing to compromise on anything.", "ukraine")
+    assert r.label == -1, r.cues
+    assert scorer.sentence("It is not true that the embargo has failed.", "sanctions").label == 1
+
+
+def test_negation_carries_over_a_run_of_same_pole_cues(scorer):
+    r = scorer.sentence("Our republic will never attack or invade a neighbour.", "security")
+    assert r.label == 1, r.cues
+    assert sum("negated" in n for c in r.cues for n in c["rules"]) >= 2
+
+
+def test_negation_exceptions_deny_nothing(scorer):
+    r = scorer.sentence("These restrictive measures are nothing but economic warfare.", "sanctions")
+    assert r.label == -1, r.cues
+    assert not any("negated" in n for c in r.cues for n in c["rules"])
+
+
+def test_distanced_target_is_disputed(scorer):
+    r = scorer.sentence("The so-called sanctions were announced in Brussels.", "sanctions")
+    assert r.label == -1, r.cues
+    assert any(c["source"] == "distanced target" for c in r.cues)
+    # Scare quotes reach the phrase after them, not the verb further on.
+    r = scorer.sentence("Their so-called spring offensive in Ukraine has stalled and failed.", "ukraine")
+    assert not any("distanced" in n for c in r.cues if c["key"] == "fail" for n in c["rules"])
+
+
+def test_off_topic_domain_is_not_relevant(scorer):
+    assert not scorer.sentence("The league handed the club sanctions for a pitch invasion.", "sanctions").relevant
+    assert not scorer.sentence("Their defence held firm until the striker scored.", "security").relevant
+    assert not scorer.sentence("A chess grandmaster from Kharkiv won the open tournament.", "ukraine").relevant
+
+
+def test_favour_cues_both_sides_would_use(scorer):
+    assert scorer.sentence("The embargo is working and must stay in place.", "sanctions").label == 1
+    assert scorer.sentence("Moscow will not bow to this sanctions pressure.", "sanctions").label == -1
+    assert scorer.sentence("Partners should fully implement the sanctions against the aggressor.", "sanctions").label == 1
+    assert scorer.sentence("Border guards thwarted an attempted incursion by armed militants.", "security").label == 1

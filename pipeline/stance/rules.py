@@ -45,7 +45,9 @@ SCHEMA = C.Section(
         "rules": C.Section(
             {
                 "negation": C.Section({"terms": C.List(C.Str()), "factor": C.Float(min=-1, max=1),
-                                       "scope": C.Int(min=1)}),
+                                       "scope": C.Int(min=1),
+                                       "exceptions": C.optional(C.List(C.Str()), []),
+                                       "transparent": C.optional(C.List(C.Str()), [])}),
                 "distancing": C.Section({"terms": C.List(C.Str()), "factor": C.Float(min=-1, max=1),
                                          "scope": C.Int(min=1)}),
                 "intensifiers": _WEIGHTS,
@@ -90,6 +92,7 @@ class Rules:
     negators: frozenset[str]
     negation_factor: float
     negation_scope: int
+    transparent: frozenset[str]  # volition/permission words a negation passes through
     distancers: frozenset[str]
     distancing_factor: float
     distancing_scope: int
@@ -106,7 +109,9 @@ class Rules:
 
 def compile_rules(cfg: dict) -> Rules:
     r = cfg["rules"]
-    terms = (r["negation"]["terms"] + r["distancing"]["terms"] + list(r["intensifiers"]) + list(r["diminishers"])
+    # Negation exceptions ("not only", "nothing but") are joined into one unit
+    # that is no negator, so they never flip anything.
+    terms = (r["negation"]["terms"] + r["negation"]["exceptions"] + r["distancing"]["terms"] + list(r["intensifiers"]) + list(r["diminishers"])
              + r["contrast"]["terms"] + r["topic"]["terms"] + r["scope_breakers"])
     multi = tuple(sorted({" ".join(term_words(t)) for t in terms if len(term_words(t)) > 1}))
     keys = lambda xs: frozenset(term_key(x) for x in xs)  # noqa: E731
@@ -114,6 +119,7 @@ def compile_rules(cfg: dict) -> Rules:
         negators=keys(r["negation"]["terms"]),
         negation_factor=r["negation"]["factor"],
         negation_scope=r["negation"]["scope"],
+        transparent=keys(r["negation"]["transparent"]),
         distancers=keys(r["distancing"]["terms"]),
         distancing_factor=r["distancing"]["factor"],
         distancing_scope=r["distancing"]["scope"],

@@ -119,7 +119,12 @@ def _near(units: list[Unit], i: int, words: frozenset[str], window: int) -> bool
 
 
 def mentions(units: list[Unit], theme: Theme) -> list[int]:
-    """Positions of the theme's targets, conditional ones only in the context they need."""
+    """Positions of the theme's targets, conditional ones only in the context they need.
+
+    None when an ``off_topic`` word puts the sentence in another domain.
+    """
+    if theme.off_topic and any(u.key in theme.off_topic for u in units):
+        return []
     out = []
     for i, u in enumerate(units):
         if u.key not in theme.targets or u.key in theme.exclude:
@@ -159,8 +164,37 @@ def base_value(u: Unit, theme: Theme, rules: Rules, lexicon: dict[str, float], w
     return v * weight, None, "lexicon"
 
 
-def _modifiers(units: list[Unit], i: int, polar: list[bool], rules: Rules) -> tuple[float, list[str]]:
+def _negator(units: list[Unit], i: int, values: list[float], sources: list[str], rules: Rules,
+             depth: int = 0) -> Unit | None:
+    """The negator that reaches the polar unit ``i``, if any.
+
+    A negator binds to the first polar word after it in the clause, passing
+    through volition and permission words ("not interested in peace", "never
+    allow anyone to attack us"). A theme cue right after a negated cue of the
+    same pole shares its negation: in "will not attack or invade anyone"
+    both verbs are denied.
+    """
+    for j in range(i - 1, max(-1, i - 1 - rules.negation_scope), -1):
+        if units[j + 1].boundary:
+            return None
+        u = units[j]
+        if u.key in rules.negators:
+            return u
+        if u.key in rules.transparent:
+            continue
+        if u.key in rules.breakers or u.key in rules.contrast:
+            return None
+        if values[j]:
+            if (depth < 3 and sources[i] == "cue" and sources[j] == "cue" and values[i] * values[j] > 0):
+                return _negator(units, j, values, sources, rules, depth + 1)
+            return None
+    return None
+
+
+def _modifiers(units: list[Unit], i: int, values: list[float], sources: list[str],
+               rules: Rules) -> tuple[float, list[str]]:
     """The product of the rules that apply to the polar unit ``i`` of one sentence."""
+    polar = [v != 0 for v in values]
     factor, notes = 1.0, []
     # Intensifiers/diminishers: the words just before, within the clause.
     for j in range(i - 1, max(-1, i - 1 - rules.modifier_scope), -1):
@@ -181,7 +215,7 @@ def _modifiers(units: list[Unit], i: int, polar: list[bool], rules: Rules) -> tu
                 return None
         return None
 
-    neg = shifted(rules.negators, rules.negation_scope)
+    neg = _negator(units, i, values, sources, rules)
     if neg is not None:
         factor *= rules.negation_factor
         notes.append(f"negated by '{neg.surface}'")
@@ -251,13 +285,14 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
     for si, units in enumerate(per_sentence):
         base = [base_value(u, theme, rules, lexicon, weight, si == focus and k in target_set)
                 for k, u in enumerate(units)]
-        polar = [b[0] != 0 for b in base]
+        values = [b[0] for b in base]
+        sources = [b[2] for b in base]
         for k, (value, pole, source) in enumerate(base):
             if value == 0:
                 continue
             if max_dist and min(abs(offsets[si] + k - h) for h in hit_pos) > max_dist:
                 continue
-            factor, notes = _modifiers(units, k, polar, rules)
+            factor, notes = _modifiers(units, k, values, sources, rules)
             v = value * factor
             total += v
             cues.append({
@@ -265,6 +300,21 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
                 "pole": pole, "value": round(v, 4), "rules": notes,
                 "sentence": si - focus, "span": [units[k].start, units[k].end],
             })
+    # A target in scare quotes ("so-called sanctions") is disputed by the speaker.
+    if theme.distanced_target:
+        sign = 1 if theme.distanced_target > 0 else -1
+        for h in hits:
+            marker = next((focal[j] for j in range(h - 1, max(-1, h - 3), -1)
+                           if focal[j].key in rules.distancers and not any(focal[m].boundary for m in range(j + 1, h + 1))),
+                          None)
+            if marker is not None:
+                total += theme.distanced_target
+                cues.append({
+                    "term": focal[h].surface, "key": focal[h].key, "source": "distanced target",
+                    "pole": theme.pole_name(sign), "value": round(theme.distanced_target, 4),
+                    "rules": [f"distanced by '{marker.surface}'"], "sentence": 0,
+                    "span": [focal[h].start, focal[h].end],
+                })
     stance = math.tanh(total / cfg["scale"])
     t = cfg["thresholds"]
     return Scored(

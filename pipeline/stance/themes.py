@@ -85,6 +85,12 @@ THEME_SCHEMA = C.Section(
         "poles": C.Free(_mapping_of_poles, "exactly two poles, each {sign: -1 or 1, description: ...}"),
         "targets": C.List(TARGET, min_len=1),
         "exclude": C.optional(C.List(C.Str()), []),
+        # Words that put the whole sentence in another domain (sport, culture,
+        # IT): a target there only shares a word with the theme.
+        "off_topic": C.optional(C.List(C.Str()), []),
+        # Value added when a target itself is in scare quotes ("so-called
+        # sanctions"): the speaker disputes it. Signed: < 0 counts toward the -1 pole.
+        "distanced_target": C.optional(C.Float(min=-2, max=2), 0.0),
         "cues": C.Free(_mapping_of_cues, "a mapping of pole name: {term: weight}"),
         "polarity": C.optional(
             C.Section(
@@ -173,6 +179,8 @@ class Theme:
     poles: dict[str, int]
     targets: dict[str, Condition | None]
     exclude: frozenset[str]
+    off_topic: frozenset[str]
+    distanced_target: float
     cues: dict[str, tuple[str, float]]  # key -> (pole, signed weight)
     polarity_weight: float | None
     polarity_overrides: dict[str, float]
@@ -203,6 +211,7 @@ def compile_theme(theme: dict) -> Theme:
                 t["window"],
             )
     exclude = frozenset(note(t) for t in theme["exclude"])
+    off_topic = frozenset(note(t) for t in theme["off_topic"])
     cues: dict[str, tuple[str, float]] = {}
     for pole, terms in theme["cues"].items():
         sign = theme["poles"][pole]["sign"]
@@ -218,6 +227,8 @@ def compile_theme(theme: dict) -> Theme:
         poles={p: spec["sign"] for p, spec in theme["poles"].items()},
         targets=targets,
         exclude=exclude,
+        off_topic=off_topic,
+        distanced_target=theme["distanced_target"],
         cues=cues,
         polarity_weight=pol["weight"],
         polarity_overrides={term_key(w): v for w, v in pol["overrides"].items()},
