@@ -1,0 +1,25 @@
+"""``python -m pipeline.tfidf [--params params.yaml]``: the DVC stage entry."""
+from __future__ import annotations
+
+import argparse
+
+from ..config import group, load_params
+from ..errors import run_cli
+from . import SCHEMA, run
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(prog="python -m pipeline.tfidf", description=__doc__)
+    ap.add_argument("--params", default="params.yaml")
+    ap.add_argument("--segments", default="data/processed/segments.jsonl")
+    ap.add_argument("--corpus", default="data/interim/corpus.jsonl")
+    ap.add_argument("--out", default="data/tfidf")
+    ap.add_argument("--tables", default="reports/tables")
+    ap.add_argument("--figures", default="reports/figures")
+    args = ap.parse_args(argv)
+    cfg = group(load_params(args.params), "tfidf", SCHEMA, args.params)
+    run(cfg, args.segments, args.out, args.tables, args.figures, args.corpus)
+    return 0
+
+
+run_cli("tfidf", main)

@@ -1,0 +1,330 @@
+"""Stage ``tfidf``: weighted term vectors, key terms and document similarity.
+
+scikit-learn's ``TfidfVectorizer`` runs over the tokens ``preprocess`` already
+produced (lemmas, phrases, stop words removed): the analyzer is the identity,
+so there is no second tokenisation that could disagree with the topic model.
+
+Outputs
+-------
+``data/tfidf/matrix.npz``
+    The sparse TF-IDF matrix (rows: units, columns: terms), loadable with
+    ``scipy.sparse.load_npz``.
+``data/tfidf/rows.csv``, ``data/tfidf/vocabulary.csv``
+    The id of each row and the term, document frequency and idf of each column.
+``reports/tables/tfidf_terms.{csv,md}``
+    Top terms per document (mean TF-IDF of the document's units).
+``reports/tables/tfidf_corpus_terms.{csv,md}``
+    Top terms of the whole corpus.
+``reports/tables/keyness.{csv,md}``
+    Signed keyness of each document against the rest of the corpus.
+``reports/tables/doc_similarity.csv``, ``reports/figures/doc_similarity.png``
+    Cosine similarity of the documents, as a table and a labelled heatmap.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import zipfile
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from .. import config as C
+from ..errors import UserError
+from ..io import markdown_table, read_jsonl, write_csv, write_text
+from ..io import atomic_path
+
+log = logging.getLogger("tfidf")
+
+
+def _ngram_range(key: str, value: Any) -> tuple[int, int]:
+    ok = (isinstance(value, (list, tuple)) and len(value) == 2
+          and all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value)
+          and value[0] <= value[1])
+    if not ok:
+        raise UserError(f"{key} = {value!r} is not allowed: [min_n, max_n] with 1 <= min_n <= max_n")
+    return int(value[0]), int(value[1])
+
+
+_DF = C.AnyOf([C.Int(min=1), C.Float(min=0.0, max=1.0)])
+
+SCHEMA = C.Section(
+    {
+        "unit": C.Str(choices=["segment", "document"]),
+        "min_df": _DF,
+        "max_df": C.AnyOf([C.Int(min=1), C.Float(min=0.0, max=1.0)]),
+        "ngram_range": C.Free(_ngram_range, "[min_n, max_n] with 1 <= min_n <= max_n"),
+        "sublinear_tf": C.Bool(),
+        "norm": C.Str(choices=["l1", "l2"], nullable=True),
+        "max_features": C.Int(min=1, nullable=True),
+        "top_n": C.Int(min=1),
+        "keyness": C.Str(choices=["log_likelihood", "chi2"]),
+        "heatmap_max_docs": C.Int(min=2),
+    }
+)
+
+
+# ----------------------------------------------------------------- pure parts
+def units(segments: Sequence[dict], unit: str) -> tuple[list[str], list[str], list[list[str]]]:
+    """Row ids, their document ids and token lists for the chosen unit.
+
+    ``document`` concatenates a document's segments in order of position.
+    """
+    if unit == "segment":
+        return [s["id"] for s in segments], [s["doc_id"] for s in segments], [s["tokens"] for s in segments]
+    order: dict[str, list[str]] = {}
+    for s in sorted(segments, key=lambda s: s["position"]):
+        order.setdefault(s["doc_id"], []).extend(s["tokens"])
+    docs = [d for d in dict.fromkeys(s["doc_id"] for s in segments)]
+    return docs, docs, [order[d] for d in docs]
+
+
+def vectorizer(cfg: dict, n_units: int):
+    """A ``TfidfVectorizer`` that takes token lists as they are."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(
+        analyzer=_identity if tuple(cfg["ngram_range"]) == (1, 1) else _ngrams(tuple(cfg["ngram_range"])),
+        lowercase=False,
+        min_df=cfg["min_df"],
+        max_df=cfg["max_df"],
+        sublinear_tf=cfg["sublinear_tf"],
+        norm=cfg["norm"],
+        max_features=cfg["max_features"],
+        dtype=np.float64,
+    )
+
+
+def _identity(tokens: list[str]) -> list[str]:
+    return tokens
+
+
+class _ngrams:
+    """Word n-grams of a token list (a class, so the vectorizer stays picklable)."""
+
+    def __init__(self, rng: tuple[int, int]):
+        self.lo, self.hi = rng
+
+    def __call__(self, tokens: list[str]) -> list[str]:
+        out = []
+        for n in range(self.lo, self.hi + 1):
+            out.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+        return out
+
+
+def check_df(cfg: dict, n_units: int) -> None:
+    """``min_df``/``max_df`` that can only leave an empty vocabulary are user errors."""
+    lo = cfg["min_df"] if isinstance(cfg["min_df"], int) else cfg["min_df"] * n_units
+    hi = cfg["max_df"] if isinstance(cfg["max_df"], int) else cfg["max_df"] * n_units
+    if lo > hi:
+        raise UserError(f"tfidf.min_df = {cfg['min_df']!r} and tfidf.max_df = {cfg['max_df']!r} exclude every term "
+                        f"({n_units} {cfg['unit']}s: at least {lo:g} and at most {hi:g} of them)")
+
+
+def fit(cfg: dict, token_lists: list[list[str]]) -> tuple[sp.csr_matrix, list[str], np.ndarray, sp.csr_matrix]:
+    """TF-IDF matrix, its terms, their idf, and the raw counts over the same terms."""
+    check_df(cfg, len(token_lists))
+    vec = vectorizer(cfg, len(token_lists))
+    try:
+        X = vec.fit_transform(token_lists)
+    except ValueError as exc:  # sklearn's "no terms remain" / "max_df < min_df"
+        raise UserError(f"tfidf: min_df = {cfg['min_df']!r}, max_df = {cfg['max_df']!r} over "
+                        f"{len(token_lists)} {cfg['unit']}s leave no terms ({exc})") from None
+    terms = list(vec.get_feature_names_out())
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    counts = CountVectorizer(analyzer=vec.analyzer, lowercase=False, vocabulary=vec.vocabulary_).fit_transform(token_lists)
+    return X.tocsr(), terms, vec.idf_, counts.tocsr()
+
+
+def group_rows(M: sp.csr_matrix, row_docs: Sequence[str], how: str) -> tuple[list[str], sp.csr_matrix]:
+    """Rows of ``M`` summed (``sum``) or averaged (``mean``) per document, documents in first-seen order."""
+    docs = list(dict.fromkeys(row_docs))
+    index = {d: i for i, d in enumerate(docs)}
+    G = sp.csr_matrix((np.ones(len(row_docs)), ([index[d] for d in row_docs], np.arange(len(row_docs)))),
+                      shape=(len(docs), len(row_docs)))
+    out = G @ M
+    if how == "mean":
+        sizes = np.asarray(G.sum(axis=1)).ravel()
+        out = sp.diags(1.0 / sizes) @ out
+    return docs, sp.csr_matrix(out)
+
+
+def top_terms(row: np.ndarray, terms: Sequence[str], n: int) -> list[tuple[str, float]]:
+    """The ``n`` heaviest non-zero terms of one dense row; ties broken by term."""
+    nz = np.flatnonzero(row)
+    ranked = sorted(nz, key=lambda j: (-row[j], terms[j]))[:n]
+    return [(terms[j], float(row[j])) for j in ranked]
+
+
+def keyness(a: np.ndarray, b: np.ndarray, measure: str = "log_likelihood") -> np.ndarray:
+    """Signed keyness of each term in a target (counts ``a``) against a reference (``b``).
+
+    Log-likelihood is Dunning's G² (as in Rayson and Garside 2000); chi² is the
+    2x2 Pearson statistic. The sign is + when the term is relatively more
+    frequent in the target, - when less.
+    """
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    na, nb = a.sum(), b.sum()
+    if na == 0 or nb == 0:
+        return np.zeros_like(a)
+    total = a + b
+    ea = na * total / (na + nb)
+    eb = nb * total / (na + nb)
+    if measure == "log_likelihood":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ta = np.where(a > 0, a * np.log(a / ea), 0.0)
+            tb = np.where(b > 0, b * np.log(b / eb), 0.0)
+        score = 2.0 * (ta + tb)
+    else:
+        c, d = na - a, nb - b
+        n = na + nb
+        denom = (a + b) * (c + d) * (a + c) * (b + d)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            score = np.where(denom > 0, n * (a * d - b * c) ** 2 / denom, 0.0)
+    sign = np.sign(a / na - b / nb)
+    return sign * np.abs(score)
+
+
+def cosine(M: sp.csr_matrix) -> np.ndarray:
+    """Cosine similarity of the rows of ``M`` (zero rows have similarity 0)."""
+    norms = np.sqrt(np.asarray(M.multiply(M).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    N = sp.diags(1.0 / norms) @ M
+    S = (N @ N.T).toarray()
+    return np.clip(S, 0.0, 1.0)
+
+
+# ------------------------------------------------------------------- writing
+def save_npz(path: str | Path, M: sp.csr_matrix) -> None:
+    """``scipy.sparse.save_npz`` without the archive's timestamps, so reruns are byte-identical."""
+    M = sp.csr_matrix(M)
+    M.sort_indices()
+    arrays = {"indices": M.indices, "indptr": M.indptr, "format": np.array(b"csr"),
+              "shape": np.array(M.shape), "data": M.data}
+    with atomic_path(path) as tmp:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for name, arr in arrays.items():
+                buf = io.BytesIO()
+                np.lib.format.write_array(buf, np.asanyarray(arr), allow_pickle=False)
+                info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                zf.writestr(info, buf.getvalue())
+
+
+def write_table(stem: Path, header: Sequence[str], rows: list[Sequence[Any]]) -> None:
+    """The same table as ``stem.csv`` and ``stem.md``."""
+    write_csv(stem.with_suffix(".csv"), header, rows)
+    write_text(stem.with_suffix(".md"), markdown_table(header, rows))
+
+
+def doc_labels(doc_ids: Sequence[str], corpus: Path | None, width: int = 40) -> list[str]:
+    """Short labels for documents: date and title from the corpus when it is there."""
+    meta: dict[str, dict] = {}
+    if corpus is not None and Path(corpus).is_file():
+        wanted = set(doc_ids)
+        for d in read_jsonl(corpus):
+            if d["id"] in wanted:
+                meta[d["id"]] = d
+    out = []
+    for i in doc_ids:
+        d = meta.get(i, {})
+        title = (d.get("title") or i).strip()
+        title = title if len(title) <= width else title[: width - 1] + "…"
+        out.append(f"{d['date']} {title}" if d.get("date") else title)
+    return out
+
+
+def similarity_figure(path: Path, S: np.ndarray, labels: Sequence[str], total: int) -> None:
+    """Labelled heatmap of document cosine similarity (viridis, 0 to 1)."""
+    from ..topics.figures import new_figure, save_figure
+
+    n = len(labels)
+    size = max(5.0, 0.28 * n + 3.0)
+    fig, ax = new_figure(figsize=(size + 1.5, size))
+    im = ax.imshow(S, cmap="viridis", vmin=0.0, vmax=1.0, interpolation="nearest")
+    ax.set_xticks(range(n), labels, rotation=90, fontsize=7)
+    ax.set_yticks(range(n), labels, fontsize=7)
+    ax.set_xlabel("document")
+    ax.set_ylabel("document")
+    shown = f" (first {n} of {total} documents)" if n < total else ""
+    ax.set_title(f"Document similarity: cosine of TF-IDF vectors{shown}")
+    fig.colorbar(im, ax=ax, label="cosine similarity (0–1)", fraction=0.046, pad=0.04)
+    save_figure(fig, path)
+
+
+# ------------------------------------------------------------------ the stage
+def run(cfg: dict, in_segments: str | Path, out_dir: str | Path, tables_dir: str | Path,
+        figures_dir: str | Path, in_corpus: str | Path | None = None) -> dict:
+    """Run the stage with the validated ``tfidf`` group; return a summary.
+
+    Parameters
+    ----------
+    cfg : dict
+        The validated ``tfidf`` group.
+    in_segments : path
+        ``segments.jsonl`` from ``preprocess``.
+    out_dir : path
+        Folder for the matrix, its rows and its vocabulary.
+    tables_dir, figures_dir : path
+        Folders for the report tables and the heatmap.
+    in_corpus : path, optional
+        ``corpus.jsonl``, for titles and dates in the heatmap labels.
+    """
+    in_segments = Path(in_segments)
+    if not in_segments.is_file():
+        raise UserError(f"{in_segments}: not found; run the preprocess stage first (dvc repro preprocess)")
+    out_dir, tables_dir, figures_dir = Path(out_dir), Path(tables_dir), Path(figures_dir)
+    segments = list(read_jsonl(in_segments))
+    row_ids, row_docs, tokens = units(segments, cfg["unit"])
+    if len(row_ids) == 0:
+        raise UserError(f"{in_segments}: no segments to weight")
+    X, terms, idf, counts = fit(cfg, tokens)
+    log.info("tf-idf: %d %ss x %d terms, %d non-zero", X.shape[0], cfg["unit"], X.shape[1], X.nnz)
+
+    save_npz(out_dir / "matrix.npz", X)
+    write_csv(out_dir / "rows.csv", ["row", "id", "doc_id"], [(i, r, d) for i, (r, d) in enumerate(zip(row_ids, row_docs))])
+    dfs = np.asarray((counts > 0).sum(axis=0)).ravel()
+    write_csv(out_dir / "vocabulary.csv", ["column", "term", "df", "idf"],
+              [(j, t, int(dfs[j]), round(float(idf[j]), 6)) for j, t in enumerate(terms)])
+
+    n = cfg["top_n"]
+    docs, D = group_rows(X, row_docs, "mean")
+    _, Dc = group_rows(counts, row_docs, "sum")
+    rows = []
+    for i, doc in enumerate(docs):
+        for rank, (term, w) in enumerate(top_terms(D[i].toarray().ravel(), terms, n), 1):
+            rows.append((doc, rank, term, round(w, 6)))
+    write_table(tables_dir / "tfidf_terms", ["doc_id", "rank", "term", "tfidf"], rows)
+
+    corpus_mean = np.asarray(X.mean(axis=0)).ravel()
+    total_counts = np.asarray(counts.sum(axis=0)).ravel()
+    corpus_rows = [(rank, t, round(w, 6), int(total_counts[terms.index(t)]), int(dfs[terms.index(t)]))
+                   for rank, (t, w) in enumerate(top_terms(corpus_mean, terms, n), 1)]
+    write_table(tables_dir / "tfidf_corpus_terms", ["rank", "term", "mean_tfidf", "count", "df"], corpus_rows)
+
+    key_rows = []
+    Dd = Dc.toarray()
+    totals = Dd.sum(axis=0)
+    for i, doc in enumerate(docs):
+        score = keyness(Dd[i], totals - Dd[i], cfg["keyness"])
+        pos = [j for j in np.argsort(-score, kind="stable") if score[j] > 0][:n]
+        neg = [j for j in np.argsort(score, kind="stable") if score[j] < 0][:n]
+        for direction, picked in (("over", pos), ("under", neg)):
+            for rank, j in enumerate(picked, 1):
+                key_rows.append((doc, direction, rank, terms[j], int(Dd[i, j]), int(totals[j] - Dd[i, j]),
+                                 round(float(score[j]), 4)))
+    write_table(tables_dir / "keyness", ["doc_id", "direction", "rank", "term", "count_doc", "count_rest",
+                                         cfg["keyness"]], key_rows)
+
+    S = cosine(D)
+    write_csv(tables_dir / "doc_similarity.csv", ["doc_id", *docs],
+              [(doc, *(round(float(v), 4) for v in S[i])) for i, doc in enumerate(docs)])
+    shown = min(len(docs), cfg["heatmap_max_docs"])
+    similarity_figure(figures_dir / "doc_similarity.png", S[:shown, :shown],
+                      doc_labels(docs[:shown], Path(in_corpus) if in_corpus else None), len(docs))
+    log.info("wrote top terms, keyness (%s) and similarity of %d documents", cfg["keyness"], len(docs))
+    return {"rows": X.shape[0], "terms": X.shape[1], "documents": len(docs)}

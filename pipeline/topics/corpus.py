@@ -1,0 +1,111 @@
+"""The bag-of-words side of the topics stage: dictionary, held-out split, streamed corpora.
+
+Nothing here holds the corpus as lists of lists: tokens are streamed from
+``segments.jsonl`` and bags of words are serialised to gensim ``MmCorpus``
+files that the trainers read back one document at a time.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from ..errors import UserError
+from ..io import read_jsonl
+
+
+class SegmentTokens:
+    """Restartable stream of the token lists of ``segments.jsonl`` (what coherence reads)."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+
+    def __iter__(self) -> Iterator[list[str]]:
+        for seg in read_jsonl(self.path):
+            yield seg["tokens"]
+
+
+@dataclass(frozen=True)
+class SegmentIndex:
+    """What the stage keeps in memory per segment: ids, dates and sizes, never tokens."""
+
+    ids: list[str]
+    doc_ids: list[str]
+    dates: list[str | None]
+    n_tokens: list[int]
+
+
+def read_index(path: str | Path) -> SegmentIndex:
+    ids, docs, dates, sizes = [], [], [], []
+    for seg in read_jsonl(path):
+        ids.append(seg["id"])
+        docs.append(seg["doc_id"])
+        dates.append(seg.get("date"))
+        sizes.append(len(seg["tokens"]))
+    return SegmentIndex(ids, docs, dates, sizes)
+
+
+def heldout_mask(ids: Sequence[str], share: float) -> list[bool]:
+    """A fixed ``share`` of segments, chosen by a hash of their ids.
+
+    Hashing the id (not drawing with the model seed) keeps the same segments
+    held out for every k and every seed, so perplexities are comparable.
+    At least one segment stays in training.
+    """
+    n = len(ids)
+    n_out = min(n - 1, math.ceil(share * n)) if share > 0 else 0
+    ranked = sorted(range(n), key=lambda i: hashlib.sha1(ids[i].encode("utf-8")).hexdigest())
+    out = set(ranked[:n_out])
+    return [i in out for i in range(n)]
+
+
+def check_segments(n_segments: int, ks: Sequence[int], source: str) -> None:
+    """The bad inputs that make training meaningless, caught before any work."""
+    if n_segments < 2:
+        raise UserError(f"{source}: {n_segments} segment(s); a topic model needs at least 2 "
+                        f"(use a smaller preprocess.unit, e.g. paragraph or sentences)")
+    too_many = [k for k in ks if k > n_segments]
+    if too_many:
+        raise UserError(f"lda.num_topics = {too_many[0]} is more than the {n_segments} segments of {source}: "
+                        f"use at most {n_segments}")
+
+
+def build_dictionary(tokens: SegmentTokens, cfg: dict):
+    """gensim ``Dictionary`` with ``filter_extremes``; protected theme words survive it.
+
+    Raises
+    ------
+    UserError
+        When filtering leaves no word, naming the thresholds and the numbers.
+    """
+    from gensim.corpora import Dictionary
+
+    d = Dictionary(tokens)
+    before = len(d)
+    dc = cfg["dictionary"]
+    keep = [w for w in dc["keep_tokens"] if w in d.token2id]
+    d.filter_extremes(no_below=dc["no_below"], no_above=dc["no_above"], keep_n=dc["keep_n"], keep_tokens=keep or None)
+    if len(d) == 0:
+        raise UserError(f"lda.dictionary: no_below = {dc['no_below']} and no_above = {dc['no_above']} left 0 of "
+                        f"{before} words over {d.num_docs} segments (lower no_below or raise no_above)")
+    return d, before
+
+
+def serialize(path: Path, tokens: SegmentTokens, dictionary, mask: Sequence[bool], want: bool):
+    """Write the bags of words of the segments whose ``mask`` equals ``want`` as an ``MmCorpus``."""
+    from gensim.corpora import MmCorpus
+
+    def bows() -> Iterator[list[tuple[int, int]]]:
+        for toks, m in zip(tokens, mask):
+            if m == want:
+                yield dictionary.doc2bow(toks)
+
+    MmCorpus.serialize(str(path), bows())
+    return MmCorpus(str(path))
+
+
+def all_bows(tokens: SegmentTokens, dictionary) -> Iterator[list[tuple[int, int]]]:
+    for toks in tokens:
+        yield dictionary.doc2bow(toks)

@@ -1,0 +1,214 @@
+"""Stage ``topics``: LDA topic models, the choice of k, stability and their reports.
+
+Steps: dictionary and streamed bags of words (:mod:`.corpus`); one model per
+candidate k trained on 90% of segments (:mod:`.train`); every candidate scored
+(:mod:`.scores`) and the best kept by ``lda.select_by``; further seeds at that
+k to measure stability (:mod:`.stability`); tables and figures (:mod:`.report`).
+
+Outputs
+-------
+``models/lda/``
+    ``lda.model`` (``gensim.models.LdaModel.load``) and ``dictionary.dict``.
+``data/topics/segment_topics.csv``, ``data/topics/document_topics.csv``
+    Topic shares per segment and per document.
+``reports/tables/topics.{csv,md}``, ``topic_segments.{csv,md}``, ``topic_selection.csv``
+``reports/figures/topic_*.png``
+``reports/metrics/topics.json``
+"""
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from tqdm import tqdm
+
+from .. import config as C
+from ..errors import UserError, progress_enabled
+from . import corpus as B
+from . import report, scores
+from .stability import stability
+from .train import train
+
+log = logging.getLogger("topics")
+
+
+def _num_topics(key: str, value: Any) -> list[int]:
+    """One k, a list of k, or a range ``{start, stop, step}`` (stop included)."""
+    def bad() -> UserError:
+        return UserError(f"{key} = {value!r} is not allowed: an integer >= 2, a list of them, "
+                         "or {start: a, stop: b, step: s} with 2 <= a <= b")
+
+    if isinstance(value, dict):
+        if set(value) - {"start", "stop", "step"} or not {"start", "stop"} <= set(value):
+            raise bad()
+        start, stop, step = value["start"], value["stop"], value.get("step", 1)
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, stop, step)) \
+                or step < 1 or start > stop:
+            raise bad()
+        value = list(range(start, stop + 1, step))
+    items = value if isinstance(value, (list, tuple)) else [value]
+    if not items or not all(isinstance(v, int) and not isinstance(v, bool) for v in items):
+        raise bad()
+    small = [v for v in items if v < 2]
+    if small:
+        raise UserError(f"{key} = {small[0]} is not allowed: a topic model needs at least 2 topics")
+    return sorted(set(items))
+
+
+_PRIOR = [C.Str(choices=["auto", "symmetric", "asymmetric"]), C.Float(min=1e-9)]
+
+SCHEMA = C.Section(
+    {
+        "backend": C.Str(choices=["gensim", "tomotopy"]),
+        "num_topics": C.Free(_num_topics, "an integer >= 2, a list of them, or {start, stop, step}"),
+        "select_by": C.Str(choices=["c_npmi", "u_mass", "diversity", "perplexity"]),
+        "passes": C.Int(min=1),
+        "iterations": C.Int(min=1),
+        "gibbs_iterations": C.Int(min=1),
+        "alpha": C.AnyOf(_PRIOR),
+        "eta": C.AnyOf([C.Str(choices=["auto", "symmetric"]), C.Float(min=1e-9)]),
+        "chunksize": C.Int(min=1),
+        "random_state": C.Int(min=0),
+        "workers": C.Int(min=1),
+        "dictionary": C.Section(
+            {
+                "no_below": C.Int(min=1),
+                "no_above": C.Float(min=0.0, max=1.0),
+                "keep_n": C.Int(min=1, nullable=True),
+                "keep_tokens": C.List(C.Str()),
+            }
+        ),
+        "heldout": C.Float(min=0.0, max=0.5),
+        "coherence_topn": C.Int(min=2),
+        "diversity_topn": C.Int(min=1),
+        "c_v": C.Bool(),
+        "stability_seeds": C.Int(min=0),
+        "stability_threshold": C.Float(min=0.0, max=1.0),
+        "top_words": C.Int(min=3),
+        "representative": C.Int(min=1),
+        "excerpt_chars": C.Int(min=40),
+        "heatmap_max_docs": C.Int(min=2),
+    }
+)
+
+
+def _words(dictionary, ids_per_topic: list[list[int]]) -> list[list[str]]:
+    return [[dictionary[i] for i in ids] for ids in ids_per_topic]
+
+
+def score_candidates(models: list, dictionary, tokens, train_corpus, heldout: list, cfg: dict) -> list[dict]:
+    """One row of scores per candidate model (coherence computed for all of them in one pass)."""
+    n10 = [scores.top_word_ids(m.topic_word, cfg["coherence_topn"]) for m in models]
+    flat = [t for ids in n10 for t in _words(dictionary, ids)]
+    measures = ["c_npmi", "u_mass"] + (["c_v"] if cfg["c_v"] else [])
+    per: dict[str, list[float]] = {}
+    for measure in measures:
+        log.info("coherence %s of %d topics from %d candidate(s)", measure, len(flat), len(models))
+        per[measure] = scores.coherence(flat, measure, dictionary, texts=tokens, corpus=train_corpus,
+                                        topn=cfg["coherence_topn"])
+    rows, start = [], 0
+    for m in models:
+        end = start + m.k
+        row = {"k": m.k}
+        for measure in measures:
+            row[measure] = float(np.nanmean(per[measure][start:end]))
+            row[f"{measure}_per_topic"] = per[measure][start:end]
+        row["diversity"] = scores.diversity(scores.top_word_ids(m.topic_word, cfg["diversity_topn"]))
+        row["perplexity"] = scores.perplexity(m.log_perplexity(heldout)) if heldout else float("nan")
+        rows.append(row)
+        start = end
+    return rows
+
+
+def run(cfg: dict, in_segments: str | Path, model_dir: str | Path, data_dir: str | Path, tables_dir: str | Path,
+        figures_dir: str | Path, metrics_path: str | Path, in_corpus: str | Path | None = None) -> dict:
+    """Run the stage with the validated ``lda`` group; return the metrics.
+
+    Parameters
+    ----------
+    cfg : dict
+        The validated ``lda`` group (``num_topics`` already a sorted list).
+    in_segments : path
+        ``segments.jsonl`` from ``preprocess``.
+    model_dir : path
+        Folder for the gensim model and dictionary (replaced as a whole).
+    data_dir : path
+        Folder for the segment-topic and document-topic matrices.
+    tables_dir, figures_dir : path
+        Folders for the report tables and figures.
+    metrics_path : path
+        ``topics.json``.
+    in_corpus : path, optional
+        ``corpus.jsonl``, for document titles in the heatmap.
+    """
+    in_segments = Path(in_segments)
+    if not in_segments.is_file():
+        raise UserError(f"{in_segments}: not found; run the preprocess stage first (dvc repro preprocess)")
+    ks = list(cfg["num_topics"])
+    index = B.read_index(in_segments)
+    B.check_segments(len(index.ids), ks, str(in_segments))
+    tokens = B.SegmentTokens(in_segments)
+    dictionary, vocab_before = B.build_dictionary(tokens, cfg)
+    log.info("dictionary: %d of %d words kept over %d segments", len(dictionary), vocab_before, len(index.ids))
+    mask = B.heldout_mask(index.ids, cfg["heldout"])
+
+    show = progress_enabled()
+    scratch = Path(tempfile.mkdtemp(prefix=".topics.", dir=Path(model_dir).parent if Path(model_dir).parent.exists()
+                                    else None))
+    try:
+        train_corpus = B.serialize(scratch / "train.mm", tokens, dictionary, mask, False)
+        heldout = list(B.serialize(scratch / "heldout.mm", tokens, dictionary, mask, True))
+        if sum(c for bow in train_corpus for _, c in bow) == 0:
+            raise UserError(f"lda.dictionary leaves no word in the {len(train_corpus)} training segments")
+        log.info("bags of words: %d training, %d held-out segments", len(train_corpus), len(heldout))
+
+        models = []
+        for k in tqdm(ks, desc="topics: k", unit="k", disable=not show or len(ks) == 1):
+            m = train(train_corpus, dictionary, cfg, k, cfg["random_state"])
+            models.append(m)
+            log.info("trained k=%d (%s, seed %d)", k, cfg["backend"], cfg["random_state"])
+        rows = score_candidates(models, dictionary, tokens, train_corpus, heldout, cfg)
+        for r in rows:
+            log.info("k=%d: c_npmi %.4f, u_mass %.3f, diversity %.3f, perplexity %.1f",
+                     r["k"], r["c_npmi"], r["u_mass"], r["diversity"], r["perplexity"])
+        best = scores.select(rows, cfg["select_by"])
+        model = models[[r["k"] for r in rows].index(best["k"])]
+        log.info("chose k=%d by %s", best["k"], cfg["select_by"])
+        del models
+
+        ref_top = scores.top_word_ids(model.topic_word, cfg["coherence_topn"])
+        others = []
+        seeds = [cfg["random_state"] + i for i in range(1, cfg["stability_seeds"] + 1)]
+        for seed in tqdm(seeds, desc="topics: stability", unit="seed", disable=not show or not seeds):
+            other = train(train_corpus, dictionary, cfg, best["k"], seed)
+            others.append(scores.top_word_ids(other.topic_word, cfg["coherence_topn"]))
+            log.info("stability run: k=%d, seed %d", best["k"], seed)
+        per_topic_stab, overall_stab = stability(ref_top, others)
+
+        theta = model.doc_topics(B.all_bows(tokens, dictionary))
+
+        model_dir = Path(model_dir)
+        tmp_models = scratch / "model"
+        tmp_models.mkdir()
+        model.save(tmp_models)
+        dictionary.save(str(tmp_models / "dictionary.dict"))
+        if model_dir.exists():
+            shutil.rmtree(model_dir)
+        model_dir.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(tmp_models), str(model_dir))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    metrics = report.write_all(
+        cfg=cfg, model=model, dictionary=dictionary, index=index, theta=theta, rows=rows, best=best,
+        stab=(per_topic_stab, overall_stab), segments_path=in_segments, corpus_path=in_corpus,
+        data_dir=Path(data_dir), tables_dir=Path(tables_dir), figures_dir=Path(figures_dir),
+        metrics_path=Path(metrics_path),
+    )
+    log.info("k=%d: c_npmi %.4f, diversity %.3f, stability %.3f; %d unstable topic(s)", metrics["k"],
+             metrics["c_npmi"], metrics["diversity"], metrics["stability"], metrics["unstable_topics"])
+    return metrics

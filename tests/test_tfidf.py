@@ -1,0 +1,86 @@
+"""The tfidf stage: weights from the preprocessed tokens, keyness with its sign, similarity."""
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from pipeline.config import group
+from pipeline.errors import UserError
+from pipeline.tfidf import SCHEMA, cosine, fit, keyness, run, save_npz
+
+
+def cfg_of(params, **over):
+    cfg = group(params, "tfidf", SCHEMA)
+    cfg.update(over)
+    return cfg
+
+
+def test_tokens_are_not_tokenised_again(params):
+    cfg = cfg_of(params, min_df=1, max_df=1.0)
+    X, terms, _, counts = fit(cfg, [["union_state", "gas"], ["gas", "price"]])
+    # a phrase stays one term; sklearn's default token pattern would have split it
+    assert "union_state" in terms and "union" not in terms
+    assert counts[:, terms.index("gas")].toarray().ravel().tolist() == [1, 1]
+
+
+def test_keyness_sign_and_zero_for_equal_rates():
+    a = np.array([10, 1, 5])
+    b = np.array([10, 20, 50])
+    for measure in ("log_likelihood", "chi2"):
+        s = keyness(a, b, measure)
+        assert s[0] > 0 and s[1] < 0  # over- and under-represented
+    same = keyness(np.array([2, 4]), np.array([20, 40]))
+    assert np.allclose(same, 0.0)
+
+
+def test_cosine_of_identical_rows_is_one():
+    M = sp.csr_matrix(np.array([[1.0, 2.0, 0.0], [2.0, 4.0, 0.0], [0.0, 0.0, 3.0]]))
+    S = cosine(M)
+    assert S[0, 1] == pytest.approx(1.0) and S[0, 2] == pytest.approx(0.0)
+
+
+def test_npz_is_loadable_and_byte_identical(tmp_path):
+    M = sp.random(20, 30, density=0.1, format="csr", random_state=1)
+    save_npz(tmp_path / "a.npz", M)
+    save_npz(tmp_path / "b.npz", M)
+    assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
+    assert (sp.load_npz(tmp_path / "a.npz") != M).nnz == 0
+
+
+def test_bad_df_is_one_line_error(params):
+    with pytest.raises(UserError, match="min_df"):
+        fit(cfg_of(params, min_df=50, max_df=3), [["a", "b"]] * 10)
+    params["tfidf"]["norm"] = "l3"
+    with pytest.raises(UserError, match=r"tfidf\.norm = 'l3'"):
+        group(params, "tfidf", SCHEMA)
+    params["tfidf"]["norm"] = "l2"
+    params["tfidf"]["ngram_range"] = [2, 1]
+    with pytest.raises(UserError, match="ngram_range"):
+        group(params, "tfidf", SCHEMA)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("unit", ["segment", "document"])
+def test_stage_on_seeds(seed_run, params, tmp_path, unit):
+    cfg = cfg_of(params, unit=unit)
+    out = tmp_path / unit
+    run(cfg, seed_run["segments"], out / "data", out / "tables", out / "figures", seed_run["corpus"])
+    X = sp.load_npz(out / "data/matrix.npz")
+    with open(out / "data/rows.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert X.shape[0] == len(rows)
+    docs = {r["doc_id"] for r in rows}
+    with open(out / "tables/keyness.csv", encoding="utf-8") as fh:
+        key = list(csv.DictReader(fh))
+    assert {r["doc_id"] for r in key} == docs
+    assert all((float(r["log_likelihood"]) > 0) == (r["direction"] == "over") for r in key)
+    with open(out / "tables/doc_similarity.csv", encoding="utf-8") as fh:
+        sim = list(csv.reader(fh))
+    assert len(sim) == len(docs) + 1 and all(float(sim[i][i]) == pytest.approx(1.0, abs=1e-3) for i in range(1, len(sim)))
+    assert (out / "figures/doc_similarity.png").stat().st_size > 0
+    first = (out / "tables/tfidf_terms.csv").read_bytes()
+    run(cfg, seed_run["segments"], out / "data", out / "tables", out / "figures", seed_run["corpus"])
+    assert (out / "tables/tfidf_terms.csv").read_bytes() == first

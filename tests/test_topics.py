@@ -1,0 +1,185 @@
+"""The topics stage: reproducibility, selection over k, stability, metrics, model file, bad input."""
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+
+import pytest
+
+from pipeline.config import group
+from pipeline.errors import UserError
+from pipeline.topics import SCHEMA, run, stability
+from pipeline.topics.corpus import heldout_mask
+from pipeline.topics.scores import diversity, select
+
+# Small and fast: what the tests need is behaviour, not good topics.
+FAST = {"passes": 2, "iterations": 20, "stability_seeds": 1, "c_v": False}
+
+
+def cfg_of(params, **over):
+    lda = dict(params["lda"], **FAST)
+    lda.update(over)
+    return group({"lda": lda}, "lda", SCHEMA)
+
+
+def run_into(cfg, seed_run, out):
+    return run(cfg, seed_run["segments"], out / "models", out / "data", out / "tables", out / "figures",
+               out / "metrics/topics.json", seed_run["corpus"])
+
+
+# ---------------------------------------------------------------- pure parts
+def test_identical_models_are_perfectly_stable():
+    topics = [["gas", "price", "europe"], ["tank", "army", "border"], ["school", "child", "sport"]]
+    per, overall = stability(topics, [list(reversed(topics)), topics])
+    assert overall == 1.0 and per == [1.0, 1.0, 1.0]
+
+
+def test_stability_of_a_known_partial_match():
+    ref = [["a", "b", "c", "d"], ["e", "f", "g", "h"]]
+    # the best one-to-one match pairs topic 0 with the second topic (2 shared of 6 words)
+    other = [["e", "f", "g", "x"], ["a", "b", "y", "z"]]
+    per, overall = stability(ref, [other])
+    assert per == pytest.approx([2 / 6, 3 / 5])
+    assert overall == pytest.approx((2 / 6 + 3 / 5) / 2)
+
+
+def test_diversity_and_selection():
+    assert diversity([[1, 2], [3, 4]]) == 1.0 and diversity([[1, 2], [1, 2]]) == 0.5
+    rows = [{"k": 4, "c_npmi": 0.1, "perplexity": 50.0}, {"k": 6, "c_npmi": 0.2, "perplexity": 40.0},
+            {"k": 8, "c_npmi": 0.2, "perplexity": 60.0}]
+    assert select(rows, "c_npmi")["k"] == 6  # tie with k=8 goes to the smaller k
+    assert select(rows, "perplexity")["k"] == 6  # lower is better
+
+
+def test_heldout_is_fixed_and_independent_of_order():
+    ids = [f"doc#{i:04d}" for i in range(200)]
+    mask = heldout_mask(ids, 0.1)
+    assert sum(mask) == 20
+    rev = heldout_mask(ids[::-1], 0.1)[::-1]
+    assert rev == mask
+
+
+def test_num_topics_forms(params):
+    assert cfg_of(params, num_topics=5)["num_topics"] == [5]
+    assert cfg_of(params, num_topics=[8, 4, 6])["num_topics"] == [4, 6, 8]
+    assert cfg_of(params, num_topics={"start": 3, "stop": 7, "step": 2})["num_topics"] == [3, 5, 7]
+
+
+@pytest.mark.parametrize("over, match", [
+    ({"num_topics": 1}, r"lda\.num_topics = 1 .*at least 2"),
+    ({"num_topics": [4, 0]}, r"lda\.num_topics = 0"),
+    ({"alpha": "sometimes"}, r"lda\.alpha = 'sometimes'"),
+    ({"select_by": "c_v"}, r"lda\.select_by = 'c_v'"),
+    ({"colour": 1}, r"lda\.colour is not a known key"),
+])
+def test_bad_config_values(params, over, match):
+    with pytest.raises(UserError, match=match):
+        cfg_of(params, **over)
+
+
+# ------------------------------------------------------------- on the seeds
+@pytest.fixture(scope="module")
+def selection_run(seed_run, composed_params, tmp_path_factory):
+    """One selection over k = [2, 3] on the seeds, shared by several tests."""
+    out = tmp_path_factory.mktemp("topics")
+    params = {"lda": dict(composed_params["lda"])}
+    cfg = cfg_of(params, num_topics=[2, 3])
+    metrics = run_into(cfg, seed_run, out)
+    return cfg, out, metrics
+
+
+@pytest.mark.slow
+def test_selection_over_k(selection_run):
+    cfg, out, metrics = selection_run
+    with open(out / "tables/topic_selection.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [int(r["k"]) for r in rows] == [2, 3]
+    chosen = [int(r["k"]) for r in rows if r["chosen"] == "1"]
+    best = max(rows, key=lambda r: (float(r["c_npmi"]), -int(r["k"])))
+    assert chosen == [int(best["k"])] == [metrics["k"]]
+    with open(out / "tables/topics.csv", encoding="utf-8") as fh:
+        topics = list(csv.DictReader(fh))
+    assert len(topics) == metrics["k"]
+    assert sum(float(t["prevalence"]) for t in topics) == pytest.approx(1.0, abs=1e-3)
+    for name in ("topic_words", "topic_documents", "topic_time", "topic_selection"):
+        assert (out / f"figures/{name}.png").stat().st_size > 0
+
+
+@pytest.mark.slow
+def test_metrics_schema(selection_run):
+    _, out, _ = selection_run
+    m = json.loads((out / "metrics/topics.json").read_text(encoding="utf-8"))
+    assert set(m) == {"k", "c_npmi", "u_mass", "diversity", "perplexity", "stability", "unstable_topics"}
+    assert isinstance(m["k"], int) and m["k"] >= 2
+    assert -1.0 <= m["c_npmi"] <= 1.0 and m["u_mass"] <= 0.0
+    assert 0.0 < m["diversity"] <= 1.0 and 0.0 <= m["stability"] <= 1.0
+    assert m["perplexity"] > 1.0 and 0 <= m["unstable_topics"] <= m["k"]
+
+
+@pytest.mark.slow
+def test_saved_model_loads_with_gensim(selection_run, seed_run):
+    from gensim.corpora import Dictionary
+    from gensim.models import LdaModel
+
+    _, out, metrics = selection_run
+    model = LdaModel.load(str(out / "models/lda.model"))
+    d = Dictionary.load(str(out / "models/dictionary.dict"))
+    assert model.num_topics == metrics["k"]
+    with open(out / "tables/topics.csv", encoding="utf-8") as fh:
+        first = next(csv.DictReader(fh))
+    top = [w for w, _ in model.show_topic(0, topn=3)]
+    assert first["label"] == " / ".join(top)
+    assert len(d) == model.num_terms
+
+
+@pytest.mark.slow
+def test_same_seed_same_topics_byte_for_byte(seed_run, params, tmp_path):
+    cfg = cfg_of(params, num_topics=3, stability_seeds=0)
+    run_into(cfg, seed_run, tmp_path / "a")
+    run_into(cfg, seed_run, tmp_path / "b")
+    for f in ("tables/topics.csv", "data/segment_topics.csv", "data/document_topics.csv", "metrics/topics.json",
+              "figures/topic_words.png"):
+        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
+    other = cfg_of(params, num_topics=3, stability_seeds=0, random_state=cfg["random_state"] + 1)
+    run_into(other, seed_run, tmp_path / "c")
+    assert (tmp_path / "c/data/segment_topics.csv").read_bytes() != (tmp_path / "a/data/segment_topics.csv").read_bytes()
+
+
+@pytest.mark.slow
+def test_too_many_topics(seed_run, params, tmp_path):
+    n = sum(1 for _ in open(seed_run["segments"], encoding="utf-8"))
+    with pytest.raises(UserError, match=rf"lda\.num_topics = {n + 1} .*{n} segments"):
+        run_into(cfg_of(params, num_topics=[3, n + 1]), seed_run, tmp_path)
+    assert not (tmp_path / "models").exists()
+
+
+@pytest.mark.slow
+def test_empty_vocabulary(seed_run, params, tmp_path):
+    cfg = cfg_of(params, num_topics=2)
+    cfg["dictionary"]["no_below"] = 100000
+    with pytest.raises(UserError, match=r"no_below = 100000 .*left 0 of \d+ words"):
+        run_into(cfg, seed_run, tmp_path)
+
+
+def test_one_segment(tmp_path, params):
+    seg = tmp_path / "one.jsonl"
+    seg.write_text(json.dumps({"id": "a#0000", "doc_id": "a", "position": 0, "date": None,
+                               "sentences": ["Gas prices."], "tokens": ["gas", "price"]}) + "\n", encoding="utf-8")
+    with pytest.raises(UserError, match=r"1 segment\(s\); a topic model needs at least 2"):
+        run(cfg_of(params, num_topics=2), seg, tmp_path / "m", tmp_path / "d", tmp_path / "t", tmp_path / "f",
+            tmp_path / "x.json")
+
+
+def test_cli_reports_bad_value_in_one_line(project_copy):
+    import yaml
+
+    p = project_copy / "params.yaml"
+    params = yaml.safe_load(p.read_text(encoding="utf-8"))
+    params["lda"]["num_topics"] = 1
+    p.write_text(yaml.safe_dump(params), encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "pipeline.topics"], cwd=project_copy, capture_output=True, text=True)
+    assert out.returncode == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and "lda.num_topics = 1" in lines[0] and "Traceback" not in out.stderr
