@@ -149,11 +149,16 @@ class AnyOf(Field):
         return " or ".join(o.allowed() for o in self.options)
 
     def check(self, key: str, value: Any) -> Any:
+        nested: UserError | None = None
         for option in self.options:
             try:
                 return option.check(key, value)
-            except UserError:
-                continue
+            except UserError as exc:
+                # A mapping that fails a Section: its own message names the inner key.
+                if isinstance(option, Section) and isinstance(value, Mapping):
+                    nested = exc
+        if nested is not None:
+            raise nested
         raise _fail(key, value, self.allowed())
 
 

@@ -1,32 +1,50 @@
 """Which stage owns which config group, for validating a whole composition at once.
 
 Each stage validates its own groups when it starts; the Hydra app and the
-report check every group up front with the same schemas, so a sweep never
+report check every group up front with the same code, so a sweep never
 starts with a value some stage would reject halfway through.
 """
 from __future__ import annotations
 
-import importlib
-from typing import Mapping
+from typing import Callable, Mapping
 
 from .config import group
 
-#: config group -> module whose ``SCHEMA`` (or ``validate_<group>``) checks it
-OWNERS = {
-    "corpus": "pipeline.ingest",
-    "preprocess": "pipeline.preprocess",
-    "report": "pipeline.report",
+
+def _schema(group_name: str, module: str) -> Callable[[Mapping, str], dict]:
+    def check(params: Mapping, source: str) -> dict:
+        import importlib
+
+        return group(params, group_name, importlib.import_module(module).SCHEMA, source)
+
+    return check
+
+
+def _stance(params: Mapping, source: str) -> dict:
+    from .stance import SCHEMA
+    from .stance.rules import validate
+
+    return validate(group(params, "stance", SCHEMA, source), source)
+
+
+def _themes(params: Mapping, source: str) -> dict:
+    from .stance import validate_themes
+
+    return validate_themes(params.get("themes"), source)
+
+
+#: config group -> its validator (the same code the owning stage runs)
+VALIDATORS: dict[str, Callable[[Mapping, str], dict]] = {
+    "corpus": _schema("corpus", "pipeline.ingest"),
+    "preprocess": _schema("preprocess", "pipeline.preprocess"),
+    "tfidf": _schema("tfidf", "pipeline.tfidf"),
+    "lda": _schema("lda", "pipeline.topics"),
+    "stance": _stance,
+    "themes": _themes,
+    "report": _schema("report", "pipeline.report"),
 }
 
 
 def validate_params(params: Mapping, source: str = "params.yaml") -> dict:
-    """Validate every known group of ``params``; return the validated groups."""
-    out = {}
-    for name, module_name in OWNERS.items():
-        module = importlib.import_module(module_name)
-        checker = getattr(module, f"validate_{name}", None)
-        if checker is not None:
-            out[name] = checker(params, source)
-        else:
-            out[name] = group(params, name, module.SCHEMA, source)
-    return out
+    """Validate every group of ``params``; return the validated groups by name."""
+    return {name: check(params, source) for name, check in VALIDATORS.items()}

@@ -56,7 +56,8 @@ def test_self_contained_html(seed_chain):
     assert "<link" not in html and "@import" not in html
 
 
-SECTIONS = ["Corpus overview", "Preprocessing", "Methods", "Provenance"]
+SECTIONS = ["Corpus overview", "Preprocessing", "Keywords and keyness", "Topics", "Stance", "Validation", "Methods",
+            "Provenance"]
 
 
 def test_every_section_is_filled(seed_chain):
@@ -67,6 +68,13 @@ def test_every_section_is_filled(seed_chain):
         assert (seed_chain / "reports" / fig).is_file(), fig
     assert "6 documents" in md  # five seeds and the hostile one
     assert "`params.yaml` SHA-256" in md
+    for paragraph in ("**Ingestion.**", "**Preprocessing.**", "**TF-IDF.**", "**Topics.**", "**Stance.**"):
+        assert paragraph in md, paragraph
+    import json
+
+    topics = json.loads((seed_chain / "reports/metrics/topics.json").read_text())
+    assert f"{topics['k']} topics" in md  # numbers come from the stages' files
+    assert md.count("| sanctions |") >= 1 and "VADER" in md
 
 
 def test_report_is_byte_identical_when_rerun(seed_chain, tmp_path, root):

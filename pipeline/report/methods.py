@@ -61,3 +61,66 @@ def preprocess(cfg: Mapping) -> str:
              + {"drop": "dropped", "keep": "kept", "token": "replaced by one token"}[cfg["numbers"]]
              + f". The unit of analysis is {unit}.")
     return text
+
+
+def tfidf(cfg: Mapping) -> str:
+    df = lambda v: f"{v:g} of the units" if isinstance(v, float) else f"{v} units"
+    return (f"**TF-IDF.** scikit-learn's TfidfVectorizer on the preprocessed tokens, one row per {cfg['unit']}, "
+            f"word {cfg['ngram_range'][0]}- to {cfg['ngram_range'][1]}-grams, terms in at least {df(cfg['min_df'])} "
+            f"and at most {df(cfg['max_df'])}"
+            + (f", the {cfg['max_features']} most frequent kept" if cfg["max_features"] else "")
+            + f"; {'sublinear (1 + log) ' if cfg['sublinear_tf'] else 'raw '}term frequencies, "
+            f"{cfg['norm'] or 'no'} normalisation. Keyness of each document against the rest of the corpus is "
+            f"{'Dunning log-likelihood (G²)' if cfg['keyness'] == 'log_likelihood' else 'chi²'}, signed "
+            "(+ over-represented, − under-represented); document similarity is the cosine of TF-IDF vectors.")
+
+
+def lda(cfg: Mapping, chosen_k: int | None) -> str:
+    ks = cfg["num_topics"]
+    if isinstance(ks, Mapping):
+        ks = list(range(ks["start"], ks["stop"], ks.get("step", 1)))
+    ks = ks if isinstance(ks, list) else [ks]
+    d = cfg["dictionary"]
+    backend = ("gensim LdaModel (variational Bayes"
+               + (f", {cfg['workers']} workers with LdaMulticore" if cfg["workers"] > 1 else "")
+               + f"; {cfg['passes']} passes, {cfg['iterations']} iterations, chunks of {cfg['chunksize']})"
+               if cfg["backend"] == "gensim" else
+               f"tomotopy LDAModel (collapsed Gibbs sampling, {cfg['gibbs_iterations']} iterations)")
+    text = (f"**Topics.** The dictionary keeps words in at least {d['no_below']} segments and at most "
+            f"{d['no_above']:g} of them" + (f" (protected: {_list(d['keep_tokens'], 6)})" if d["keep_tokens"] else "")
+            + f". Models were trained with {backend}, α = {cfg['alpha']}, η = {cfg['eta']}, seed "
+            f"{cfg['random_state']}. ")
+    if len(ks) > 1:
+        text += (f"Numbers of topics {', '.join(map(str, ks))} were each trained and scored by NPMI coherence "
+                 f"(top {cfg['coherence_topn']} words), u_mass, topic diversity (unique share of the top "
+                 f"{cfg['diversity_topn']} words) and perplexity on {cfg['heldout']:.0%} of segments held out; "
+                 f"k = {chosen_k} was chosen by {cfg['select_by']}. ")
+    else:
+        text += f"k = {ks[0]} topics. "
+    text += (f"Stability: {cfg['stability_seeds']} further seeds were trained at the chosen k and their topics "
+             f"matched to the main model's (Hungarian algorithm on the Jaccard similarity of the top "
+             f"{cfg['coherence_topn']} words); a topic whose mean best-match similarity is below "
+             f"{cfg['stability_threshold']} is flagged unstable.")
+    return text
+
+
+def stance(cfg: Mapping, themes: Mapping) -> str:
+    r = cfg["rules"]
+    w = cfg["window"]
+    window = "the mention's sentence"
+    if w["sentences"]:
+        window += f" and {w['sentences']} sentence(s) either side"
+    if w["tokens"]:
+        window += f", cues within {w['tokens']} words of the mention"
+    names = ", ".join(themes)
+    return (f"**Stance.** Themes: {names}. A mention is a target term or expression matched on lemmas; the "
+            f"window is {window}. Cue words of each pole count with their weights; the general polarity lexicon "
+            f"({cfg['polarity']['lexicon'].upper()}) adds a weaker signal (× {cfg['polarity']['weight']}). A negator "
+            f"flips cues within {r['negation']['scope']} words of the same clause (factor {r['negation']['factor']}); "
+            f"intensifiers and diminishers within {r['modifier_scope']} words scale a cue; after a contrast marker "
+            f"the clause counts × {r['contrast']['after']} and the one before × {r['contrast']['before']}. A sentence's "
+            f"stance is tanh(sum / {cfg['scale']}), labelled −1 at or below {cfg['thresholds']['negative']} and +1 at "
+            f"or above {cfg['thresholds']['positive']}. Means over sentences carry a {cfg['bootstrap']['confidence']:.0%} "
+            f"bootstrap interval ({cfg['bootstrap']['resamples']} resamples, seed {cfg['bootstrap']['seed']}); "
+            "salience is mentions per 1,000 words. A theme with no mention in a document is reported as "
+            "“no evidence”, never as 0.")

@@ -98,6 +98,93 @@ def preprocess_section(inp: Inputs, cfg: dict) -> dict:
     }
 
 
+def tfidf_section(inp: Inputs, cfg: dict) -> dict:
+    corpus_terms = inp.csv("reports/tables/tfidf_corpus_terms.csv", "tfidf")
+    keyness = inp.csv("reports/tables/keyness.csv", "tfidf")
+    by_doc: dict[str, dict[str, list[str]]] = {}
+    for r in keyness:
+        entry = by_doc.setdefault(r["doc_id"], {"over": [], "under": []})
+        if len(entry[r["direction"]]) < 8:
+            entry[r["direction"]].append(r["term"])
+    docs = list(by_doc.items())
+    return {
+        "corpus_terms": corpus_terms[:20],
+        "keyness": docs[: cfg["max_rows"]],
+        "keyness_total": len(docs),
+        "similarity_figure": inp.figure("reports/figures/doc_similarity.png", "tfidf"),
+    }
+
+
+def _float(v: str) -> float | None:
+    return float(v) if v not in ("", None) else None
+
+
+def topics_section(inp: Inputs, cfg: dict) -> dict:
+    metrics = inp.json("reports/metrics/topics.json", "topics")
+    topics = inp.csv("reports/tables/topics.csv", "topics")
+    selection = inp.csv("reports/tables/topic_selection.csv", "topics")
+    excerpts = inp.csv("reports/tables/topic_segments.csv", "topics")
+    by_topic: dict[str, list[dict]] = {}
+    for r in excerpts:
+        r = dict(r, excerpt=r["excerpt"][: cfg["excerpt_chars"]])
+        by_topic.setdefault(r["topic"], []).append(r)
+    figs = {
+        "words": inp.figure("reports/figures/topic_words.png", "topics"),
+        "documents": inp.figure("reports/figures/topic_documents.png", "topics"),
+        "selection": inp.figure("reports/figures/topic_selection.png", "topics"),
+    }
+    optional = {"time": "reports/figures/topic_time.png", "selection_cv": "reports/figures/topic_selection_cv.png"}
+    for key, rel in optional.items():  # drawn only when dates exist / c_v was computed
+        figs[key] = str(Path(rel).relative_to("reports")) if (inp.root / rel).is_file() else None
+    return {"metrics": metrics, "topics": topics, "selection": selection, "excerpts": by_topic, "figures": figs}
+
+
+def _marked(text: str, targets: str, cues: str) -> str:
+    """Escaped sentence with target terms in bold and cue words in italics."""
+    import re
+
+    from .render import md_text
+
+    out = md_text(text)
+    words = lambda field: sorted({w.split(" (")[0].strip() for w in field.split(";") if w.strip()}, key=len,
+                                 reverse=True)
+    for style, terms in (("**", words(targets)), ("_", words(cues))):
+        for term in terms:
+            pattern = r"\\?".join(re.escape(md_text(part)) for part in term.replace("_", " ").split())
+            out = re.sub(rf"(?<![\w*_])({pattern}\w*)", rf"{style}\1{style}", out, count=1, flags=re.I)
+    return out
+
+
+def stance_section(inp: Inputs, cfg: dict) -> dict:
+    by_doc = inp.csv("reports/tables/stance_by_document.csv", "stance")
+    by_theme = inp.csv("reports/tables/stance_by_theme.csv", "stance")
+    evidence = inp.csv("reports/tables/stance_evidence.csv", "stance")
+    kept: dict[tuple, int] = {}
+    shown = []
+    for r in evidence:
+        key = (r["doc_id"], r["theme"], r["pole"])
+        if kept.get(key, 0) < cfg["evidence_per_pole"]:
+            kept[key] = kept.get(key, 0) + 1
+            shown.append(dict(r, marked=_marked(r["text"][: cfg["excerpt_chars"]], r["targets"], r["cues"])))
+    return {
+        "by_theme": by_theme,
+        "by_doc": by_doc[: cfg["max_rows"] * 3],
+        "by_doc_total": len(by_doc),
+        "evidence": shown[: cfg["max_rows"] * 2],
+        "evidence_total": len(evidence),
+        "heatmap": inp.figure("reports/figures/stance_heatmap.png", "stance"),
+        "over_time": (str(Path("figures/stance_over_time.png"))
+                      if (inp.root / "reports/figures/stance_over_time.png").is_file() else None),
+    }
+
+
+def validation_section(inp: Inputs) -> dict:
+    return {
+        "metrics": inp.json("reports/metrics/stance_eval.json", "stance_eval"),
+        "table": inp.csv("reports/tables/stance_eval.csv", "stance_eval"),
+    }
+
+
 def build_context(root: Path, params: dict, params_file: Path, project: Path) -> dict:
     """Everything the template shows, read from the stages' outputs under ``root``."""
     from ..stages import validate_params
@@ -110,7 +197,17 @@ def build_context(root: Path, params: dict, params_file: Path, project: Path) ->
         "cfg": rcfg,
         "corpus": corpus_section(inp, rcfg),
         "preprocess": preprocess_section(inp, rcfg),
-        "methods": [methods.corpus(groups["corpus"]), methods.preprocess(groups["preprocess"])],
+        "tfidf": tfidf_section(inp, rcfg),
+        "topics": (topics := topics_section(inp, rcfg)),
+        "stance": stance_section(inp, rcfg),
+        "validation": validation_section(inp),
+        "methods": [
+            methods.corpus(groups["corpus"]),
+            methods.preprocess(groups["preprocess"]),
+            methods.tfidf(groups["tfidf"]),
+            methods.lda(groups["lda"], topics["metrics"].get("k")),
+            methods.stance(groups["stance"], groups["themes"]),
+        ],
         "prov": provenance(project, params_file, params),
     }
 

@@ -18,6 +18,12 @@ from .themes import term_key, term_words
 _WEIGHTS = C.Free(lambda k, v: _numbers(k, v), "a mapping of term: number")
 
 
+def _window_shorthand(key: str, value) -> dict[str, int]:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise UserError(f"{key} = {value!r} is not allowed: {{sentences: N, tokens: N}} or an integer >= 0")
+    return {"sentences": value, "tokens": 0}
+
+
 def _numbers(key: str, value) -> dict[str, float]:
     if not isinstance(value, Mapping):
         raise C._fail(key, value, "a mapping of term: number")
@@ -32,7 +38,11 @@ def _signed_numbers(key: str, value) -> dict[str, float]:
 
 SCHEMA = C.Section(
     {
-        "window": C.Section({"sentences": C.Int(min=0), "tokens": C.Int(min=0)}),
+        "window": C.AnyOf([
+            C.Section({"sentences": C.Int(min=0), "tokens": C.Int(min=0)}),
+            # shorthand for sweeps: `stance.window=1` is ± 1 sentence
+            C.Free(_window_shorthand, "an integer >= 0 (± N sentences)"),
+        ]),
         "polarity": C.Section(
             {
                 "lexicon": C.Str(choices=["vader", "afinn", "none"]),
