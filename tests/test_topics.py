@@ -142,6 +142,11 @@ def test_same_seed_same_topics_byte_for_byte(seed_run, params, tmp_path):
     for f in ("tables/topics.csv", "data/segment_topics.csv", "data/document_topics.csv", "metrics/topics.json",
               "figures/topic_words.png"):
         assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
+    # the saved model too: gensim would stamp the date into it
+    models = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a/models").rglob("*") if p.is_file())
+    assert models
+    for f in models:
+        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
     other = cfg_of(params, num_topics=3, stability_seeds=0, random_state=cfg["random_state"] + 1)
     run_into(other, seed_run, tmp_path / "c")
     assert (tmp_path / "c/data/segment_topics.csv").read_bytes() != (tmp_path / "a/data/segment_topics.csv").read_bytes()

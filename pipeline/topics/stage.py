@@ -31,7 +31,7 @@ from ..errors import UserError, progress_enabled
 from . import corpus as B
 from . import report, scores
 from .stability import stability
-from .train import train
+from .train import train, without_lifecycle
 
 log = logging.getLogger("topics")
 
@@ -195,6 +195,7 @@ def run(cfg: dict, in_segments: str | Path, model_dir: str | Path, data_dir: str
         tmp_models = scratch / "model"
         tmp_models.mkdir()
         model.save(tmp_models)
+        without_lifecycle(dictionary)
         dictionary.save(str(tmp_models / "dictionary.dict"))
         if model_dir.exists():
             shutil.rmtree(model_dir)

@@ -85,8 +85,20 @@ class GensimLDA:
 
     def save(self, directory: Path) -> Path:
         path = directory / "lda.model"
+        without_lifecycle(self.model, self.model.state, self.model.id2word)
         self.model.save(str(path))
         return path
+
+
+def without_lifecycle(*objects) -> None:
+    """Stop gensim stamping the date and platform into saved files (they must be byte-identical).
+
+    gensim appends a "lifecycle event" with ``datetime.now()`` on every build
+    and save unless the log is None.
+    """
+    for obj in objects:
+        if obj is not None:
+            obj.lifecycle_events = None
 
 
 class TomotopyLDA:
@@ -180,6 +192,7 @@ class TomotopyLDA:
         lda.state.sstats[...] = counts
         lda.sync_state()
         path = directory / "lda.model"
+        without_lifecycle(lda, lda.state, lda.id2word)
         lda.save(str(path))
         return path
 
