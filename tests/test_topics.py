@@ -188,3 +188,28 @@ def test_cli_reports_bad_value_in_one_line(project_copy):
     assert out.returncode == 2
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and "lda.num_topics = 1" in lines[0] and "Traceback" not in out.stderr
+
+
+@pytest.mark.slow
+def test_saved_model_bytes_do_not_depend_on_the_hash_seed(seed_run, tmp_path, root):
+    """gensim orders some saved bookkeeping by string hashes; two processes must still agree."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path; from tests.test_topics import cfg_of, run_into;"
+        "from pipeline.config import compose; import json;"
+        "seed_run = {k: Path(v) for k, v in json.loads(sys.argv[1]).items()};"
+        "run_into(cfg_of(compose(conf_dir=Path('conf')), num_topics=3, stability_seeds=0), seed_run, Path(sys.argv[2]))"
+    )
+    paths = json.dumps({k: str(v) for k, v in seed_run.items()})
+    for n in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=n)
+        proc = subprocess.run([sys.executable, "-c", code, paths, str(tmp_path / n)], cwd=root, env=env,
+                              capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+    files = sorted(p.relative_to(tmp_path / "1") for p in (tmp_path / "1/models").rglob("*") if p.is_file())
+    assert files
+    for f in files:
+        assert (tmp_path / "1" / f).read_bytes() == (tmp_path / "2" / f).read_bytes(), f

@@ -87,6 +87,7 @@ class GensimLDA:
         path = directory / "lda.model"
         without_lifecycle(self.model, self.model.state, self.model.id2word)
         self.model.save(str(path))
+        canonical_pickle(path)
         return path
 
 
@@ -99,6 +100,22 @@ def without_lifecycle(*objects) -> None:
     for obj in objects:
         if obj is not None:
             obj.lifecycle_events = None
+
+
+def canonical_pickle(path: Path) -> None:
+    """Rewrite a gensim pickle with its bookkeeping lists sorted.
+
+    gensim records the attributes it saved apart in the order of a set of
+    strings, which changes with Python's per-process hash seed; sorted, the
+    file is the same in every process.
+    """
+    from gensim import utils
+
+    obj = utils.unpickle(str(path))
+    for key in ("__ignoreds", "__numpys", "__scipys", "__recursive_saveloads"):
+        if isinstance(obj.__dict__.get(key), list):
+            obj.__dict__[key] = sorted(obj.__dict__[key], key=str)
+    utils.pickle(obj, str(path), protocol=utils.PICKLE_PROTOCOL)
 
 
 class TomotopyLDA:
@@ -194,6 +211,7 @@ class TomotopyLDA:
         path = directory / "lda.model"
         without_lifecycle(lda, lda.state, lda.id2word)
         lda.save(str(path))
+        canonical_pickle(path)
         return path
 
 
