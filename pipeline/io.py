@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import html
 import io
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
@@ -90,11 +92,28 @@ def write_csv(path: str | os.PathLike, header: Sequence[str], rows: Iterable[Seq
             writer.writerow(["" if v is None else v for v in row])
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
+_BARE_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def markdown_escape(value: Any) -> str:
+    """Corpus text safe in Markdown and in the HTML made from it.
+
+    ``<``, ``>`` and ``&`` become entities (``<script>`` shows as text on a git
+    host and in a browser); characters that would change the layout
+    (emphasis, links, table pipes, headings) get a backslash.
+    """
+    if value is None:
+        return ""
+    text = html.escape(str(value), quote=False).replace("\n", " ")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
 def markdown_table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """A GitHub-flavoured Markdown table; pipes inside cells are escaped."""
+    """A GitHub-flavoured Markdown table; pipes inside cells are escaped (once)."""
 
     def cell(v: Any) -> str:
-        return ("" if v is None else str(v)).replace("|", "\\|").replace("\n", " ")
+        return _BARE_PIPE.sub(r"\\|", "" if v is None else str(v)).replace("\n", " ")
 
     lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]

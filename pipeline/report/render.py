@@ -19,8 +19,9 @@ from typing import Any
 import jinja2
 import markdown
 
+from ..io import markdown_escape
+
 TEMPLATES = Path(__file__).parent / "templates"
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
 
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:1100px;margin:2em auto;
@@ -34,12 +35,7 @@ nav ul{columns:2}
 """
 
 
-def md_text(value: Any) -> str:
-    """Corpus text safe for Markdown and HTML: entities for <>&, backslashes for layout characters."""
-    if value is None:
-        return ""
-    text = html.escape(str(value), quote=False).replace("\n", " ")
-    return _MD_SPECIAL.sub(r"\\\1", text)
+md_text = markdown_escape  # the template's `text` filter
 
 
 def fmt_num(value: Any, digits: int = 3) -> str:

@@ -139,22 +139,6 @@ def topics_section(inp: Inputs, cfg: dict) -> dict:
     return {"metrics": metrics, "topics": topics, "selection": selection, "excerpts": by_topic, "figures": figs}
 
 
-def _marked(text: str, targets: str, cues: str) -> str:
-    """Escaped sentence with target terms in bold and cue words in italics."""
-    import re
-
-    from .render import md_text
-
-    out = md_text(text)
-    words = lambda field: sorted({w.split(" (")[0].strip() for w in field.split(";") if w.strip()}, key=len,
-                                 reverse=True)
-    for style, terms in (("**", words(targets)), ("_", words(cues))):
-        for term in terms:
-            pattern = r"\\?".join(re.escape(md_text(part)) for part in term.replace("_", " ").split())
-            out = re.sub(rf"(?<![\w*_])({pattern}\w*)", rf"{style}\1{style}", out, count=1, flags=re.I)
-    return out
-
-
 def stance_section(inp: Inputs, cfg: dict) -> dict:
     by_doc = inp.csv("reports/tables/stance_by_document.csv", "stance")
     by_theme = inp.csv("reports/tables/stance_by_theme.csv", "stance")
@@ -165,7 +149,7 @@ def stance_section(inp: Inputs, cfg: dict) -> dict:
         key = (r["doc_id"], r["theme"], r["pole"])
         if kept.get(key, 0) < cfg["evidence_per_pole"]:
             kept[key] = kept.get(key, 0) + 1
-            shown.append(dict(r, marked=_marked(r["text"][: cfg["excerpt_chars"]], r["targets"], r["cues"])))
+            shown.append(r)  # `marked`: the stance stage's escaped Markdown, terms marked by token span
     return {
         "by_theme": by_theme,
         "by_doc": by_doc[: cfg["max_rows"] * 3],

@@ -6,17 +6,10 @@ change the formatting.
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from ..io import atomic_path
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#~])")
-
-
-def md_escape(text: str) -> str:
-    """Escape Markdown-special characters of corpus text (pipes are left to the table writer)."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+from ..io import markdown_escape as md_escape
 
 
 def token_offsets(text: str, tokens: list[str]) -> list[tuple[int, int] | None]:

@@ -161,7 +161,7 @@ def run(params: dict, segments: str | Path, out_dir: str | Path = ".", corpus: s
     log.info("aggregated by segment, document, date and theme")
 
     ev = evidence(rows, scorer.cfg["evidence"]["per_pole"], scorer)
-    ev_header = ["doc_id", "theme", "pole", "rank", "stance", "sentence_id", "text", "targets", "cues"]
+    ev_header = ["doc_id", "theme", "pole", "rank", "stance", "sentence_id", "text", "targets", "cues", "marked"]
     write_csv(out / "reports/tables/stance_evidence.csv", ev_header, ([e[h] for h in ev_header] for e in ev))
     write_text(out / "reports/stance_evidence.md", evidence_markdown(ev, docs, themes, titles, by_doc, scorer))
     log.info("evidence: %d sentences", len(ev))
