@@ -42,6 +42,7 @@ VALIDATORS: dict[str, Callable[[Mapping, str], dict]] = {
     "stance": _stance,
     "themes": _themes,
     "report": _schema("report", "pipeline.report"),
+    "executor": _schema("executor", "pipeline.executor"),
 }
 
 

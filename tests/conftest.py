@@ -47,7 +47,7 @@ def seed_run(tmp_path_factory, composed_params) -> dict:
 
     Returns the paths of every output, for tests of later stages to read.
     """
-    from pipeline import ingest, preprocess
+    from pipeline import executor, ingest, preprocess
     from pipeline.config import group
 
     out = tmp_path_factory.mktemp("seed_run")
@@ -64,7 +64,8 @@ def seed_run(tmp_path_factory, composed_params) -> dict:
     }
     ingest.run(corpus_cfg, paths["corpus"], paths["corpus_table"], paths["duplicates"])
     pre_cfg = group(composed_params, "preprocess", preprocess.SCHEMA)
-    preprocess.run(pre_cfg, paths["corpus"], paths["segments"], paths["phrases"], paths["preprocess_metrics"])
+    preprocess.run(pre_cfg, paths["corpus"], paths["segments"], paths["phrases"], paths["preprocess_metrics"],
+                   executor.from_params(composed_params))
     return paths
 
 

@@ -12,7 +12,7 @@ from pipeline import config as C
 from pipeline import ingest, preprocess
 from pipeline.errors import UserError
 
-GROUPS = ["corpus", "preprocess", "tfidf", "lda", "stance", "themes", "report"]
+GROUPS = ["corpus", "preprocess", "tfidf", "lda", "stance", "themes", "report", "executor"]
 
 
 def test_params_yaml_is_the_composition_of_conf(root, composed_params):
@@ -117,7 +117,7 @@ def test_compose_command_rewrites_params_and_check_detects_drift(project_copy):
 def test_dvc_stages_declare_only_their_groups(root):
     stages = yaml.safe_load((root / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
     assert stages["ingest"]["params"] == ["corpus"]
-    assert stages["preprocess"]["params"] == ["preprocess"]
+    assert stages["preprocess"]["params"] == ["preprocess", "executor"]
 
 
 def test_dvc_hydra_composition_is_on(root):

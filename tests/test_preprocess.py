@@ -86,7 +86,6 @@ def test_learned_phrases_join_collocations_but_not_stop_words(pcfg, tmp_path):
         "The nuclear power plant in Ostrovets works well."]} for i in range(12)]
     write_jsonl(tmp_path / "corpus.jsonl", docs)
     pcfg["phrases"]["min_count"] = 3
-    pcfg["n_jobs"] = 1
     preprocess.run(pcfg, tmp_path / "corpus.jsonl", tmp_path / "seg.jsonl", tmp_path / "ph.csv", tmp_path / "m.json")
     segs = [json.loads(l) for l in open(tmp_path / "seg.jsonl", encoding="utf-8")]
     tokens = {t for s in segs for t in s["tokens"]}
@@ -101,7 +100,6 @@ def test_a_document_without_usable_tokens_is_reported_and_left_out(pcfg, tmp_pat
         {"id": "good", "date": None, "paragraphs": ["Sanctions hit the Belarusian economy hard."]},
         {"id": "empty", "date": None, "paragraphs": ["It is what it is, and so it was."]},
     ])
-    pcfg["n_jobs"] = 1
     caplog.set_level("WARNING")
     m = preprocess.run(pcfg, tmp_path / "corpus.jsonl", tmp_path / "seg.jsonl", tmp_path / "ph.csv",
                        tmp_path / "m.json")
@@ -124,11 +122,13 @@ def test_missing_input_names_the_stage_to_run(pcfg, tmp_path):
 
 def test_seed_run_is_byte_identical_across_runs_and_process_counts(seed_run, composed_params, tmp_path):
     cfg = group(composed_params, "preprocess", preprocess.SCHEMA)
-    cfg["n_jobs"] = 1
+    # One document per partition on two processes, against the fixture's single partition in-process.
+    two = {"address": None, "n_jobs": 2, "partition_size": 1}
     out = tmp_path / "seg.jsonl"
-    preprocess.run(cfg, seed_run["corpus"], out, tmp_path / "p.csv", tmp_path / "m.json")
+    preprocess.run(cfg, seed_run["corpus"], out, tmp_path / "p.csv", tmp_path / "m.json", two)
     assert out.read_bytes() == seed_run["segments"].read_bytes()
     assert (tmp_path / "p.csv").read_bytes() == seed_run["phrases"].read_bytes()
+    assert (tmp_path / "m.json").read_bytes() == seed_run["preprocess_metrics"].read_bytes()
 
 
 def test_seed_segments_are_paragraphs_with_tokens(seed_run):

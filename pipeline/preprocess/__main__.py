@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 
+from .. import executor
 from ..config import group, load_params
 from ..errors import run_cli
 from . import SCHEMA, run
@@ -16,8 +17,11 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--phrases", default="reports/tables/phrases.csv")
     ap.add_argument("--metrics", default="reports/metrics/preprocess.json")
     args = ap.parse_args(argv)
-    cfg = group(load_params(args.params), "preprocess", SCHEMA, args.params)
-    run(cfg, args.corpus, args.out, args.phrases, args.metrics)
+    params = load_params(args.params)
+    cfg = group(params, "preprocess", SCHEMA, args.params)
+    exe = executor.from_params(params, args.params)
+    executor.check(exe)
+    run(cfg, args.corpus, args.out, args.phrases, args.metrics, exe)
     return 0
 
 

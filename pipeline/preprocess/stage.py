@@ -3,8 +3,9 @@
 Two streaming passes over the corpus, so a corpus of any size never has to fit
 in memory:
 
-1. Sentence splitting, tokens and lemmas (in ``preprocess.n_jobs`` processes),
-   with curated multi-word expressions joined; written to a scratch file.
+1. Sentence splitting, tokens and lemmas, with curated multi-word expressions
+   joined, in partitions of documents on the configured executor
+   (:mod:`pipeline.executor`); written, in corpus order, to a scratch file.
 2. gensim ``Phrases`` learned from that file joins frequent collocations; stop
    words, short tokens and numbers are filtered; sentences are grouped into
    segments of the configured unit and written out.
@@ -21,15 +22,14 @@ Outputs
 from __future__ import annotations
 
 import logging
-import multiprocessing as mp
-import os
 from collections import Counter
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterator
 
 from tqdm import tqdm
 
 from .. import config as C
+from .. import executor as X
 from ..errors import UserError, progress_enabled
 from ..io import atomic_open, dumps, read_jsonl, write_csv, write_json
 from ..text import MweMatcher, is_number, is_word, lemma, sentences_with_text
@@ -55,8 +55,6 @@ SCHEMA = C.Section(
                 "curated": C.List(C.Str()),
             }
         ),
-        "n_jobs": C.Int(min=0),
-        "chunksize": C.Int(min=1),
     }
 )
 
@@ -186,23 +184,9 @@ def make_segments(analysed: dict, cfg: dict, phrases, stopwords: frozenset[str])
 
 
 # ------------------------------------------------------------------ the stage
-def _analyse_job(args: tuple) -> dict:
-    doc, lemmatize, lowercase, curated = args
+def _analyse_job(settings: tuple, doc: dict) -> dict:
+    lemmatize, lowercase, curated = settings
     return analyse_document(doc, lemmatize, lowercase, curated)
-
-
-def _parallel_map(fn, items: Iterable, n_jobs: int, chunksize: int) -> Iterator:
-    """Ordered map over processes (ordered, so output never depends on scheduling)."""
-    if n_jobs == 1:
-        yield from map(fn, items)
-        return
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    with ctx.Pool(n_jobs) as pool:
-        yield from pool.imap(fn, items, chunksize=chunksize)
-
-
-def _n_jobs(cfg: dict) -> int:
-    return cfg["n_jobs"] if cfg["n_jobs"] > 0 else (os.cpu_count() or 1)
 
 
 def _sentences_of(path: Path, stopwords: frozenset[str]) -> Iterator[list[str]]:
@@ -241,22 +225,34 @@ def learn_phrases(scratch: Path, cfg: dict, stopwords: frozenset[str]):
 
 
 def run(cfg: dict, in_corpus: str | Path, out_segments: str | Path, out_phrases: str | Path,
-        out_metrics: str | Path) -> dict:
-    """Run the stage with the validated ``preprocess`` group; return the metrics."""
+        out_metrics: str | Path, executor: dict | None = None) -> dict:
+    """Run the stage with the validated ``preprocess`` group; return the metrics.
+
+    Parameters
+    ----------
+    cfg : dict
+        The validated ``preprocess`` group.
+    in_corpus : path
+        ``corpus.jsonl`` from ``ingest``.
+    out_segments, out_phrases, out_metrics : path
+        ``segments.jsonl``, ``phrases.csv`` and ``preprocess.json``.
+    executor : dict, optional
+        The validated ``executor`` group for pass 1; None runs it in this process.
+        The outputs are the same bytes either way.
+    """
     in_corpus, out_segments = Path(in_corpus), Path(out_segments)
     if not in_corpus.is_file():
         raise UserError(f"{in_corpus}: not found; run the ingest stage first (dvc repro ingest)")
-    n_jobs = _n_jobs(cfg)
     show = progress_enabled()
     scratch = out_segments.parent / f".{out_segments.name}.pass1"
     scratch.parent.mkdir(parents=True, exist_ok=True)
     try:
         # Pass 1
-        log.info("pass 1: sentences, tokens and lemmas (%d process%s)", n_jobs, "es" if n_jobs > 1 else "")
-        jobs = ((d, cfg["lemmatize"], cfg["lowercase"], tuple(cfg["phrases"]["curated"])) for d in read_jsonl(in_corpus))
+        log.info("pass 1: sentences, tokens and lemmas (%s)", X.describe(executor))
+        settings = (cfg["lemmatize"], cfg["lowercase"], tuple(cfg["phrases"]["curated"]))
         n_docs = 0
         with open(scratch, "w", encoding="utf-8") as fh:
-            for analysed in tqdm(_parallel_map(_analyse_job, jobs, n_jobs, cfg["chunksize"]),
+            for analysed in tqdm(X.map_items(_analyse_job, read_jsonl(in_corpus), executor, settings),
                                  desc="preprocess 1/2", unit="doc", disable=not show):
                 fh.write(dumps(analysed) + "\n")
                 n_docs += 1
