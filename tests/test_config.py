@@ -118,6 +118,7 @@ def test_dvc_stages_declare_only_their_groups(root):
     stages = yaml.safe_load((root / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
     assert stages["ingest"]["params"] == ["corpus"]
     assert stages["preprocess"]["params"] == ["preprocess", "executor"]
+    assert stages["topics"]["params"] == ["lda", "executor"]
 
 
 def test_dvc_hydra_composition_is_on(root):

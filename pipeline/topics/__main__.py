@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 
+from .. import executor
 from ..config import group, load_params
 from ..errors import run_cli
 from . import SCHEMA, run
@@ -19,8 +20,11 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--figures", default="reports/figures")
     ap.add_argument("--metrics", default="reports/metrics/topics.json")
     args = ap.parse_args(argv)
-    cfg = group(load_params(args.params), "lda", SCHEMA, args.params)
-    run(cfg, args.segments, args.models, args.data, args.tables, args.figures, args.metrics, args.corpus)
+    params = load_params(args.params)
+    cfg = group(params, "lda", SCHEMA, args.params)
+    exe = executor.from_params(params, args.params)
+    executor.check(exe)  # inference comes after training: an unusable scheduler must fail first
+    run(cfg, args.segments, args.models, args.data, args.tables, args.figures, args.metrics, args.corpus, exe)
     return 0
 
 

@@ -29,7 +29,7 @@ from tqdm import tqdm
 from .. import config as C
 from ..errors import UserError, progress_enabled
 from . import corpus as B
-from . import report, scores
+from . import infer, report, scores
 from .stability import stability
 from .train import train, without_lifecycle
 
@@ -125,7 +125,8 @@ def score_candidates(models: list, dictionary, tokens, train_corpus, heldout: li
 
 
 def run(cfg: dict, in_segments: str | Path, model_dir: str | Path, data_dir: str | Path, tables_dir: str | Path,
-        figures_dir: str | Path, metrics_path: str | Path, in_corpus: str | Path | None = None) -> dict:
+        figures_dir: str | Path, metrics_path: str | Path, in_corpus: str | Path | None = None,
+        executor: dict | None = None) -> dict:
     """Run the stage with the validated ``lda`` group; return the metrics.
 
     Parameters
@@ -144,6 +145,9 @@ def run(cfg: dict, in_segments: str | Path, model_dir: str | Path, data_dir: str
         ``topics.json``.
     in_corpus : path, optional
         ``corpus.jsonl``, for document titles in the heatmap.
+    executor : dict, optional
+        The validated ``executor`` group for inferring every segment's topic
+        shares (:mod:`.infer`); None infers in this process, with the same result.
     """
     in_segments = Path(in_segments)
     if not in_segments.is_file():
@@ -189,7 +193,7 @@ def run(cfg: dict, in_segments: str | Path, model_dir: str | Path, data_dir: str
             log.info("stability run: k=%d, seed %d", best["k"], seed)
         per_topic_stab, overall_stab = stability(ref_top, others)
 
-        theta = model.doc_topics(B.all_bows(tokens, dictionary))
+        theta = infer.doc_topics(model, dictionary, in_segments, executor)
 
         model_dir = Path(model_dir)
         tmp_models = scratch / "model"
