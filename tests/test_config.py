@@ -119,6 +119,8 @@ def test_dvc_stages_declare_only_their_groups(root):
     assert stages["ingest"]["params"] == ["corpus"]
     assert stages["preprocess"]["params"] == ["preprocess", "executor"]
     assert stages["topics"]["params"] == ["lda", "executor"]
+    assert stages["stance"]["params"] == ["stance", "themes", "executor"]
+    assert "executor" not in stages["tfidf"]["params"]  # runs in one process whatever the executor
 
 
 def test_dvc_hydra_composition_is_on(root):

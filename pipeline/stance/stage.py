@@ -24,6 +24,7 @@ from typing import Iterator
 
 from tqdm import tqdm
 
+from .. import executor as X
 from ..errors import UserError, progress_enabled
 from ..io import markdown_table, read_jsonl, write_csv, write_json, write_jsonl, write_text
 from .aggregate import aggregate
@@ -103,6 +104,10 @@ def _summary_rows(summary: dict, themes: list[str], keys: list) -> Iterator[list
 
 
 # ------------------------------------------------------------------ the stage
+def _score_job(scorer: Scorer, segments: list[dict]) -> tuple[list[dict], list[dict]]:
+    return score_document(segments, scorer)
+
+
 def _segments_by_doc(path: Path) -> Iterator[list[dict]]:
     for _, group in groupby(read_jsonl(path), key=lambda s: s["doc_id"]):
         yield list(group)
@@ -118,22 +123,25 @@ def run(params: dict, segments: str | Path, out_dir: str | Path = ".", corpus: s
         gold: str | Path | None = None, source: str = "params.yaml") -> dict:
     """Run the stage on ``segments`` with ``params`` (the whole ``params.yaml``); return the metrics.
 
-    Paths of the outputs are fixed relative to ``out_dir`` (see the module docstring).
+    Paths of the outputs are fixed relative to ``out_dir`` (see the module docstring). Documents
+    are scored in partitions on the executor of ``params["executor"]``; the outputs are the
+    same bytes whichever it is.
     """
     scorer = Scorer.from_params(params, source)
+    executor = X.from_params(params, source)
     segments, out = Path(segments), Path(out_dir)
     if not segments.is_file():
         raise UserError(f"{segments}: not found; run the preprocess stage first (dvc repro preprocess)")
     themes = list(scorer.themes)
-    log.info("scoring themes %s", ", ".join(themes))
+    log.info("scoring themes %s (%s)", ", ".join(themes), X.describe(executor))
     units: list[dict] = []
     rows: list[dict] = []
     docs: list[str] = []
-    for segs in tqdm(_segments_by_doc(segments), desc="stance", unit="doc", disable=not progress_enabled()):
-        u, r = score_document(segs, scorer)
+    scored = X.map_items(_score_job, _segments_by_doc(segments), executor, scorer)
+    for u, r in tqdm(scored, desc="stance", unit="doc", disable=not progress_enabled()):
         units += u
         rows += r
-        docs.append(segs[0]["doc_id"])
+        docs.append(u[0]["doc_id"])
     if not units:
         raise UserError(f"{segments}: no segments to score")
     n_sentences = sum(u["sentences"] for u in units)
