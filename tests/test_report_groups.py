@@ -1,12 +1,24 @@
 """Grouped views of the report: groups, bootstrap intervals, the grouped sections, a bad ``group_by``."""
 from __future__ import annotations
 
+import copy
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
+import yaml
 
 from pipeline.errors import UserError
 from pipeline.report import groups as G
 
+ROOT = Path(__file__).resolve().parent.parent
 BOOT = {"resamples": 500, "seed": 7, "confidence": 0.95, "min_documents": 3}
 
 
@@ -67,6 +79,17 @@ def test_unknown_column_names_key_value_and_columns():
     assert "country, year" in msg and "date:year" in msg
     G.check_column("date:year", [])  # dates need no column
     G.check_column(None, [])
+
+
+def test_config_check_rejects_a_column_the_corpus_does_not_keep(params):
+    from pipeline.stages import validate_params
+
+    params["corpus"]["columns"]["meta"] = ["party"]
+    params["report"]["group_by"] = "partei"
+    with pytest.raises(UserError, match=r"report\.group_by = 'partei' is not a metadata column .*columns: party"):
+        validate_params(params)
+    params["report"]["group_by"] = "party"
+    assert validate_params(params)["report"]["group_by"] == "party"
 
 
 # ----------------------------------------------------------------- bootstrap
@@ -152,3 +175,155 @@ def test_evidence_is_capped_per_group_theme_and_pole():
     out = G.evidence_by_group(ev, groups, ["A", "B"], {"t": {"favour": 1, "against": -1}}, 1)
     assert [(r["group"], r["pole"], r["doc_id"]) for r in out] == [
         ("A", "against", "a2"), ("A", "favour", "a1"), ("B", "against", "b1")]  # C is not shown
+
+
+# --------------------------------------------------------- the whole report
+PARTIES = ["Alpha"] * 5 + ["Beta"] * 5 + ["<i>Gamma</i> | *"] + [""] * 2
+
+
+@pytest.fixture(scope="session")
+def group_chain(tmp_path_factory, composed_params, root):
+    """The chain on 13 documents cut from the seeds, each with a `party` and a date; grouped by party."""
+    paragraphs = []
+    for f in sorted((root / "seeds").iterdir()):
+        paragraphs += [line.strip() for line in f.read_text(encoding="utf-8").splitlines() if len(line) > 120]
+    corpus = tmp_path_factory.mktemp("group_corpus") / "docs.jsonl"
+    with open(corpus, "w", encoding="utf-8") as fh:
+        for i, party in enumerate(PARTIES):
+            text = "\n\n".join(paragraphs[i::len(PARTIES)])
+            date = f"{2020 + i % 3}-0{1 + i % 4}-1{i % 10}" if i != 12 else ""
+            fh.write(json.dumps({"id": f"doc{i:02d}", "text": text, "title": f"Document {i}", "date": date,
+                                 "party": party}) + "\n")
+    params = copy.deepcopy(composed_params)
+    params["corpus"].update(path=str(corpus), format="jsonl")
+    params["corpus"]["columns"].update(id="id", meta=["party"])
+    params["corpus"]["dedup"]["policy"] = "keep_all"
+    params["lda"].update(num_topics=3, stability_seeds=1, c_v=False, passes=5)
+    params["lda"]["dictionary"]["no_below"] = 2
+    params["report"].update(group_by="party", evidence_per_group=1)
+    params["report"]["bootstrap"].update(resamples=200, min_documents=3)
+    from pipeline.chain import run_chain
+
+    job = tmp_path_factory.mktemp("group_chain")
+    result = run_chain(job, root, params)
+    assert result["status"] == "ok", result
+    return job
+
+
+def _report(job, **changes):
+    """Re-run the report stage in ``job`` with ``report.<key>`` (or ``<group>__<key>``) changed."""
+    if changes:  # rewriting the same parameters would still change the report's params.yaml hash
+        params = yaml.safe_load((job / "params.yaml").read_text(encoding="utf-8"))
+        for key, value in changes.items():
+            grp, _, name = key.rpartition("__")
+            params[grp or "report"][name] = value
+        (job / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
+    # This checkout's code, as run_chain uses, whatever is installed in the interpreter.
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    return subprocess.run([sys.executable, "-m", "pipeline.report"], cwd=job, capture_output=True, text=True,
+                          env=env)
+
+
+def _rows(path):
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_grouped_report_has_grouped_sections(group_chain):
+    md = (group_chain / "reports/index.md").read_text(encoding="utf-8")
+    html = (group_chain / "reports/index.html").read_text(encoding="utf-8")
+    assert "### Topic prevalence by party" in md and "### Stance by party" in md
+    assert "![Topic prevalence by party](figures/topics_by_group.png)" in md
+    assert "[tables/topics_by_group.csv](tables/topics_by_group.csv)" in md
+    assert "[tables/stance_by_group.csv](tables/stance_by_group.csv)" in md
+    assert "**Groups.** Documents were grouped by the metadata column `party`" in md
+    for group in ("| Alpha | 5 |", "| Beta | 5 |", "| (missing) | 2 |"):
+        assert md.count(group) == 2, group  # one row in the topic table, one in the stance table
+    # A group name is corpus text: escaped like any other.
+    assert "<i>Gamma" not in html and "&lt;i&gt;Gamma&lt;/i&gt; \\| \\*" in md
+    srcs = re.findall(r'<img[^>]*\bsrc="([^"]*)"', html)
+    assert srcs and all(s.startswith("data:image/png;base64,") for s in srcs)
+
+    topics = _rows(group_chain / "reports/tables/topics_by_group.csv")
+    k = json.loads((group_chain / "reports/metrics/topics.json").read_text())["k"]
+    assert [r["group"] for r in topics[::k]] == ["<i>Gamma</i> | *", "Alpha", "Beta", "(missing)"]
+    for r in topics:
+        if r["ci_low"]:
+            assert float(r["ci_low"]) <= float(r["mean"]) <= float(r["ci_high"])
+    assert all(not r["ci_low"] for r in topics if r["group"] in ("(missing)", "<i>Gamma</i> | *"))  # < 3 docs
+    stance = _rows(group_chain / "reports/tables/stance_by_group.csv")
+    assert {r["group"] for r in stance} == set(PARTIES) - {""} | {"(missing)"}
+    assert all(int(r["documents_with_evidence"]) <= int(r["documents"]) for r in stance)
+
+
+def test_grouped_evidence_is_capped_per_group(group_chain):
+    md = (group_chain / "reports/index.md").read_text(encoding="utf-8")
+    section = md.split("| group | theme | pole | stance | document | sentence |")[1].split("\n## ")[0]
+    rows = [line.split(" | ")[:3] for line in section.splitlines() if line.startswith("| ")]
+    assert rows
+    keys = [tuple(r) for r in rows]
+    assert len(keys) == len(set(keys))  # evidence_per_group = 1: one sentence per group, theme and pole
+
+
+def test_grouped_report_is_deterministic(group_chain):
+    files = ["reports/index.md", "reports/index.html", "reports/tables/topics_by_group.csv",
+             "reports/tables/stance_by_group.csv", "reports/figures/topics_by_group.png",
+             "reports/figures/stance_by_group.png"]
+    before = {f: (group_chain / f).read_bytes() for f in files}
+    proc = _report(group_chain)
+    assert proc.returncode == 0, proc.stderr
+    assert {f: (group_chain / f).read_bytes() for f in files} == before
+
+
+def test_date_buckets_and_ordered_groups(group_chain, tmp_path):
+    job = tmp_path / "job"
+    shutil.copytree(group_chain, job, symlinks=True)
+    proc = _report(job, group_by="date:year")
+    assert proc.returncode == 0, proc.stderr
+    md = (job / "reports/index.md").read_text(encoding="utf-8")
+    assert "### Topic prevalence by year of the document date" in md
+    assert "left out of the lines" in md  # the undated document is in the tables, not the lines
+    groups = list(dict.fromkeys(r["group"] for r in _rows(job / "reports/tables/topics_by_group.csv")))
+    assert groups == ["2020", "2021", "2022", "(missing)"]
+
+
+def test_bad_group_by_is_one_line_before_any_work(group_chain, tmp_path):
+    job = tmp_path / "job"
+    shutil.copytree(group_chain, job, symlinks=True)
+    before = {p: (job / p).read_bytes() for p in ("reports/index.md", "reports/tables/topics_by_group.csv")}
+
+    proc = _report(job, group_by="partei")
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == ("report: error: params.yaml: report.group_by = 'partei' is not a metadata "
+                                   "column of the corpus (columns: party, photo_credit, byline; dates: date:year, "
+                                   "date:month, date:day)")
+
+    # Kept by the configuration but absent from the corpus file: the corpus's own columns are named.
+    params = yaml.safe_load((job / "params.yaml").read_text(encoding="utf-8"))
+    params["corpus"]["columns"]["meta"] = ["party", "region"]
+    (job / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
+    proc = _report(job, group_by="region")
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == ("report: error: params.yaml: report.group_by = 'region' is not a metadata "
+                                   "column of the corpus (columns: party; dates: date:year, date:month, date:day)")
+    assert {p: (job / p).read_bytes() for p in before} == before  # nothing was rewritten
+
+
+def test_ungrouped_views_and_large_corpus_note(group_chain, tmp_path):
+    job = tmp_path / "job"
+    shutil.copytree(group_chain, job, symlinks=True)
+    proc = _report(job, group_by=None)
+    assert proc.returncode == 0, proc.stderr
+    md = (job / "reports/index.md").read_text(encoding="utf-8")
+    assert "###" not in md and "A large corpus" not in md
+    assert "![Stance by document and theme](figures/stance_heatmap.png)" in md
+    assert _rows(job / "reports/tables/topics_by_group.csv") == []  # written, empty: DVC expects the file
+    assert (job / "reports/figures/stance_by_group.png").is_file()
+
+    proc = _report(job, lda__heatmap_max_docs=4)  # 13 documents are more than the figures draw
+    assert proc.returncode == 0, proc.stderr
+    md = (job / "reports/index.md").read_text(encoding="utf-8")
+    assert "**A large corpus.** 13 documents" in md
+    assert "`report.group_by`" in md and "a metadata column (party)" in md and "`date:year`" in md
+    assert "![Stance by document and theme]" not in md
+    assert "[figures/stance_heatmap.png](figures/stance_heatmap.png)" in md
