@@ -47,5 +47,16 @@ VALIDATORS: dict[str, Callable[[Mapping, str], dict]] = {
 
 
 def validate_params(params: Mapping, source: str = "params.yaml") -> dict:
-    """Validate every group of ``params``; return the validated groups by name."""
-    return {name: check(params, source) for name, check in VALIDATORS.items()}
+    """Validate every group of ``params``; return the validated groups by name.
+
+    Checks across groups follow: ``report.group_by`` must name a column that
+    ``corpus`` keeps, so a misspelt column fails before ingestion, not after
+    the whole chain has run.
+    """
+    from .report.groups import INGEST_META, check_column
+
+    groups = {name: check(params, source) for name, check in VALIDATORS.items()}
+    corpus = groups["corpus"]
+    columns = [*corpus["columns"]["meta"], *(INGEST_META if corpus["boilerplate"]["enabled"] else ())]
+    check_column(groups["report"]["group_by"], columns, source=source)
+    return groups

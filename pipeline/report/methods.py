@@ -124,3 +124,17 @@ def stance(cfg: Mapping, themes: Mapping) -> str:
             f"bootstrap interval ({cfg['bootstrap']['resamples']} resamples, seed {cfg['bootstrap']['seed']}); "
             "salience is mentions per 1,000 words. A theme with no mention in a document is reported as "
             "“no evidence”, never as 0.")
+
+
+def groups(cfg: Mapping) -> str:
+    """The grouped views: what a group is, what is averaged, how the intervals were drawn."""
+    from .groups import DATE_PREFIX, MISSING, describe
+
+    spec, boot = cfg["group_by"], cfg["bootstrap"]
+    what = (f"the {describe(spec)}" if spec.startswith(DATE_PREFIX) else f"the metadata column `{spec}`")
+    return (f"**Groups.** Documents were grouped by {what}; documents without a value form the group "
+            f"“{MISSING}”. Topic prevalence in a group is the mean over its documents of their topic shares; "
+            "stance in a group is the mean over the relevant sentences of its documents. Both carry a "
+            f"{boot['confidence']:.0%} percentile bootstrap interval that resamples documents ({boot['resamples']} "
+            f"resamples, seed {boot['seed']}; for stance, the documents with evidence), left empty for groups of "
+            f"fewer than {boot['min_documents']} documents.")

@@ -12,10 +12,13 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .. import config as C
 from ..errors import UserError
-from ..io import write_text
+from ..io import read_jsonl, write_csv, write_text
 from . import figures, methods
+from . import groups as G
 from .provenance import provenance
 from .render import markdown_to_html, render_markdown
 
@@ -25,11 +28,28 @@ SCHEMA = C.Section(
     {
         "title": C.Str(),
         "max_rows": C.Int(min=5),
-        "group_by": C.Str(nullable=True),
+        "group_by": C.Free(G.check_syntax, "null, a metadata column, or date:year, date:month, date:day"),
+        "max_groups": C.Int(min=2),
         "evidence_per_pole": C.Int(min=1),
+        "evidence_per_group": C.Int(min=1),
         "excerpt_chars": C.Int(min=40),
+        "bootstrap": C.Section(
+            {
+                "resamples": C.Int(min=100),
+                "seed": C.Int(min=0),
+                "confidence": C.Float(min=0.5, max=0.999),
+                "min_documents": C.Int(min=2),
+            }
+        ),
     }
 )
+
+#: What the grouped views write, whether or not ``group_by`` is set (DVC expects every output).
+GROUP_TABLES = {"topics": "reports/tables/topics_by_group.csv", "stance": "reports/tables/stance_by_group.csv"}
+GROUP_FIGURES = {"topics": "reports/figures/topics_by_group.png", "stance": "reports/figures/stance_by_group.png"}
+TOPIC_GROUP_FIELDS = ["group", "documents", "topic", "label", "mean", "ci_low", "ci_high"]
+STANCE_GROUP_FIELDS = ["group", "theme", "status", "documents", "documents_with_evidence", "sentences", "mentions",
+                       "tokens", "salience", "stance", "ci_low", "ci_high"]
 
 
 class Inputs:
@@ -136,7 +156,8 @@ def topics_section(inp: Inputs, cfg: dict) -> dict:
     optional = {"time": "reports/figures/topic_time.png", "selection_cv": "reports/figures/topic_selection_cv.png"}
     for key, rel in optional.items():  # drawn only when dates exist / c_v was computed
         figs[key] = str(Path(rel).relative_to("reports")) if (inp.root / rel).is_file() else None
-    return {"metrics": metrics, "topics": topics, "selection": selection, "excerpts": by_topic, "figures": figs}
+    return {"metrics": metrics, "topics": topics, "table": topics[: cfg["max_rows"]], "selection": selection,
+            "excerpts": by_topic, "figures": figs}
 
 
 def stance_section(inp: Inputs, cfg: dict) -> dict:
@@ -156,6 +177,7 @@ def stance_section(inp: Inputs, cfg: dict) -> dict:
         "by_doc_total": len(by_doc),
         "evidence": shown[: cfg["max_rows"] * 2],
         "evidence_total": len(evidence),
+        "documents": len({r["doc_id"] for r in by_doc}),
         "heatmap": inp.figure("reports/figures/stance_heatmap.png", "stance"),
         "over_time": (str(Path("figures/stance_over_time.png"))
                       if (inp.root / "reports/figures/stance_over_time.png").is_file() else None),
@@ -169,6 +191,109 @@ def validation_section(inp: Inputs) -> dict:
     }
 
 
+# ------------------------------------------------------------ grouped views
+def corpus_documents(inp: Inputs) -> list[dict]:
+    """Id, date and metadata of every kept document (the text is not kept in memory)."""
+    path = inp.path("data/interim/corpus.jsonl", "ingest")
+    return [{"id": d["id"], "date": d.get("date"), "meta": d.get("meta") or {}} for d in read_jsonl(path)]
+
+
+def meta_columns(docs: list[dict]) -> list[str]:
+    """Metadata columns present in the documents, in order of first appearance."""
+    return list(dict.fromkeys(k for d in docs for k in d["meta"]))
+
+
+def _nan(v: float | None) -> float:
+    return float("nan") if v is None else v
+
+
+def _write_placeholders(root: Path) -> None:
+    """Without ``group_by``: the grouped outputs exist (DVC expects them) and say why they are empty."""
+    write_csv(root / GROUP_TABLES["topics"], TOPIC_GROUP_FIELDS, [])
+    write_csv(root / GROUP_TABLES["stance"], STANCE_GROUP_FIELDS, [])
+    for name, rel in GROUP_FIGURES.items():
+        figures.placeholder(root / rel, f"{name.capitalize()} by group: report.group_by is not set")
+
+
+def grouped_views(inp: Inputs, cfg: dict, docs: list[dict], topics: dict, themes: dict) -> dict:
+    """Topic prevalence and stance per group, their tables and figures, and evidence capped per group.
+
+    Writes the full tables (``reports/tables/{topics,stance}_by_group.csv``) and the figures;
+    returns what the template shows: the largest ``max_rows`` groups, the evidence of those groups.
+    """
+    spec, boot = cfg["group_by"], cfg["bootstrap"]
+    assigned = G.assign(docs, spec)
+    sizes: dict[str, int] = {}
+    for g in assigned.values():
+        sizes[g] = sizes.get(g, 0) + 1
+    order = G.order(assigned.values(), spec)
+    label = G.describe(spec)
+    shown = G.largest(order.groups, sizes, cfg["max_rows"])
+    # A line has no place for "(missing)"; it stays in the tables.
+    candidates = [g for g in order.groups if not (order.ordered and g == G.MISSING)]
+    drawn = G.largest(candidates, sizes, cfg["max_groups"])
+    more = f" (the {len(drawn)} largest of {len(candidates)} groups)" if len(drawn) < len(candidates) else ""
+    ci = f"{boot['confidence']:.0%} bootstrap interval"
+
+    # Topics: document_topics.csv holds each document's token-weighted topic shares.
+    dt = inp.csv("data/topics/document_topics.csv", "topics")
+    cols = [c for c in (dt[0] if dt else {}) if c.startswith("topic_")]
+    shares = np.array([[float(r[c]) for c in cols] for r in dt]).reshape(len(dt), len(cols))
+    labels = {int(t["topic"]): t["label"] for t in topics["topics"]}
+    trows = G.topics_by_group([r["doc_id"] for r in dt], shares, assigned, order, boot)
+    for r in trows:
+        r["label"] = labels.get(r["topic"], "")
+    write_csv(inp.root / GROUP_TABLES["topics"], TOPIC_GROUP_FIELDS,
+              ([r[f] for f in TOPIC_GROUP_FIELDS] for r in trows))
+    by_g: dict[str, list[dict]] = {}
+    for r in trows:
+        by_g.setdefault(r["group"], []).append(r)
+    k = len(cols)
+    M, L, H = (np.array([[_nan(r[f]) for r in by_g[g]] if g in by_g else [np.nan] * k for g in drawn]).reshape(
+        len(drawn), k) for f in ("mean", "ci_low", "ci_high"))
+    figures.topics_by_group(inp.root / GROUP_FIGURES["topics"], drawn, [labels.get(t, "") for t in range(k)],
+                            M, L, H, order.ordered, f"Mean topic share by {label}{more}", ci)
+    topic_rows = [{"group": g, "documents": by_g[g][0]["documents"],
+                   "top": sorted(by_g[g], key=lambda r: (-r["mean"], r["topic"]))[:3]} for g in shown if g in by_g]
+
+    # Stance: the stage's per-document summaries, pooled over each group's sentences.
+    theme_names = list(themes)
+    srows = G.stance_by_group(inp.csv("reports/tables/stance_by_document.csv", "stance"), assigned, order,
+                              theme_names, boot)
+    write_csv(inp.root / GROUP_TABLES["stance"], STANCE_GROUP_FIELDS,
+              ([r[f] for f in STANCE_GROUP_FIELDS] for r in srows))
+    cells = {(r["group"], r["theme"]): r for r in srows}
+    empty = {"stance": None, "ci_low": None, "ci_high": None}
+    M, L, H = (np.array([[_nan(cells.get((g, t), empty)[f]) for t in theme_names] for g in drawn]).reshape(
+        len(drawn), len(theme_names)) for f in ("stance", "ci_low", "ci_high"))
+    signs = {t: {p: v["sign"] for p, v in themes[t]["poles"].items()} for t in theme_names}
+    poles = {t: tuple(next((p for p, v in signs[t].items() if v == s), "") for s in (-1, 1)) for t in theme_names}
+    figures.stance_by_group(inp.root / GROUP_FIGURES["stance"], drawn, theme_names, poles, M, L, H, order.ordered,
+                            f"Mean stance by {label}{more}", ci)
+    stance_rows = [{"group": g, "documents": cells[(g, theme_names[0])]["documents"],
+                    "cells": [cells[(g, t)] for t in theme_names]} for g in shown if (g, theme_names[0]) in cells]
+
+    evidence = G.evidence_by_group(inp.csv("reports/tables/stance_evidence.csv", "stance"), assigned, shown,
+                                   signs, cfg["evidence_per_group"])
+    return {
+        "spec": spec,
+        "label": label,
+        "ordered": order.ordered,
+        "groups_total": len(order.groups),
+        "groups_shown": len(shown),
+        "groups_drawn": len(drawn),
+        "missing": sizes.get(G.MISSING, 0),
+        "boot": boot,
+        "ci": f"{boot['confidence']:.0%}",
+        "themes": theme_names,
+        "topics": {"rows": topic_rows, "figure": str(Path(GROUP_FIGURES["topics"]).relative_to("reports")),
+                   "table": str(Path(GROUP_TABLES["topics"]).relative_to("reports"))},
+        "stance": {"rows": stance_rows, "figure": str(Path(GROUP_FIGURES["stance"]).relative_to("reports")),
+                   "table": str(Path(GROUP_TABLES["stance"]).relative_to("reports"))},
+        "evidence": evidence,
+    }
+
+
 def build_context(root: Path, params: dict, params_file: Path, project: Path) -> dict:
     """Everything the template shows, read from the stages' outputs under ``root``."""
     from ..stages import validate_params
@@ -176,22 +301,45 @@ def build_context(root: Path, params: dict, params_file: Path, project: Path) ->
     groups = validate_params(params)
     rcfg = C.group(params, "report", SCHEMA)
     inp = Inputs(root)
+    docs = None
+    if rcfg["group_by"] is not None:
+        # Checked before any section is built: a misspelt column costs one line, not a report.
+        docs = corpus_documents(inp)
+        G.check_column(rcfg["group_by"], meta_columns(docs))
+    corpus = corpus_section(inp, rcfg)
+    topics = topics_section(inp, rcfg)
+    cap = groups["lda"]["heatmap_max_docs"]
+    large = None
+    if corpus["documents"] > cap:
+        large = {"cap": cap, "similarity_cap": groups["tfidf"]["heatmap_max_docs"],
+                 "columns": meta_columns(docs if docs is not None else corpus_documents(inp)),
+                 "dates": G.date_choices()}
+    if docs is None:
+        _write_placeholders(root)
+        grouped = None
+    else:
+        grouped = grouped_views(inp, rcfg, docs, topics, groups["themes"])
+    paragraphs = [
+        methods.corpus(groups["corpus"]),
+        methods.preprocess(groups["preprocess"]),
+        methods.tfidf(groups["tfidf"]),
+        methods.lda(groups["lda"], topics["metrics"].get("k")),
+        methods.stance(groups["stance"], groups["themes"]),
+    ]
+    if grouped is not None:
+        paragraphs.append(methods.groups(rcfg))
     return {
         "title": rcfg["title"],
         "cfg": rcfg,
-        "corpus": corpus_section(inp, rcfg),
+        "corpus": corpus,
         "preprocess": preprocess_section(inp, rcfg),
         "tfidf": tfidf_section(inp, rcfg),
-        "topics": (topics := topics_section(inp, rcfg)),
+        "topics": topics,
         "stance": stance_section(inp, rcfg),
         "validation": validation_section(inp),
-        "methods": [
-            methods.corpus(groups["corpus"]),
-            methods.preprocess(groups["preprocess"]),
-            methods.tfidf(groups["tfidf"]),
-            methods.lda(groups["lda"], topics["metrics"].get("k")),
-            methods.stance(groups["stance"], groups["themes"]),
-        ],
+        "large": large,
+        "grouped": grouped,
+        "methods": paragraphs,
         "prov": provenance(project, params_file, params),
     }
 
