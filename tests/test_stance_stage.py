@@ -49,6 +49,21 @@ def test_same_inputs_same_bytes(stance_run, seed_run, composed_params, tmp_path)
         assert (out / rel).read_bytes() == (tmp_path / rel).read_bytes(), rel
 
 
+def test_evidence_report_is_capped_but_the_csv_is_not(stance_run, seed_run, composed_params, tmp_path):
+    import copy
+
+    out, _ = stance_run
+    params = copy.deepcopy(composed_params)
+    params["stance"]["evidence"]["max_documents"] = 2
+    run(params, seed_run["segments"], tmp_path, seed_run["corpus"], None)
+    md = (tmp_path / "reports/stance_evidence.md").read_text(encoding="utf-8")
+    full = (out / "reports/stance_evidence.md").read_text(encoding="utf-8")
+    assert md.count("\n## ") == 2 and full.count("\n## ") == 5
+    assert "The first 2 of 5 documents" in md and "The first" not in full
+    assert (tmp_path / "reports/tables/stance_evidence.csv").read_bytes() == \
+        (out / "reports/tables/stance_evidence.csv").read_bytes()
+
+
 def test_document_without_sentences_is_no_evidence(composed_params):
     s = Scorer.from_params(composed_params)
     units, rows = score_document([{"id": "d#0000", "doc_id": "d", "position": 0, "date": None, "sentences": []}], s)

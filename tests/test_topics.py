@@ -6,12 +6,14 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from pipeline.config import group
 from pipeline.errors import UserError
 from pipeline.topics import SCHEMA, run, stability
-from pipeline.topics.corpus import heldout_mask
+from pipeline.topics.corpus import heldout_mask, min_segments, train_sample_mask
+from pipeline.topics.train import GensimLDA, nmf_topics, start_from
 from pipeline.topics.scores import diversity, select
 
 # Small and fast: what the tests need is behaviour, not good topics.
@@ -73,10 +75,80 @@ def test_num_topics_forms(params):
     ({"alpha": "sometimes"}, r"lda\.alpha = 'sometimes'"),
     ({"select_by": "c_v"}, r"lda\.select_by = 'c_v'"),
     ({"colour": 1}, r"lda\.colour is not a known key"),
+    ({"init": "svd"}, r"lda\.init = 'svd'"),
+    ({"train_sample": 1}, r"lda\.train_sample = 1 is not allowed"),
+    ({"train_sample": 1.5}, r"lda\.train_sample = 1\.5 is not allowed"),
+    ({"update": "sometimes"}, r"lda\.update = 'sometimes'"),
 ])
 def test_bad_config_values(params, over, match):
     with pytest.raises(UserError, match=match):
         cfg_of(params, **over)
+
+
+def test_min_segments_grows_with_the_corpus():
+    assert min_segments(5, 0.005, 278) == 5        # the seeds: the count rules
+    assert min_segments(5, 0.005, 4197) == 21      # the Kremlin corpus: the share rules
+    assert min_segments(5, 0.0, 10**6) == 5
+
+
+def test_train_sample_is_fixed_nested_and_never_held_out():
+    ids = [f"doc{i}#{j:04d}" for i in range(30) for j in range(10)]
+    held = heldout_mask(ids, 0.1)
+    assert train_sample_mask(ids, held, None) == [not h for h in held]
+    small, large = train_sample_mask(ids, held, 50), train_sample_mask(ids, held, 0.5)
+    assert sum(small) == 50 and sum(large) == 135            # half of the 270 training segments
+    assert all(l for s_, l in zip(small, large) if s_)        # a larger sample contains a smaller one
+    assert not any(s_ and h for s_, h in zip(large, held))
+    assert train_sample_mask(ids[::-1], held[::-1], 50)[::-1] == small  # not the file order
+
+
+def _blocks(n_docs=60, seed=0):
+    """Bags of words from three disjoint vocabularies of 8 words, one per document, plus a shared word."""
+    rng = np.random.default_rng(seed)
+    bows = []
+    for i in range(n_docs):
+        block = i % 3
+        words = rng.choice(8, size=12) + 8 * block
+        counts = np.bincount(words, minlength=25)
+        counts[24] = 3                               # a word in every document
+        bows.append([(int(w), int(c)) for w, c in enumerate(counts) if c])
+    return bows
+
+
+def test_nmf_start_recovers_planted_topics():
+    bows = _blocks()
+    tw = nmf_topics(bows, 25, 3, seed=1)
+    assert tw.shape == (3, 25)
+    total = sum(c for b in bows for _, c in b)
+    assert tw.sum() == pytest.approx(total)          # expected word counts, as gensim's sstats
+    blocks = sorted(int(np.argmax(row[:24])) // 8 for row in tw)
+    assert blocks == [0, 1, 2]                         # one topic per planted vocabulary
+    for row in tw:
+        top = np.argsort(-row[:24])[:8]
+        assert len({int(w) // 8 for w in top}) == 1    # its top words from that vocabulary alone
+    assert np.array_equal(tw, nmf_topics(bows, 25, 3, seed=1))
+
+
+def test_lda_starts_from_nmf_and_random_start_differs():
+    from gensim.corpora import Dictionary
+
+    bows = _blocks()
+    d = Dictionary([[f"w{i}" for i in range(25)]])
+    cfg = {"update": "batch", "workers": 1, "passes": 1, "iterations": 1, "chunksize": 100, "eta": 0.01,
+           "alpha": "symmetric", "init": "nmf"}
+    from gensim.models import LdaModel
+
+    m = LdaModel(id2word=d, num_topics=3, random_state=1)
+    start = nmf_topics(bows, 25, 3, seed=1)
+    start_from(m, start)
+    got = m.get_topics()
+    assert np.allclose(got, (start + 1e-3 + m.eta) / (start + 1e-3 + m.eta).sum(axis=1, keepdims=True))
+    a = GensimLDA.train(bows, d, cfg, 3, 1).topic_word
+    b = GensimLDA.train(bows, d, dict(cfg, init="random"), 3, 1).topic_word
+    assert np.array_equal(a, GensimLDA.train(bows, d, cfg, 3, 1).topic_word)
+    assert not np.allclose(a, b)
+    # after one pass the NMF start still separates the planted vocabularies
+    assert sorted(int(np.argmax(r[:24])) // 8 for r in a) == [0, 1, 2]
 
 
 # ------------------------------------------------------------- on the seeds
@@ -153,6 +225,20 @@ def test_same_seed_same_topics_byte_for_byte(seed_run, params, tmp_path):
 
 
 @pytest.mark.slow
+def test_train_sample_infers_topics_for_every_segment(seed_run, params, tmp_path):
+    cfg = cfg_of(params, num_topics=3, stability_seeds=0, train_sample=0.3)
+    run_into(cfg, seed_run, tmp_path / "s")
+    run_into(cfg_of(params, num_topics=3, stability_seeds=0), seed_run, tmp_path / "all")
+    n = sum(1 for _ in open(seed_run["segments"], encoding="utf-8"))
+    rows = (tmp_path / "s/data/segment_topics.csv").read_text(encoding="utf-8").splitlines()
+    assert len(rows) == n + 1
+    assert rows != (tmp_path / "all/data/segment_topics.csv").read_text(encoding="utf-8").splitlines()
+    with pytest.raises(UserError, match=r"lda\.train_sample = 2 gives 2 training segments, fewer than "
+                                        r"lda\.num_topics = 3"):
+        run_into(cfg_of(params, num_topics=3, train_sample=2), seed_run, tmp_path / "x")
+
+
+@pytest.mark.slow
 def test_too_many_topics(seed_run, params, tmp_path):
     n = sum(1 for _ in open(seed_run["segments"], encoding="utf-8"))
     with pytest.raises(UserError, match=rf"lda\.num_topics = {n + 1} .*{n} segments"):
@@ -164,7 +250,7 @@ def test_too_many_topics(seed_run, params, tmp_path):
 def test_empty_vocabulary(seed_run, params, tmp_path):
     cfg = cfg_of(params, num_topics=2)
     cfg["dictionary"]["no_below"] = 100000
-    with pytest.raises(UserError, match=r"no_below = 100000 .*left 0 of \d+ words"):
+    with pytest.raises(UserError, match=r"no_below = 100000, .*left 0 of \d+ words"):
         run_into(cfg, seed_run, tmp_path)
 
 

@@ -65,11 +65,13 @@ def _plt():
     return plt
 
 
-def heatmap(path: Path, docs: list[str], labels: list[str], themes: list[str], cells: dict) -> None:
+def heatmap(path: Path, docs: list[str], labels: list[str], themes: list[str], cells: dict,
+            total: int | None = None) -> None:
     """Document x theme: stance as colour (RdBu, diverging), salience and n annotated.
 
     ``cells[(doc, theme)]`` is a summary from :func:`aggregate.summarise`; a
-    cell without evidence is grey and says so.
+    cell without evidence is grey and says so. ``total``: the corpus' number
+    of documents when ``docs`` is only the first of them (said in the title).
     """
     import numpy as np
 
@@ -95,7 +97,9 @@ def heatmap(path: Path, docs: list[str], labels: list[str], themes: list[str], c
     ax.set_yticks(range(len(docs)), labels, fontsize=7)
     ax.set_xlabel("theme")
     ax.set_ylabel("document")
-    ax.set_title("Stance by document and theme\n(colour: mean stance; sal: mentions per 1,000 words)", fontsize=10)
+    more = f", first {len(docs)} of {total} documents" if total is not None and total > len(docs) else ""
+    ax.set_title(f"Stance by document and theme{more}\n(colour: mean stance; sal: mentions per 1,000 words)",
+                 fontsize=10)
     fig.colorbar(im, ax=ax, label="mean stance (-1 to 1)")
     fig.tight_layout()
     _save(fig, path)

@@ -77,7 +77,7 @@ SCHEMA = C.Section(
                 "min_sentences": C.Int(min=1),
             }
         ),
-        "evidence": C.Section({"per_pole": C.Int(min=1)}),
+        "evidence": C.Section({"per_pole": C.Int(min=1), "max_documents": C.Int(min=1)}),
     }
 )
 

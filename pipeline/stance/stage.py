@@ -171,11 +171,13 @@ def run(params: dict, segments: str | Path, out_dir: str | Path = ".", corpus: s
     ev = evidence(rows, scorer.cfg["evidence"]["per_pole"], scorer)
     ev_header = ["doc_id", "theme", "pole", "rank", "stance", "sentence_id", "text", "targets", "cues", "marked"]
     write_csv(out / "reports/tables/stance_evidence.csv", ev_header, ([e[h] for h in ev_header] for e in ev))
-    write_text(out / "reports/stance_evidence.md", evidence_markdown(ev, docs, themes, titles, by_doc, scorer))
+    shown = docs[:scorer.cfg["evidence"]["max_documents"]]
+    write_text(out / "reports/stance_evidence.md",
+               evidence_markdown(ev, shown, themes, titles, by_doc, scorer, total=len(docs)))
     log.info("evidence: %d sentences", len(ev))
 
-    labels = [f"{d[:22]}" + (f" {titles[d][:28]}" if titles.get(d) else "") for d in docs]
-    heatmap(out / "reports/figures/stance_heatmap.png", docs, labels, themes, by_doc)
+    labels = [f"{d[:22]}" + (f" {titles[d][:28]}" if titles.get(d) else "") for d in shown]
+    heatmap(out / "reports/figures/stance_heatmap.png", shown, labels, themes, by_doc, total=len(docs))
     poles = {t: (scorer.themes[t].pole_name(-1), scorer.themes[t].pole_name(1)) for t in themes}
     over_time(out / "reports/figures/stance_over_time.png", themes, by_date, poles)
     log.info("figures written")
@@ -198,14 +200,25 @@ def run(params: dict, segments: str | Path, out_dir: str | Path = ".", corpus: s
 
 
 def evidence_markdown(ev: list[dict], docs: list[str], themes: list[str], titles: dict, by_doc: dict,
-                      scorer: Scorer) -> str:
-    """The evidence report: per document and theme, a summary line and a table of sentences."""
+                      scorer: Scorer, total: int | None = None) -> str:
+    """The evidence report: per document and theme, a summary line and a table of sentences.
+
+    ``docs`` are the documents shown (the first ``stance.evidence.max_documents``);
+    ``total`` the corpus' count, so a cut is said, not silent.
+    """
     from .outputs import md_escape
 
     lines = ["# Stance evidence", "",
              "The strongest sentences for each pole, per document and theme. **Bold**: target terms; "
              "_italics_: cues. Stance is in [-1, 1]; see `reports/tables/stance_by_document.csv` for all figures.",
              ""]
+    if total is not None and total > len(docs):
+        lines += [f"The first {len(docs)} of {total} documents (`stance.evidence.max_documents`); every "
+                  "document's evidence is in `reports/tables/stance_evidence.csv`, and the report groups "
+                  "documents by `report.group_by`.", ""]
+    by_cell: dict = {}
+    for e in ev:
+        by_cell.setdefault((e["doc_id"], e["theme"]), []).append(e)
     for d in docs:
         lines += [f"## {md_escape(d)}" + (f" — {md_escape(titles[d])}" if titles.get(d) else ""), ""]
         for t in themes:
@@ -218,7 +231,7 @@ def evidence_markdown(ev: list[dict], docs: list[str], themes: list[str], titles
             lines += [f"### {t}: stance {s['stance']:+.2f}{ci}, salience {s['salience']:.2f} per 1,000 words, "
                       f"{s['negative']} {th.pole_name(-1)} / {s['neutral']} neutral / {s['positive']} "
                       f"{th.pole_name(1)}", ""]
-            picked = [e for e in ev if e["doc_id"] == d and e["theme"] == t]
+            picked = by_cell.get((d, t), [])
             if not picked:
                 lines += ["No sentence passes either pole's threshold.", ""]
                 continue

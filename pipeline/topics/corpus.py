@@ -61,6 +61,26 @@ def heldout_mask(ids: Sequence[str], share: float) -> list[bool]:
     return [i in out for i in range(n)]
 
 
+def train_sample_mask(ids: Sequence[str], heldout: Sequence[bool], sample: int | float | None) -> list[bool]:
+    """Which segments train the model: all those not held out, or a sample of them.
+
+    ``sample`` is a number of segments or a share of the training segments.
+    The sample is the first segments in the order of a hash of their ids
+    (a different hash from the held-out split), so it does not depend on file
+    order or the model seed, and a larger sample contains a smaller one.
+    """
+    train = [i for i, h in enumerate(heldout) if not h]
+    if sample is None:
+        n = len(train)
+    elif isinstance(sample, float):
+        n = max(1, math.ceil(sample * len(train)))
+    else:
+        n = min(sample, len(train))
+    ranked = sorted(train, key=lambda i: hashlib.sha1(b"train:" + ids[i].encode("utf-8")).hexdigest())
+    keep = set(ranked[:n])
+    return [i in keep for i in range(len(ids))]
+
+
 def check_segments(n_segments: int, ks: Sequence[int], source: str) -> None:
     """The bad inputs that make training meaningless, caught before any work."""
     if n_segments < 2:
@@ -70,6 +90,16 @@ def check_segments(n_segments: int, ks: Sequence[int], source: str) -> None:
     if too_many:
         raise UserError(f"lda.num_topics = {too_many[0]} is more than the {n_segments} segments of {source}: "
                         f"use at most {n_segments}")
+
+
+def min_segments(no_below: int, share: float, n_segments: int) -> int:
+    """Segments a word must occur in: ``no_below``, or ``share`` of them when that is more.
+
+    A count alone fits one corpus size: 5 suits a few hundred segments but
+    keeps thousands of one-off words in a corpus of thousands, and those words
+    make incoherent topics.
+    """
+    return max(no_below, math.ceil(share * n_segments))
 
 
 def build_dictionary(tokens: SegmentTokens, cfg: dict):
@@ -85,11 +115,13 @@ def build_dictionary(tokens: SegmentTokens, cfg: dict):
     d = Dictionary(tokens)
     before = len(d)
     dc = cfg["dictionary"]
+    no_below = min_segments(dc["no_below"], dc["no_below_share"], d.num_docs)
     keep = [w for w in dc["keep_tokens"] if w in d.token2id]
-    d.filter_extremes(no_below=dc["no_below"], no_above=dc["no_above"], keep_n=dc["keep_n"], keep_tokens=keep or None)
+    d.filter_extremes(no_below=no_below, no_above=dc["no_above"], keep_n=dc["keep_n"], keep_tokens=keep or None)
     if len(d) == 0:
-        raise UserError(f"lda.dictionary: no_below = {dc['no_below']} and no_above = {dc['no_above']} left 0 of "
-                        f"{before} words over {d.num_docs} segments (lower no_below or raise no_above)")
+        raise UserError(f"lda.dictionary: no_below = {dc['no_below']}, no_below_share = {dc['no_below_share']} "
+                        f"(so {no_below} segments) and no_above = {dc['no_above']} left 0 of {before} words "
+                        f"over {d.num_docs} segments (lower no_below or no_below_share, or raise no_above)")
     return d, before
 
 

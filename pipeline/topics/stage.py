@@ -59,6 +59,18 @@ def _num_topics(key: str, value: Any) -> list[int]:
     return sorted(set(items))
 
 
+def _train_sample(key: str, value: Any) -> int | float | None:
+    """null (all segments), a number of segments >= 2, or a share in (0, 1]."""
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 2:
+        return value
+    if isinstance(value, float) and 0.0 < value <= 1.0:
+        return value
+    raise UserError(f"{key} = {value!r} is not allowed: null (train on all segments), a number of "
+                    "segments >= 2, or a share between 0 and 1 (e.g. 0.3)")
+
+
 _PRIOR = [C.Str(choices=["auto", "symmetric", "asymmetric"]), C.Float(min=1e-9)]
 
 SCHEMA = C.Section(
@@ -66,6 +78,9 @@ SCHEMA = C.Section(
         "backend": C.Str(choices=["gensim", "tomotopy"]),
         "num_topics": C.Free(_num_topics, "an integer >= 2, a list of them, or {start, stop, step}"),
         "select_by": C.Str(choices=["c_npmi", "u_mass", "diversity", "perplexity"]),
+        "init": C.Str(choices=["nmf", "random"]),
+        "update": C.Str(choices=["batch", "online"]),
+        "train_sample": C.Free(_train_sample, "null, a number of segments >= 2, or a share in (0, 1]"),
         "passes": C.Int(min=1),
         "iterations": C.Int(min=1),
         "gibbs_iterations": C.Int(min=1),
@@ -77,6 +92,7 @@ SCHEMA = C.Section(
         "dictionary": C.Section(
             {
                 "no_below": C.Int(min=1),
+                "no_below_share": C.Float(min=0.0, max=1.0),
                 "no_above": C.Float(min=0.0, max=1.0),
                 "keep_n": C.Int(min=1, nullable=True),
                 "keep_tokens": C.List(C.Str()),
@@ -159,16 +175,22 @@ def run(cfg: dict, in_segments: str | Path, model_dir: str | Path, data_dir: str
     dictionary, vocab_before = B.build_dictionary(tokens, cfg)
     log.info("dictionary: %d of %d words kept over %d segments", len(dictionary), vocab_before, len(index.ids))
     mask = B.heldout_mask(index.ids, cfg["heldout"])
+    train_mask = B.train_sample_mask(index.ids, mask, cfg["train_sample"])
+    if cfg["train_sample"] is not None and sum(train_mask) < max(ks):
+        raise UserError(f"lda.train_sample = {cfg['train_sample']} gives {sum(train_mask)} training segments, "
+                        f"fewer than lda.num_topics = {max(ks)}: sample more or use fewer topics")
 
     show = progress_enabled()
     scratch = Path(tempfile.mkdtemp(prefix=".topics.", dir=Path(model_dir).parent if Path(model_dir).parent.exists()
                                     else None))
     try:
-        train_corpus = B.serialize(scratch / "train.mm", tokens, dictionary, mask, False)
+        train_corpus = B.serialize(scratch / "train.mm", tokens, dictionary, train_mask, True)
         heldout = list(B.serialize(scratch / "heldout.mm", tokens, dictionary, mask, True))
         if sum(c for bow in train_corpus for _, c in bow) == 0:
             raise UserError(f"lda.dictionary leaves no word in the {len(train_corpus)} training segments")
-        log.info("bags of words: %d training, %d held-out segments", len(train_corpus), len(heldout))
+        log.info("bags of words: %d training, %d held-out segments%s", len(train_corpus), len(heldout),
+                 "" if cfg["train_sample"] is None else f" (lda.train_sample = {cfg['train_sample']}; "
+                 f"topics are inferred for all {len(index.ids)})")
 
         models = []
         for k in tqdm(ks, desc="topics: k", unit="k", disable=not show or len(ks) == 1):

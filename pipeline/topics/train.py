@@ -1,7 +1,10 @@
 """Training one topic model, behind one small interface for both backends.
 
 ``gensim`` (default): ``LdaModel``, exactly reproducible with ``random_state``;
-``LdaMulticore`` only when ``lda.workers > 1``. ``tomotopy`` (optional extra):
+``LdaMulticore`` only when ``lda.workers > 1``. By default it starts from an
+NMF of the TF-IDF matrix (``lda.init``) and learns in batch mode
+(``lda.update``): together they lift NPMI on news corpora from about 0 to
+above 0.10 (benchmarks/README.md). ``tomotopy`` (optional extra):
 collapsed Gibbs sampling, which reaches more coherent topics on news corpora
 at the same k; its model is also exported as a gensim ``LdaModel`` so every
 output, and ``LdaModel.load``, stays the same whichever backend trained it.
@@ -40,16 +43,20 @@ class GensimLDA:
     def train(cls, corpus, dictionary, cfg: dict, k: int, seed: int) -> "GensimLDA":
         from gensim.models import LdaModel, LdaMulticore
 
-        common = dict(corpus=corpus, id2word=dictionary, num_topics=k, passes=cfg["passes"],
-                      iterations=cfg["iterations"], chunksize=cfg["chunksize"], eta=cfg["eta"],
-                      random_state=seed, eval_every=None, per_word_topics=False)
+        batch = cfg["update"] == "batch"
+        common = dict(id2word=dictionary, num_topics=k, passes=cfg["passes"], iterations=cfg["iterations"],
+                      chunksize=cfg["chunksize"], eta=cfg["eta"], random_state=seed, eval_every=None,
+                      per_word_topics=False)
         if cfg["workers"] > 1:
             if cfg["alpha"] == "auto":
                 raise UserError("lda.alpha = 'auto' is not allowed with lda.workers > 1 (gensim's LdaMulticore "
                                 "cannot learn alpha): use symmetric, asymmetric or a number, or workers: 1")
-            model = LdaMulticore(workers=cfg["workers"], alpha=cfg["alpha"], **common)
+            model = LdaMulticore(workers=cfg["workers"], alpha=cfg["alpha"], batch=batch, **common)
         else:
-            model = LdaModel(alpha=cfg["alpha"], update_every=1, **common)
+            model = LdaModel(alpha=cfg["alpha"], update_every=0 if batch else 1, **common)
+        if cfg["init"] == "nmf":
+            start_from(model, nmf_topics(corpus, len(dictionary), k, seed))
+        model.update(corpus)
         return cls(model, k, seed)
 
     def doc_topics(self, bows: Iterable[list[tuple[int, int]]], batch: int = 2000) -> np.ndarray:
@@ -89,6 +96,44 @@ class GensimLDA:
         self.model.save(str(path))
         canonical_pickle(path)
         return path
+
+
+def nmf_topics(corpus, num_terms: int, k: int, seed: int) -> np.ndarray:
+    """Topic-word weights of an NMF of the corpus' TF-IDF (k x V, rows sum to 1, counts scale).
+
+    NMF on TF-IDF finds the distinctive word groups of a corpus quickly and
+    almost deterministically; started from them, variational LDA converges to
+    coherent topics instead of leaving "collector" topics of rare, unrelated
+    words, which random starts do on news corpora (benchmarks/README.md).
+    ``nndsvdar`` (SVD-based, its zeros filled from ``seed``) lets another seed
+    give another start, so the stability runs still measure something.
+    """
+    import warnings
+
+    from gensim.matutils import corpus2csc
+    from sklearn.decomposition import NMF
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    counts = corpus2csc(corpus, num_terms=num_terms).T.tocsr().astype(np.float64)
+    weights = TfidfTransformer(sublinear_tf=True).fit_transform(counts)
+    k_eff = min(k, *weights.shape)
+    with warnings.catch_warnings():
+        # Stopping at max_iter is fine for a starting point.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        h = NMF(k_eff, init="nndsvdar", random_state=seed, max_iter=400).fit(weights).components_
+    if k_eff < k:
+        h = np.vstack([h, np.full((k - k_eff, num_terms), h.mean())])
+    h = h + 1e-12
+    h /= h.sum(axis=1, keepdims=True)
+    return h * (counts.sum() / k)
+
+
+def start_from(model, topic_counts: np.ndarray) -> None:
+    """Make ``topic_counts`` (k x V, expected word counts per topic) gensim's starting topics."""
+    # 1e-3 keeps every word possible in every topic, as gensim's own random start does.
+    model.state.sstats[...] = topic_counts + 1e-3
+    model.sync_state()
 
 
 def without_lifecycle(*objects) -> None:
