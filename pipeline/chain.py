@@ -123,6 +123,41 @@ def prepare_job_dir(job_dir: Path, project: Path, params: dict, stages: list[Sta
     return params
 
 
+def stage_argv(st: Stage) -> list[str]:
+    """The stage's ``cmd`` as an argument list; ``python`` is this interpreter."""
+    argv = st.cmd.split()
+    if argv[0] == "python":
+        argv[0] = sys.executable
+    return argv
+
+
+def stage_env(project: Path) -> dict[str, str]:
+    """The environment of a stage: this checkout's code first on ``PYTHONPATH``."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(project) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def record_stage(job_dir: Path, st: Stage, returncode: int, stdout: str, stderr: str) -> str | None:
+    """Write ``logs/<stage>.log``; return the stage's one-line error if it failed, else None."""
+    (job_dir / "logs").mkdir(exist_ok=True)
+    (job_dir / "logs" / f"{st.name}.log").write_text(stdout + stderr, encoding="utf-8")
+    if returncode == 0:
+        return None
+    lines = [l for l in stderr.strip().splitlines() if l.strip()]
+    return lines[-1] if lines else f"exit {returncode}"
+
+
+def stage_metrics(job_dir: Path, st: Stage) -> dict[str, Any]:
+    """The metrics files ``st`` wrote, by file stem."""
+    out = {}
+    for m in st.metrics:
+        path = job_dir / m
+        if path.is_file():
+            out[Path(m).stem] = json.loads(path.read_text(encoding="utf-8"))
+    return out
+
+
 def run_chain(job_dir: Path, project: Path, params: dict, stop_after: str | None = None) -> dict:
     """Run every stage of ``dvc.yaml`` in ``job_dir``; return status and metrics.
 
@@ -130,26 +165,17 @@ def run_chain(job_dir: Path, project: Path, params: dict, stop_after: str | None
     """
     stages = load_stages(project / "dvc.yaml", params)
     params = prepare_job_dir(job_dir, project, params, stages)
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(project) + os.pathsep + env.get("PYTHONPATH", "")
+    env = stage_env(project)
     result: dict[str, Any] = {"status": "ok", "failed_stage": None, "error": None, "metrics": {}}
     for st in stages:
-        argv = st.cmd.split()
-        if argv[0] == "python":
-            argv[0] = sys.executable
         log.info("%s: running %s", job_dir.name, st.name)
-        proc = subprocess.run(argv, cwd=job_dir, env=env, capture_output=True, text=True)
-        (job_dir / "logs").mkdir(exist_ok=True)
-        (job_dir / "logs" / f"{st.name}.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
-        if proc.returncode != 0:
-            lines = [l for l in proc.stderr.strip().splitlines() if l.strip()]
-            result.update(status="failed", failed_stage=st.name, error=lines[-1] if lines else f"exit {proc.returncode}")
+        proc = subprocess.run(stage_argv(st), cwd=job_dir, env=env, capture_output=True, text=True)
+        error = record_stage(job_dir, st, proc.returncode, proc.stdout, proc.stderr)
+        if error is not None:
+            result.update(status="failed", failed_stage=st.name, error=error)
             log.warning("%s: stage %s failed: %s", job_dir.name, st.name, result["error"])
             break
-        for m in st.metrics:
-            path = job_dir / m
-            if path.is_file():
-                result["metrics"][Path(m).stem] = json.loads(path.read_text(encoding="utf-8"))
+        result["metrics"].update(stage_metrics(job_dir, st))
         if stop_after == st.name:
             break
     return result
