@@ -10,6 +10,7 @@ import scipy.sparse as sp
 from pipeline.config import group
 from pipeline.errors import UserError
 from pipeline.tfidf import SCHEMA, cosine, fit, keyness, run, save_npz
+from pipeline.tfidf.stage import neighbours
 
 
 def cfg_of(params, **over):
@@ -34,6 +35,18 @@ def test_keyness_sign_and_zero_for_equal_rates():
         assert s[0] > 0 and s[1] < 0  # over- and under-represented
     same = keyness(np.array([2, 4]), np.array([20, 40]))
     assert np.allclose(same, 0.0)
+
+
+def test_neighbours_match_the_dense_matrix_block_by_block():
+    rng = np.random.default_rng(3)
+    M = sp.random(37, 20, density=0.3, random_state=rng, format="csr")
+    S = cosine(M)
+    for i, near in neighbours(M, 4, block=5):
+        row = S[i].copy()
+        row[i] = -1
+        expected = np.lexsort((np.arange(row.size), -row))[:4]
+        assert [j for j, _ in near] == [int(j) for j in expected]
+        assert [v for _, v in near] == pytest.approx([row[j] for j in expected])
 
 
 def test_cosine_of_identical_rows_is_one():
@@ -81,6 +94,15 @@ def test_stage_on_seeds(seed_run, params, tmp_path, unit):
         sim = list(csv.reader(fh))
     assert len(sim) == len(docs) + 1 and all(float(sim[i][i]) == pytest.approx(1.0, abs=1e-3) for i in range(1, len(sim)))
     assert (out / "figures/doc_similarity.png").stat().st_size > 0
+    with open(out / "tables/doc_neighbours.csv", encoding="utf-8") as fh:
+        near = list(csv.DictReader(fh))
+    assert {r["doc_id"] for r in near} == docs and all(r["doc_id"] != r["neighbour"] for r in near)
+    # the nearest neighbour is the most similar other document of the square table
+    names = sim[0][1:]
+    for i, row in enumerate(sim[1:]):
+        others = [(float(v), names[j]) for j, v in enumerate(row[1:]) if j != i]
+        top = next(r for r in near if r["doc_id"] == row[0] and r["rank"] == "1")
+        assert float(top["cosine"]) == pytest.approx(max(others)[0], abs=1e-4)
     first = (out / "tables/tfidf_terms.csv").read_bytes()
     run(cfg, seed_run["segments"], out / "data", out / "tables", out / "figures", seed_run["corpus"])
     assert (out / "tables/tfidf_terms.csv").read_bytes() == first

@@ -18,7 +18,10 @@ Outputs
 ``reports/tables/keyness.{csv,md}``
     Signed keyness of each document against the rest of the corpus.
 ``reports/tables/doc_similarity.csv``, ``reports/figures/doc_similarity.png``
-    Cosine similarity of the documents, as a table and a labelled heatmap.
+    Cosine similarity of the documents (the first ``similarity_max_docs``), as
+    a table and a labelled heatmap.
+``reports/tables/doc_neighbours.csv``
+    Every document's ``neighbours`` most similar documents.
 """
 from __future__ import annotations
 
@@ -26,7 +29,7 @@ import io
 import logging
 import zipfile
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -62,6 +65,8 @@ SCHEMA = C.Section(
         "top_n": C.Int(min=1),
         "keyness": C.Str(choices=["log_likelihood", "chi2"]),
         "heatmap_max_docs": C.Int(min=2),
+        "similarity_max_docs": C.Int(min=2),
+        "neighbours": C.Int(min=1),
     }
 )
 
@@ -189,13 +194,35 @@ def keyness(a: np.ndarray, b: np.ndarray, measure: str = "log_likelihood") -> np
     return sign * np.abs(score)
 
 
-def cosine(M: sp.csr_matrix) -> np.ndarray:
-    """Cosine similarity of the rows of ``M`` (zero rows have similarity 0)."""
+def _unit_rows(M: sp.csr_matrix) -> sp.csr_matrix:
     norms = np.sqrt(np.asarray(M.multiply(M).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    N = sp.diags(1.0 / norms) @ M
-    S = (N @ N.T).toarray()
-    return np.clip(S, 0.0, 1.0)
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ M)
+
+
+def cosine(M: sp.csr_matrix) -> np.ndarray:
+    """Cosine similarity of the rows of ``M`` (zero rows have similarity 0), as a dense matrix."""
+    N = _unit_rows(M)
+    return np.clip((N @ N.T).toarray(), 0.0, 1.0)
+
+
+def neighbours(M: sp.csr_matrix, n: int, block: int = 512) -> Iterator[tuple[int, list[tuple[int, float]]]]:
+    """For each row of ``M``, its ``n`` most cosine-similar other rows (ties: lower index).
+
+    Computed ``block`` rows at a time, so memory grows with the number of
+    rows, not with its square (9,252 speeches would need a dense matrix of
+    685 MB).
+    """
+    N = _unit_rows(M)
+    NT = N.T.tocsc()
+    for start in range(0, N.shape[0], block):
+        S = np.clip((N[start:start + block] @ NT).toarray(), 0.0, 1.0)
+        for r in range(S.shape[0]):
+            i = start + r
+            row = S[r]
+            row[i] = -1.0
+            order = np.lexsort((np.arange(row.size), -row))[:n]
+            yield i, [(int(j), float(row[j])) for j in order if row[j] >= 0.0]
 
 
 # ------------------------------------------------------------------- writing
@@ -307,23 +334,31 @@ def run(cfg: dict, in_segments: str | Path, out_dir: str | Path, tables_dir: str
     write_table(tables_dir / "tfidf_corpus_terms", ["rank", "term", "mean_tfidf", "count", "df"], corpus_rows)
 
     key_rows = []
-    Dd = Dc.toarray()
-    totals = Dd.sum(axis=0)
+    Dc = sp.csr_matrix(Dc)
+    totals = np.asarray(Dc.sum(axis=0)).ravel()
     for i, doc in enumerate(docs):
-        score = keyness(Dd[i], totals - Dd[i], cfg["keyness"])
+        # one dense row at a time: a dense documents x terms matrix would not fit for big corpora
+        own = Dc[i].toarray().ravel()
+        score = keyness(own, totals - own, cfg["keyness"])
         pos = [j for j in np.argsort(-score, kind="stable") if score[j] > 0][:n]
         neg = [j for j in np.argsort(score, kind="stable") if score[j] < 0][:n]
         for direction, picked in (("over", pos), ("under", neg)):
             for rank, j in enumerate(picked, 1):
-                key_rows.append((doc, direction, rank, terms[j], int(Dd[i, j]), int(totals[j] - Dd[i, j]),
+                key_rows.append((doc, direction, rank, terms[j], int(own[j]), int(totals[j] - own[j]),
                                  round(float(score[j]), 4)))
     write_table(tables_dir / "keyness", ["doc_id", "direction", "rank", "term", "count_doc", "count_rest",
                                          cfg["keyness"]], key_rows)
 
-    S = cosine(D)
-    write_csv(tables_dir / "doc_similarity.csv", ["doc_id", *docs],
-              [(doc, *(round(float(v), 4) for v in S[i])) for i, doc in enumerate(docs)])
-    shown = min(len(docs), cfg["heatmap_max_docs"])
+    # The full matrix only for the first similarity_max_docs documents (its size is
+    # quadratic); every document's nearest neighbours in a long table.
+    square = min(len(docs), cfg["similarity_max_docs"])
+    S = cosine(D[:square])
+    write_csv(tables_dir / "doc_similarity.csv", ["doc_id", *docs[:square]],
+              [(doc, *(round(float(v), 4) for v in S[i])) for i, doc in enumerate(docs[:square])])
+    write_csv(tables_dir / "doc_neighbours.csv", ["doc_id", "rank", "neighbour", "cosine"],
+              ((docs[i], rank, docs[j], round(v, 4))
+               for i, near in neighbours(D, cfg["neighbours"]) for rank, (j, v) in enumerate(near, 1)))
+    shown = min(square, cfg["heatmap_max_docs"])
     similarity_figure(figures_dir / "doc_similarity.png", S[:shown, :shown],
                       doc_labels(docs[:shown], Path(in_corpus) if in_corpus else None), len(docs))
     log.info("wrote top terms, keyness (%s) and similarity of %d documents", cfg["keyness"], len(docs))
