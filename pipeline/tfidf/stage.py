@@ -340,8 +340,9 @@ def run(cfg: dict, in_segments: str | Path, out_dir: str | Path, tables_dir: str
         # one dense row at a time: a dense documents x terms matrix would not fit for big corpora
         own = Dc[i].toarray().ravel()
         score = keyness(own, totals - own, cfg["keyness"])
-        pos = [j for j in np.argsort(-score, kind="stable") if score[j] > 0][:n]
-        neg = [j for j in np.argsort(score, kind="stable") if score[j] < 0][:n]
+        down, up = np.argsort(-score, kind="stable"), np.argsort(score, kind="stable")
+        pos = [int(j) for j in down[score[down] > 0][:n]]
+        neg = [int(j) for j in up[score[up] < 0][:n]]
         for direction, picked in (("over", pos), ("under", neg)):
             for rank, j in enumerate(picked, 1):
                 key_rows.append((doc, direction, rank, terms[j], int(own[j]), int(totals[j] - own[j]),
