@@ -29,7 +29,7 @@ import io
 import logging
 import zipfile
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -72,8 +72,40 @@ SCHEMA = C.Section(
 
 
 # ----------------------------------------------------------------- pure parts
+class UnitTokens:
+    """Restartable stream of the token lists of the chosen unit, read from ``segments.jsonl``.
+
+    ``document`` joins a document's segments in order of position; preprocess
+    writes a document's segments together, so one document at a time is held.
+    Nothing keeps the corpus' token lists in memory.
+    """
+
+    def __init__(self, path: str | Path, unit: str):
+        self.path, self.unit = Path(path), unit
+
+    def __iter__(self) -> Iterator[list[str]]:
+        for _, _, tokens in self.rows():
+            yield tokens
+
+    def rows(self) -> Iterator[tuple[str, str, list[str]]]:
+        """(row id, document id, tokens) of every unit."""
+        if self.unit == "segment":
+            for seg in read_jsonl(self.path):
+                yield seg["id"], seg["doc_id"], seg["tokens"]
+            return
+        doc, parts = None, []
+        for seg in read_jsonl(self.path):
+            if seg["doc_id"] != doc and parts:
+                yield doc, doc, [t for _, toks in sorted(parts, key=lambda p: p[0]) for t in toks]
+                parts = []
+            doc = seg["doc_id"]
+            parts.append((seg["position"], seg["tokens"]))
+        if parts:
+            yield doc, doc, [t for _, toks in sorted(parts, key=lambda p: p[0]) for t in toks]
+
+
 def units(segments: Sequence[dict], unit: str) -> tuple[list[str], list[str], list[list[str]]]:
-    """Row ids, their document ids and token lists for the chosen unit.
+    """Row ids, their document ids and token lists for the chosen unit, from segments in memory.
 
     ``document`` concatenates a document's segments in order of position.
     """
@@ -87,18 +119,16 @@ def units(segments: Sequence[dict], unit: str) -> tuple[list[str], list[str], li
 
 
 def vectorizer(cfg: dict, n_units: int):
-    """A ``TfidfVectorizer`` that takes token lists as they are."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    """A ``CountVectorizer`` that takes token lists as they are (TF-IDF weights follow from its counts)."""
+    from sklearn.feature_extraction.text import CountVectorizer
 
-    return TfidfVectorizer(
+    return CountVectorizer(
         analyzer=_identity if tuple(cfg["ngram_range"]) == (1, 1) else _ngrams(tuple(cfg["ngram_range"])),
         lowercase=False,
         min_df=cfg["min_df"],
         max_df=cfg["max_df"],
-        sublinear_tf=cfg["sublinear_tf"],
-        norm=cfg["norm"],
         max_features=cfg["max_features"],
-        dtype=np.float64,
+        dtype=np.int64,
     )
 
 
@@ -128,20 +158,30 @@ def check_df(cfg: dict, n_units: int) -> None:
                         f"({n_units} {cfg['unit']}s: at least {lo:g} and at most {hi:g} of them)")
 
 
-def fit(cfg: dict, token_lists: list[list[str]]) -> tuple[sp.csr_matrix, list[str], np.ndarray, sp.csr_matrix]:
-    """TF-IDF matrix, its terms, their idf, and the raw counts over the same terms."""
-    check_df(cfg, len(token_lists))
-    vec = vectorizer(cfg, len(token_lists))
+def fit(cfg: dict, token_lists: Iterable[list[str]], n_units: int | None = None
+        ) -> tuple[sp.csr_matrix, list[str], np.ndarray, sp.csr_matrix]:
+    """TF-IDF matrix, its terms, their idf, and the raw counts over the same terms.
+
+    The token lists are read once (a stream will do): counts first, then
+    scikit-learn's ``TfidfTransformer`` on them, which is what
+    ``TfidfVectorizer`` does inside.
+    """
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    if n_units is None:
+        token_lists = list(token_lists)
+        n_units = len(token_lists)
+    check_df(cfg, n_units)
+    vec = vectorizer(cfg, n_units)
     try:
-        X = vec.fit_transform(token_lists)
+        counts = vec.fit_transform(token_lists)
     except ValueError as exc:  # sklearn's "no terms remain" / "max_df < min_df"
         raise UserError(f"tfidf: min_df = {cfg['min_df']!r}, max_df = {cfg['max_df']!r} over "
-                        f"{len(token_lists)} {cfg['unit']}s leave no terms ({exc})") from None
+                        f"{n_units} {cfg['unit']}s leave no terms ({exc})") from None
     terms = list(vec.get_feature_names_out())
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    counts = CountVectorizer(analyzer=vec.analyzer, lowercase=False, vocabulary=vec.vocabulary_).fit_transform(token_lists)
-    return X.tocsr(), terms, vec.idf_, counts.tocsr()
+    tf = TfidfTransformer(norm=cfg["norm"], sublinear_tf=cfg["sublinear_tf"])
+    X = tf.fit_transform(counts.astype(np.float64))
+    return sp.csr_matrix(X), terms, tf.idf_, sp.csr_matrix(counts)
 
 
 def group_rows(M: sp.csr_matrix, row_docs: Sequence[str], how: str) -> tuple[list[str], sp.csr_matrix]:
@@ -306,11 +346,14 @@ def run(cfg: dict, in_segments: str | Path, out_dir: str | Path, tables_dir: str
     if not in_segments.is_file():
         raise UserError(f"{in_segments}: not found; run the preprocess stage first (dvc repro preprocess)")
     out_dir, tables_dir, figures_dir = Path(out_dir), Path(tables_dir), Path(figures_dir)
-    segments = list(read_jsonl(in_segments))
-    row_ids, row_docs, tokens = units(segments, cfg["unit"])
+    stream = UnitTokens(in_segments, cfg["unit"])
+    row_ids, row_docs = [], []
+    for rid, did, _ in stream.rows():
+        row_ids.append(rid)
+        row_docs.append(did)
     if len(row_ids) == 0:
         raise UserError(f"{in_segments}: no segments to weight")
-    X, terms, idf, counts = fit(cfg, tokens)
+    X, terms, idf, counts = fit(cfg, stream, len(row_ids))
     log.info("tf-idf: %d %ss x %d terms, %d non-zero", X.shape[0], cfg["unit"], X.shape[1], X.nnz)
 
     save_npz(out_dir / "matrix.npz", X)
