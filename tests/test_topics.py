@@ -175,7 +175,7 @@ def test_selection_over_k(selection_run):
         topics = list(csv.DictReader(fh))
     assert len(topics) == metrics["k"]
     assert sum(float(t["prevalence"]) for t in topics) == pytest.approx(1.0, abs=1e-3)
-    for name in ("topic_words", "topic_documents", "topic_time", "topic_selection"):
+    for name in ("topic_words", "topic_documents", "topic_time", "topic_selection", "topic_selection_cv"):
         assert (out / f"figures/{name}.png").stat().st_size > 0
 
 

@@ -107,6 +107,14 @@ def prevalence_over_time(path: Path, dates: Sequence, P: np.ndarray, labels: Seq
     save_figure(fig, path)
 
 
+def message(path: Path, text: str) -> None:
+    """A small figure that only says ``text`` (an output that has nothing to show this time)."""
+    fig, ax = new_figure(figsize=(5.0, 1.6))
+    ax.axis("off")
+    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=10)
+    save_figure(fig, path)
+
+
 def score_curves(path: Path, ks: Sequence[int], scores: dict[str, Sequence[float]], chosen: int, title: str,
                  ylabels: dict[str, str]) -> None:
     """One panel per score against k; the chosen k is marked."""

@@ -161,6 +161,9 @@ def write_all(*, cfg: dict, model, dictionary, index, theta: np.ndarray, rows: l
         figures.score_curves(figures_dir / "topic_selection_cv.png", ks, {"c_v": [r["c_v"] for r in rows]}, chosen,
                              "Secondary: C_V coherence against k (rates rare-word topics high)",
                              {"c_v": "C_V coherence (0 to 1)"})
+    else:
+        # Drawn all the same, so the stage's declared outputs never vary with lda.c_v.
+        figures.message(figures_dir / "topic_selection_cv.png", "C_V coherence not computed (lda.c_v: false)")
 
     metrics = {
         "k": chosen,

@@ -1,0 +1,55 @@
+"""Benchmark: the effect of ``lda.train_sample`` on topic quality and time at UNGDC scale.
+
+Runs the topics stage (the ``corpus=ungdc`` preset: whole speeches, k = 20)
+on an existing ``segments.jsonl`` of the whole corpus (from
+``dvc exp run -S corpus=ungdc``) once per sample setting, into scratch
+folders, and prints NPMI, diversity, stability and wall time per setting.
+Scores are computed on all speeches whatever the sample.
+
+Usage::
+
+    python benchmarks/train_sample_ungdc.py SEGMENTS.jsonl [--samples null,0.2,0.05] [--work /tmp/bench_sample]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("segments", type=Path)
+    ap.add_argument("--samples", default="null,0.2,0.05")
+    ap.add_argument("--work", type=Path, default=Path("/tmp/bench_sample"))
+    args = ap.parse_args()
+    sys.path.insert(0, str(ROOT))
+    from pipeline import executor, topics
+    from pipeline.config import compose, group
+    from pipeline.errors import setup_logging
+
+    setup_logging("bench")
+    print("| lda.train_sample | training speeches | time (s) | NPMI | diversity | stability |")
+    print("|---|---|---|---|---|---|")
+    for sample in args.samples.split(","):
+        params = compose(["corpus=ungdc", f"lda.train_sample={sample}"], conf_dir=ROOT / "conf")
+        cfg = group(params, "lda", topics.SCHEMA)
+        out = args.work / f"s{sample}"
+        t = time.perf_counter()
+        m = topics.run(cfg, args.segments, out / "models", out / "data", out / "tables", out / "figures",
+                       out / "topics.json", None, executor.from_params(params))
+        seconds = time.perf_counter() - t
+        n = sum(1 for _ in open(args.segments, encoding="utf-8"))
+        from pipeline.topics import corpus as B
+
+        ids = B.read_index(args.segments).ids
+        trained = sum(B.train_sample_mask(ids, B.heldout_mask(ids, cfg["heldout"]), cfg["train_sample"]))
+        print(f"| {sample} | {trained:,} of {n:,} | {seconds:.0f} | {m['c_npmi']:.3f} | {m['diversity']:.3f} | "
+              f"{m['stability']:.3f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
