@@ -9,6 +9,7 @@ Scores are computed on all speeches whatever the sample.
 Usage::
 
     python benchmarks/train_sample_ungdc.py SEGMENTS.jsonl [--samples null,0.2,0.05] [--work /tmp/bench_sample]
+        [--override lda.stability_seeds=0]
 """
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ def main() -> None:
     ap.add_argument("segments", type=Path)
     ap.add_argument("--samples", default="null,0.2,0.05")
     ap.add_argument("--work", type=Path, default=Path("/tmp/bench_sample"))
+    ap.add_argument("--override", action="append", default=[], metavar="KEY=VALUE",
+                    help="further overrides for every run, e.g. lda.stability_seeds=0")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     from pipeline import executor, topics
@@ -35,7 +38,7 @@ def main() -> None:
     print("| lda.train_sample | training speeches | time (s) | NPMI | diversity | stability |")
     print("|---|---|---|---|---|---|")
     for sample in args.samples.split(","):
-        params = compose(["corpus=ungdc", f"lda.train_sample={sample}"], conf_dir=ROOT / "conf")
+        params = compose(["corpus=ungdc", f"lda.train_sample={sample}", *args.override], conf_dir=ROOT / "conf")
         cfg = group(params, "lda", topics.SCHEMA)
         out = args.work / f"s{sample}"
         t = time.perf_counter()
