@@ -143,7 +143,9 @@ def record_stage(job_dir: Path, st: Stage, returncode: int, stdout: str, stderr:
     (job_dir / "logs").mkdir(exist_ok=True)
     (job_dir / "logs" / f"{st.name}.log").write_text(stdout + stderr, encoding="utf-8")
     if returncode == 0:
-        return None
+        # As DVC does: a stage that exits 0 but leaves a declared output unwritten has failed.
+        missing = [o for o in st.outs if not (job_dir / o).exists()]
+        return f"{st.name}: declared output {missing[0]} was not written" if missing else None
     lines = [l for l in stderr.strip().splitlines() if l.strip()]
     return lines[-1] if lines else f"exit {returncode}"
 

@@ -210,6 +210,26 @@ def group_chain(tmp_path_factory, composed_params, root):
     return job
 
 
+def test_undated_corpus_writes_every_declared_output(tmp_path, composed_params, root):
+    """Speeches dated by year only (as the UN corpus) and no c_v: the chain, as DVC would, finds every output."""
+    from pipeline.chain import run_chain
+
+    paragraphs = [line.strip() for line in (root / "seeds" / sorted(p.name for p in (root / "seeds").iterdir())[0])
+                  .read_text(encoding="utf-8").splitlines() if len(line) > 120]
+    corpus = tmp_path / "docs.jsonl"
+    with open(corpus, "w", encoding="utf-8") as fh:
+        for i in range(6):
+            fh.write(json.dumps({"id": f"s{i}", "text": "\n\n".join(paragraphs[i::6]), "year": 1970 + i % 2}) + "\n")
+    params = copy.deepcopy(composed_params)
+    params["corpus"].update(path=str(corpus), format="jsonl")
+    params["corpus"]["columns"].update(id="id", title=None, date=None, meta=["year"])
+    params["lda"].update(num_topics=2, stability_seeds=0, c_v=False, passes=2)
+    params["lda"]["dictionary"]["no_below"] = 1
+    params["report"].update(group_by="year")
+    result = run_chain(tmp_path / "job", root, params)
+    assert result["status"] == "ok", result
+
+
 def _report(job, **changes):
     """Re-run the report stage in ``job`` with ``report.<key>`` (or ``<group>__<key>``) changed."""
     if changes:  # rewriting the same parameters would still change the report's params.yaml hash

@@ -30,11 +30,20 @@ def save(fig, path: Path) -> None:
 
 
 def documents_over_time(dates: list[str], out: Path) -> bool:
-    """Bar chart of documents per month; False when fewer than two dates exist."""
+    """Bar chart of documents per month; False when fewer than two dates exist.
+
+    Without dates the file is still written, as a note, because DVC expects
+    every declared output (the report then leaves the figure out).
+    """
     parsed = sorted(dt.date.fromisoformat(d) for d in dates if d)
-    if len(parsed) < 2:
-        return False
     plt = _plt()
+    if len(parsed) < 2:
+        fig, ax = plt.subplots(figsize=(5, 1.6))
+        ax.axis("off")
+        ax.text(0.5, 0.5, f"{len(parsed)} dated document(s): no timeline", ha="center", va="center")
+        save(fig, out)
+        plt.close(fig)
+        return False
     import matplotlib.dates as mdates
 
     months = Counter(d.replace(day=1) for d in parsed)

@@ -35,6 +35,9 @@ from .scoring import prepare, word_count
 
 log = logging.getLogger("stance")
 
+#: The fields of a sentence row that aggregation reads (the rest is only written out).
+AGGREGATED = ("segment_id", "doc_id", "date", "theme", "stance", "label")
+
 SUMMARY_FIELDS = ["status", "salience", "mentions", "tokens", "sentences", "stance", "ci_low", "ci_high",
                   "negative", "neutral", "positive"]
 
@@ -134,20 +137,35 @@ def run(params: dict, segments: str | Path, out_dir: str | Path = ".", corpus: s
         raise UserError(f"{segments}: not found; run the preprocess stage first (dvc repro preprocess)")
     themes = list(scorer.themes)
     log.info("scoring themes %s (%s)", ", ".join(themes), X.describe(executor))
+    # One document's results at a time: its rows stream to stance_sentences.jsonl and
+    # its evidence is picked at once; only what aggregation needs stays in memory
+    # (holding every row of 9,252 speeches took 7.7 GB).
     units: list[dict] = []
     rows: list[dict] = []
+    ev: list[dict] = []
     docs: list[str] = []
-    scored = X.map_items(_score_job, _segments_by_doc(segments), executor, scorer)
-    for u, r in tqdm(scored, desc="stance", unit="doc", disable=not progress_enabled()):
-        units += u
-        rows += r
-        docs.append(u[0]["doc_id"])
+    per_pole = scorer.cfg["evidence"]["per_pole"]
+
+    def scored_rows() -> Iterator[dict]:
+        scored = X.map_items(_score_job, _segments_by_doc(segments), executor, scorer)
+        for u, r in tqdm(scored, desc="stance", unit="doc", disable=not progress_enabled()):
+            units.extend(u)
+            docs.append(u[0]["doc_id"])
+            ev.extend(evidence(r, per_pole, scorer))
+            for row in r:
+                rows.append({k: row[k] for k in AGGREGATED})
+                yield row
+
+    sentences_path = out / "data/processed/stance_sentences.jsonl"
+    write_jsonl(sentences_path, scored_rows())
     if not units:
+        sentences_path.unlink(missing_ok=True)
         raise UserError(f"{segments}: no segments to score")
+    # evidence() orders by (document, theme); per document, then a stable sort, is the same order
+    ev.sort(key=lambda e: (e["doc_id"], e["theme"]))
     n_sentences = sum(u["sentences"] for u in units)
     log.info("scored %d sentences in %d documents: %d relevant (sentence, theme) pairs", n_sentences, len(docs),
              len(rows))
-    write_jsonl(out / "data/processed/stance_sentences.jsonl", rows)
 
     boot = scorer.cfg["bootstrap"]
     by_seg = aggregate(units, rows, "segment_id", themes, boot)
@@ -168,7 +186,6 @@ def run(params: dict, segments: str | Path, out_dir: str | Path = ".", corpus: s
               ([t] + [overall[("corpus", t)][f] for f in SUMMARY_FIELDS] for t in themes))
     log.info("aggregated by segment, document, date and theme")
 
-    ev = evidence(rows, scorer.cfg["evidence"]["per_pole"], scorer)
     ev_header = ["doc_id", "theme", "pole", "rank", "stance", "sentence_id", "text", "targets", "cues", "marked"]
     write_csv(out / "reports/tables/stance_evidence.csv", ev_header, ([e[h] for h in ev_header] for e in ev))
     shown = docs[:scorer.cfg["evidence"]["max_documents"]]
