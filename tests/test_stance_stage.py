@@ -96,6 +96,17 @@ def test_bootstrap_is_seeded():
     assert bootstrap_mean(x, 500, 3, 0.95) != bootstrap_mean(x, 500, 4, 0.95)
 
 
+def test_bootstrap_in_blocks_keeps_its_interval(monkeypatch):
+    import pipeline.stance.aggregate as A
+
+    x = list(np.random.default_rng(1).normal(0.2, 0.5, size=400))
+    whole = bootstrap_mean(x, 2000, 5, 0.95)
+    monkeypatch.setattr(A, "_BLOCK", 400 * 7)   # 7 resamples a block instead of all 2,000 at once
+    blocked = bootstrap_mean(x, 2000, 5, 0.95)
+    assert blocked == bootstrap_mean(x, 2000, 5, 0.95)       # still seeded
+    assert blocked == pytest.approx(whole, abs=0.02)           # another draw of the same interval
+
+
 def test_metric_definitions_on_a_hand_computed_case():
     rows = [
         {"theme": "a", "relevant": True, "stance": 1},
