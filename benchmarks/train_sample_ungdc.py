@@ -50,8 +50,9 @@ def main() -> None:
 
         ids = B.read_index(args.segments).ids
         trained = sum(B.train_sample_mask(ids, B.heldout_mask(ids, cfg["heldout"]), cfg["train_sample"]))
+        stab = "–" if m["stability"] is None else f"{m['stability']:.3f}"  # None without stability runs
         print(f"| {sample} | {trained:,} of {n:,} | {seconds:.0f} | {m['c_npmi']:.3f} | {m['diversity']:.3f} | "
-              f"{m['stability']:.3f} |", flush=True)
+              f"{stab} |", flush=True)
 
 
 if __name__ == "__main__":
