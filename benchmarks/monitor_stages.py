@@ -19,7 +19,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scale_ungdc import tree_rss  # noqa: E402  (the same process-tree sum as the benchmark)
 
 
 def main() -> None:
@@ -36,9 +41,8 @@ def main() -> None:
             cmd = p.info["cmdline"] or []
             if len(cmd) >= 3 and cmd[1] == "-m" and cmd[2].startswith("pipeline."):
                 name = cmd[2].split(".", 1)[1] + ("_eval" if "evaluate" in cmd else "")
-                try:
-                    rss = p.memory_info().rss + sum(c.memory_info().rss for c in p.children(recursive=True))
-                except psutil.Error:
+                rss = tree_rss(p)
+                if not rss:
                     continue
                 st = stages.setdefault(name, {"start": now, "end": now, "peak_rss_mb": 0.0})
                 st["end"] = now

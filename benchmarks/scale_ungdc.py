@@ -493,8 +493,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.from_monitor:
         import yaml
 
+        from pipeline.chain import load_stages
+
         stages = json.loads(args.from_monitor.read_text(encoding="utf-8"))
-        order = ["ingest", "preprocess", "tfidf", "topics", "stance", "stance_eval", "report"]
+        params = yaml.safe_load((args.job / "params.yaml").read_text(encoding="utf-8"))
+        order = [st.name for st in load_stages(ROOT / "dvc.yaml", params)]
         run: dict[str, Any] = {"size": "all", "limit": None, "overrides": ["corpus=ungdc"], "job_dir": str(args.job),
                                "measured_by": "benchmarks/monitor_stages.py during dvc exp run -S corpus=ungdc",
                                "stage_order": order, "stages": {}, "status": "ok", "failed_stage": None,
@@ -512,7 +515,6 @@ def main(argv: list[str] | None = None) -> int:
         run["total_seconds"] = round(sum(v["seconds"] for v in run["stages"].values()), 3)
         peak = max((v["peak_rss_mb"] or 0, k) for k, v in run["stages"].items())
         run["peak_rss_mb"], run["peak_stage"] = peak
-        params = yaml.safe_load((args.job / "params.yaml").read_text(encoding="utf-8"))
         run.update(count_words(args.job, params))
         run["machine"] = machine()
         existing = json.loads(args.out.read_text(encoding="utf-8")) if args.out.is_file() else None

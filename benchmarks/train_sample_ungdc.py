@@ -34,7 +34,11 @@ def main() -> None:
     from pipeline.config import compose, group
     from pipeline.errors import setup_logging
 
+    from pipeline.topics import corpus as B
+
     setup_logging("bench")
+    ids = B.read_index(args.segments).ids
+    n = len(ids)
     print("| lda.train_sample | training speeches | time (s) | NPMI | diversity | stability |")
     print("|---|---|---|---|---|---|")
     for sample in args.samples.split(","):
@@ -45,10 +49,6 @@ def main() -> None:
         m = topics.run(cfg, args.segments, out / "models", out / "data", out / "tables", out / "figures",
                        out / "topics.json", None, executor.from_params(params))
         seconds = time.perf_counter() - t
-        n = sum(1 for _ in open(args.segments, encoding="utf-8"))
-        from pipeline.topics import corpus as B
-
-        ids = B.read_index(args.segments).ids
         trained = sum(B.train_sample_mask(ids, B.heldout_mask(ids, cfg["heldout"]), cfg["train_sample"]))
         stab = "–" if m["stability"] is None else f"{m['stability']:.3f}"  # None without stability runs
         print(f"| {sample} | {trained:,} of {n:,} | {seconds:.0f} | {m['c_npmi']:.3f} | {m['diversity']:.3f} | "

@@ -104,20 +104,6 @@ class UnitTokens:
             yield doc, doc, [t for _, toks in sorted(parts, key=lambda p: p[0]) for t in toks]
 
 
-def units(segments: Sequence[dict], unit: str) -> tuple[list[str], list[str], list[list[str]]]:
-    """Row ids, their document ids and token lists for the chosen unit, from segments in memory.
-
-    ``document`` concatenates a document's segments in order of position.
-    """
-    if unit == "segment":
-        return [s["id"] for s in segments], [s["doc_id"] for s in segments], [s["tokens"] for s in segments]
-    order: dict[str, list[str]] = {}
-    for s in sorted(segments, key=lambda s: s["position"]):
-        order.setdefault(s["doc_id"], []).extend(s["tokens"])
-    docs = [d for d in dict.fromkeys(s["doc_id"] for s in segments)]
-    return docs, docs, [order[d] for d in docs]
-
-
 def vectorizer(cfg: dict, n_units: int):
     """A ``CountVectorizer`` that takes token lists as they are (TF-IDF weights follow from its counts)."""
     from sklearn.feature_extraction.text import CountVectorizer
