@@ -150,7 +150,8 @@ def test_evaluate_command_on_a_tiny_gold_file(project_copy, tmp_path):
     assert report["overall"]["stance_macro_f1"] == 1.0
     # The baseline calls every row relevant, so it cannot reach relevance precision 1 here.
     assert report["baseline"]["themes"]["sanctions"]["relevance"]["precision"] == 0.75
-    assert set(report["baseline"]["overall"]) == {"relevance_f1", "stance_macro_f1"}
+    assert set(report["baseline"]["overall"]) == {"relevance_f1", "stance_macro_f1", "stance_macro_f1_ci", "alpha",
+                                                  "mean_theme_stance_macro_f1", "mean_theme_stance_macro_f1_ci"}
     assert "sanctions" in table.read_text(encoding="utf-8") and table.with_suffix(".csv").is_file()
 
 

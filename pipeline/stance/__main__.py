@@ -2,7 +2,7 @@
 
 ``python -m pipeline.stance [--params params.yaml]``
     the DVC stage: score data/processed/segments.jsonl, write tables, figures, metrics.
-``python -m pipeline.stance evaluate GOLD.jsonl [--out TABLE.md] [--metrics FLAT.json]``
+``python -m pipeline.stance evaluate GOLD.jsonl [--out TABLE.md] [--metrics FLAT.json] [--rows ROWS.csv]``
     score each row of GOLD as a sentence on its own; print one JSON report to stdout.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sys
 from ..config import load_params
 from ..errors import run_cli
 from ..io import dumps, write_csv, write_json, write_text
-from .evaluate import TABLE_HEADER, flat_metrics, table_rows
+from .evaluate import RESAMPLES, SEED, TABLE_HEADER, flat_metrics, table_rows
 from .stage import evaluation_markdown, run, run_evaluate
 
 
@@ -26,8 +26,16 @@ def main(argv: list[str]) -> int:
         ap.add_argument("--params", default="params.yaml")
         ap.add_argument("--out", help="also write the figures as a Markdown table here (and a .csv beside it)")
         ap.add_argument("--metrics", help="also write flat metric names here (for dvc metrics)")
+        ap.add_argument("--rows", help="also write one CSV line per gold row here: gold, prediction, the cues and "
+                                       "rules that fired")
+        ap.add_argument("--resamples", type=int, default=RESAMPLES,
+                        help=f"bootstrap resamples of the intervals (default {RESAMPLES})")
+        ap.add_argument("--seed", type=int, default=SEED, help=f"bootstrap seed (default {SEED})")
         args = ap.parse_args(argv[1:])
-        report = run_evaluate(load_params(args.params), args.gold, args.params)
+        if args.resamples < 1:
+            ap.error(f"--resamples {args.resamples}: must be at least 1")
+        report = run_evaluate(load_params(args.params), args.gold, args.params, args.rows, resamples=args.resamples,
+                              seed=args.seed)
         if args.out:
             write_text(args.out, evaluation_markdown(report, args.gold))
             write_csv(str(args.out).rsplit(".", 1)[0] + ".csv", TABLE_HEADER, table_rows(report))

@@ -28,7 +28,8 @@ from .. import executor as X
 from ..errors import UserError, progress_enabled
 from ..io import markdown_table, read_jsonl, write_csv, write_json, write_jsonl, write_text
 from .aggregate import aggregate
-from .evaluate import TABLE_HEADER, evaluate, flat_metrics, read_gold, table_rows
+from .evaluate import (PREDICTION_HEADER, RESAMPLES, SEED, TABLE_HEADER, evaluate, evaluate_predictions, flat_metrics,
+                       prediction_rows, read_gold, table_rows)
 from .model import Scorer
 from .outputs import heatmap, mark, over_time
 from .scoring import prepare, word_count
@@ -258,23 +259,59 @@ def evidence_markdown(ev: list[dict], docs: list[str], themes: list[str], titles
 
 
 def _predictor(scorer: Scorer):
-    def predict(row: dict) -> tuple[bool, int]:
-        r = scorer.sentence(row["text"], row["theme"])
-        return r.relevant, (r.label if r.relevant else 0)
+    """``predict(row)``: the scorer's whole judgement (a ``Scored``) of the row's text as one sentence."""
+    def predict(row: dict):
+        return scorer.sentence(row["text"], row["theme"])
 
     return predict
 
 
-def run_evaluate(params: dict, gold: str | Path, source: str = "params.yaml") -> dict:
-    """The evaluation report of :func:`evaluate.evaluate` for ``gold`` with the configured scorer."""
+def run_evaluate(params: dict, gold: str | Path, source: str = "params.yaml", rows_out: str | Path | None = None,
+                 *, resamples: int = RESAMPLES, seed: int = SEED) -> dict:
+    """The evaluation report of :func:`evaluate.evaluate_predictions` for ``gold`` with the configured scorer.
+
+    With ``rows_out``, also write one CSV line per gold row there (:data:`evaluate.PREDICTION_HEADER`:
+    gold, prediction, the cues and the rules that fired), atomically.
+    """
     scorer = Scorer.from_params(params, source)
     rows = read_gold(gold, scorer.themes)
     log.info("evaluating %d rows of %s", len(rows), gold)
-    return evaluate(rows, _predictor(scorer), list(scorer.themes))
+    predict = _predictor(scorer)
+    predictions = [predict(r) for r in rows]
+    report = evaluate_predictions(rows, predictions, list(scorer.themes), resamples=resamples, seed=seed)
+    if rows_out is not None:
+        write_csv(rows_out, PREDICTION_HEADER, prediction_rows(rows, predictions))
+        log.info("wrote %d rows to %s", len(rows), rows_out)
+    return report
 
 
 def evaluation_markdown(report: dict, gold: str) -> str:
-    return (f"# Stance evaluation on `{gold}`\n\n{report['n']} rows. Relevance: the theme is mentioned; stance "
+    """The evaluation as Markdown: what the figures mean, the table, and the figures per group if any."""
+    b = report["bootstrap"]
+    labels = ", ".join(f"{t} {lab:+d}" for t, lab in report["majority_baseline"]["labels"].items())
+    text = (f"# Stance evaluation on `{gold}`\n\n{report['n']} rows. Relevance: the theme is mentioned; stance "
             f"macro-F1 over -1/0/1 on the rows whose gold `relevant` is true (a row predicted irrelevant counts "
-            f"as 0). The baseline calls every row relevant and labels it by whole-sentence VADER compound (±0.05).\n\n"
+            f"as 0), pooled over rows (`overall`) and averaged over themes (`mean per theme`, the headline: the "
+            f"pooled figure rewards knowing each theme's usual label). Intervals: {round(b['confidence'] * 100)}% "
+            f"percentile bootstrap, {b['resamples']} resamples of the rows within each theme (seed {b['seed']}). "
+            f"Alpha: Krippendorff's ordinal alpha between gold and predicted stance (empty where undefined). "
+            f"The VADER baseline calls every row relevant and labels it by whole-sentence VADER compound (±0.05); "
+            f"the majority baseline calls every row relevant and gives it its theme's most frequent gold label "
+            f"({labels}).\n\n"
             + markdown_table(TABLE_HEADER, table_rows(report)))
+    if "groups" in report:
+        def fig(block: dict, key: str) -> str:
+            lo, hi = block[f"{key}_ci"]
+            return f"{block[key]:.3f} [{lo:.3f}, {hi:.3f}]"
+
+        header = ["group", "rows", "relevant rows", "scorer pooled", "scorer mean per theme", "alpha",
+                  "VADER pooled", "VADER mean per theme", "majority pooled", "majority mean per theme"]
+        rows = [[g, m["n"], m["n_relevant"], fig(m, "stance_macro_f1"), fig(m, "mean_theme_stance_macro_f1"),
+                 "" if m["alpha"] is None else m["alpha"],
+                 fig(m["baseline"], "stance_macro_f1"), fig(m["baseline"], "mean_theme_stance_macro_f1"),
+                 fig(m["majority_baseline"], "stance_macro_f1"),
+                 fig(m["majority_baseline"], "mean_theme_stance_macro_f1")]
+                for g, m in report["groups"].items()]
+        text += (f"\n\n## By group\n\nStance macro-F1 [{round(b['confidence'] * 100)}% interval] on each "
+                 "group's rows.\n\n") + markdown_table(header, rows)
+    return text
