@@ -255,7 +255,7 @@ def metrics(rows: list[dict], predictions: Sequence, themes: Iterable[str]) -> d
 
 
 # ------------------------------------------------------------------ bootstrap
-def bootstrap_macro_f1(strata: Sequence[np.ndarray], resamples: int = RESAMPLES, seed: int = SEED,
+def bootstrap_macro_f1(strata: Sequence[Sequence[np.ndarray]], resamples: int = RESAMPLES, seed: int = SEED,
                        confidence: float = CONFIDENCE) -> list[dict]:
     """Percentile bootstrap intervals of pooled, mean-per-theme and per-theme macro-F1.
 
