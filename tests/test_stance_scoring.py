@@ -126,16 +126,18 @@ def test_window_options_change_what_counts(composed_params):
     assert s1.window(window, 0, "sanctions").label == 0  # cues beyond 2 words of the mention are ignored
 
 
-def test_general_polarity_is_weaker_and_configurable(composed_params):
-    text = "Ukraine hosted a wonderful, joyful festival."
+def test_general_polarity_counts_near_the_target_only_and_is_configurable(composed_params):
+    near = "Ukraine hosted a wonderful, joyful festival."
+    far = "Ukraine sent a delegation to the meeting, and later that evening the town square was wonderful and joyful."
     s = Scorer.from_params(composed_params)
-    weak = s.sentence(text, "ukraine").stance
-    assert 0 < weak < 0.9
+    assert s.sentence(near, "ukraine").stance > 0
+    # rules.target.lexicon_far = 0: general sentiment away from the mention is not about it.
+    assert s.sentence(far, "ukraine").stance == 0
     off = scorer_with(composed_params, lambda p: p["themes"]["ukraine"]["polarity"].update(weight=0.0))
-    assert off.sentence(text, "ukraine").stance == 0
+    assert off.sentence(near, "ukraine").stance == 0
     override = scorer_with(composed_params,
                            lambda p: p["themes"]["ukraine"]["polarity"].setdefault("overrides", {}).update(wonderful=-1.0))
-    assert override.sentence(text, "ukraine").stance < weak
+    assert override.sentence(near, "ukraine").stance < s.sentence(near, "ukraine").stance
 
 
 # ---------------------------------------------- rules added for generalisation
@@ -178,3 +180,79 @@ def test_favour_cues_both_sides_would_use(scorer):
     assert scorer.sentence("Moscow will not bow to this sanctions pressure.", "sanctions").label == -1
     assert scorer.sentence("Partners should fully implement the sanctions against the aggressor.", "sanctions").label == 1
     assert scorer.sentence("Border guards thwarted an attempted incursion by armed militants.", "security").label == 1
+
+
+# ------------------------------------- target-directed evaluation and frames
+# Constructed sentences of each kind the frames exist for; none is from a gold file.
+FRAMES = [
+    # advocacy: called-for imposition, and a call to lift
+    ("sanctions", 1, "Partners must adopt a further package of restrictive measures without delay."),
+    ("sanctions", 1, "Our group calls for comprehensive mandatory sanctions against the racist regime."),
+    ("sanctions", -1, "The council should lift the embargo on the island at once."),
+    ("sanctions", -1, "Many delegations oppose these sanctions."),
+    # a report of imposition evaluates nothing; a refusal to join is against
+    ("sanctions", 0, "The sanctions imposed in 2014 covered the banking sector."),
+    ("sanctions", -1, "Most countries have refused to impose the sanctions."),
+    # victimhood and wrongdoers
+    ("sanctions", -1, "Once again we have been slapped with sanctions simply for defending our interests."),
+    ("sanctions", -1, "The embargo falls hardest on innocent children and the elderly."),
+    # the target's adversary: evaluation of it counts the other way
+    ("ukraine", 1, "The invaders shelled Kharkiv again."),
+    ("ukraine", -1, "Kyiv's shelling of Donetsk continues."),
+    ("ukraine", 1, "Russia's barbaric invasion of Ukraine must end."),
+    ("ukraine", 1, "Ukrainian villages were destroyed by the occupiers."),
+    ("ukraine", -1, "The neo-Nazi government in Kyiv cannot be trusted."),
+    ("ukraine", 1, "The terrorist state Russia keeps bombing Ukrainian cities."),
+    # a multi-word cue never swallows its target
+    ("sanctions", 1, "Sanctions work."),
+]
+
+
+@pytest.mark.parametrize("theme,label,text", FRAMES)
+def test_frames_that_hold_whoever_speaks(scorer, theme, label, text):
+    r = scorer.sentence(text, theme)
+    assert r.relevant, text
+    assert r.label == label, (text, r.cues)
+
+
+def test_a_cue_said_of_the_counter_target_is_flipped_and_traced(scorer):
+    r = scorer.sentence("The barbaric Russian army is retreating from Kherson.", "ukraine")
+    assert r.label == 1
+    assert any("counter-target" in n for c in r.cues for n in c["rules"]), r.cues
+
+
+def test_harm_is_judged_by_agent_and_patient(scorer):
+    agent = scorer.sentence("Ukraine attacked the border villages.", "ukraine")
+    patient = scorer.sentence("Missiles attacked Ukraine overnight.", "ukraine")
+    assert agent.label == -1 and patient.label == 1
+    assert any(n.startswith("agent") for c in agent.cues for n in c["rules"])
+    assert any(n.startswith("patient") for c in patient.cues for n in c["rules"])
+
+
+def test_word_sense_of_the_target(scorer):
+    assert not scorer.sentence("The assembly sanctioned the use of the reserve fund.", "sanctions").relevant
+    assert scorer.sentence("Three banks were sanctioned last week.", "sanctions").relevant
+
+
+def test_listing_with_the_target_is_not_evaluating_it(scorer):
+    r = scorer.sentence("The declaration speaks of prosperity, peace, security and stability.", "security")
+    assert r.relevant and r.label == 0, r.cues
+    # a conjunct that is itself a target still counts ("extremist and terrorist groups")
+    assert scorer.sentence("They rely on extremist and terrorist groups.", "security").label == -1
+
+
+def test_closing_hashtags_are_no_ones_agent(scorer):
+    r = scorer.sentence("Footage shows a drone attack on a fleet #Kyiv #Ukraine", "ukraine")
+    assert r.relevant
+    assert r.label == 0, r.cues
+
+
+def test_frames_are_configuration(composed_params):
+    text = "Our group calls for comprehensive mandatory sanctions against the racist regime."
+    off = scorer_with(composed_params, lambda p: p["themes"]["sanctions"].update(
+        frames={"advocated": 0.0, "calls": {}, "victims": {"terms": [], "value": 0.0},
+                "wrongdoers": {"terms": [], "value": 0.0}, "harm": {"terms": [], "value": 0.0}}))
+    assert off.sentence(text, "sanctions").label != 1
+    text = "The terrorist state Russia keeps bombing Ukrainian cities."
+    no_counter = scorer_with(composed_params, lambda p: p["themes"]["ukraine"].update(counter_targets=[]))
+    assert not any("counter-target" in n for c in no_counter.sentence(text, "ukraine").cues for n in c["rules"])

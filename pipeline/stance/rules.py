@@ -67,6 +67,27 @@ SCHEMA = C.Section(
                                        "after": C.Float(min=0)}),
                 "topic": C.Section({"terms": C.List(C.Str()), "factor": C.Float(min=0, max=1)}),
                 "scope_breakers": C.List(C.Str()),
+                # Calls, demands and support: they carry the cue after them
+                # ("call for the lifting of") and, with the target as their object,
+                # the theme's frames.advocated value ("we support the sanctions").
+                "advocacy": C.optional(
+                    C.Section({"terms": C.List(C.Str()), "factor": C.Float(min=1), "scope": C.Int(min=1),
+                               # Opposing the target: frames.advocated with the opposite sign.
+                               "opposition": C.optional(C.List(C.Str()), []),
+                               # A first-person subject makes a call cue a commitment ("we have
+                               # imposed tough sanctions") as an advocacy word does.
+                               "speakers": C.optional(C.List(C.Str()), [])}),
+                    {"terms": [], "factor": 1.0, "scope": 1, "opposition": [], "speakers": []}),
+                # Target-directed evaluation: a cue within `window` words of a
+                # mention is about it; one further away counts `far` (theme cues) or
+                # `lexicon_far` (general-lexicon words).
+                "target": C.optional(
+                    C.Section({"window": C.Int(min=1), "far": C.Float(min=0, max=1),
+                               "lexicon_far": C.Float(min=0, max=1),
+                               # Pronouns after a mention stand for it ("the sanctions are
+                               # effective, but they are illegal").
+                               "pronouns": C.optional(C.List(C.Str()), [])}),
+                    {"window": 1000, "far": 1.0, "lexicon_far": 1.0, "pronouns": []}),
             }
         ),
         "bootstrap": C.Section(
@@ -115,6 +136,15 @@ class Rules:
     topic_factor: float
     breakers: frozenset[str]
     expressions: tuple[str, ...]
+    advocacy: frozenset[str] = frozenset()
+    advocacy_factor: float = 1.0
+    advocacy_scope: int = 1
+    opposition: frozenset[str] = frozenset()
+    speakers: frozenset[str] = frozenset()
+    target_window: int = 1000
+    far: float = 1.0
+    lexicon_far: float = 1.0
+    pronouns: frozenset[str] = frozenset()
 
 
 def compile_rules(cfg: dict) -> Rules:
@@ -122,7 +152,8 @@ def compile_rules(cfg: dict) -> Rules:
     # Negation exceptions ("not only", "nothing but") are joined into one unit
     # that is no negator, so they never flip anything.
     terms = (r["negation"]["terms"] + r["negation"]["exceptions"] + r["distancing"]["terms"] + list(r["intensifiers"]) + list(r["diminishers"])
-             + r["contrast"]["terms"] + r["topic"]["terms"] + r["scope_breakers"])
+             + r["contrast"]["terms"] + r["topic"]["terms"] + r["scope_breakers"] + r["advocacy"]["terms"]
+             + r["advocacy"]["opposition"])
     multi = tuple(sorted({" ".join(term_words(t)) for t in terms if len(term_words(t)) > 1}))
     keys = lambda xs: frozenset(term_key(x) for x in xs)  # noqa: E731
     return Rules(
@@ -142,6 +173,15 @@ def compile_rules(cfg: dict) -> Rules:
         topic_factor=r["topic"]["factor"],
         breakers=keys(r["scope_breakers"]),
         expressions=multi,
+        advocacy=keys(r["advocacy"]["terms"]),
+        advocacy_factor=r["advocacy"]["factor"],
+        advocacy_scope=r["advocacy"]["scope"],
+        opposition=keys(r["advocacy"]["opposition"]),
+        speakers=keys(r["advocacy"]["speakers"]),
+        target_window=r["target"]["window"],
+        far=r["target"]["far"],
+        lexicon_far=r["target"]["lexicon_far"],
+        pronouns=keys(r["target"]["pronouns"]),
     )
 
 

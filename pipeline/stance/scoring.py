@@ -17,7 +17,20 @@ mentioned there. The cues of the scoring window (the sentence, optionally
 * a contrast marker ("but", "however") weights the clause after it up and
   the one before it down;
 * a topic marker ("discuss", "asked about") damps the cues after it, since
-  naming a subject is not evaluating it.
+  naming a subject is not evaluating it;
+* evaluation is target-directed: a cue within ``rules.target.window`` words of
+  a mention is about it; a cue further away counts ``far`` (theme cues) or
+  ``lexicon_far`` (general-lexicon words). A cue nearer to one of the theme's
+  ``counter_targets`` (the target's adversary) than to the target counts with
+  the opposite sign ("the invaders' barbaric shelling" favours Ukraine);
+* frames that hold whoever speaks: an advocacy word ("call for", "support",
+  "must") carries the cue after it and, with the target as its object, adds
+  the theme's ``frames.advocated`` value; ``frames.calls`` cues ("impose",
+  "join") count only when called for or denied, not when reported;
+  ``frames.victims`` / ``frames.wrongdoers`` near the target say on whom it
+  falls ("sanctions against us", "against the aggressor"); ``frames.harm``
+  words are judged by who does them to whom (the nearest mention before the
+  word is its agent, one after "by" too; one after it is its patient).
 
 The sum ``s`` becomes ``tanh(s / scale)`` in [-1, 1] and a label in {-1, 0, 1}.
 """
@@ -121,16 +134,25 @@ def _near(units: list[Unit], i: int, words: frozenset[str], window: int) -> bool
 def mentions(units: list[Unit], theme: Theme) -> list[int]:
     """Positions of the theme's targets, conditional ones only in the context they need.
 
-    None when an ``off_topic`` word puts the sentence in another domain.
+    Empty when an ``off_topic`` word puts the sentence in another domain.
     """
     if theme.off_topic and any(u.key in theme.off_topic for u in units):
         return []
     out = []
     for i, u in enumerate(units):
-        if u.key not in theme.targets or u.key in theme.exclude:
+        if u.key in theme.exclude:
+            continue
+        if u.key not in theme.targets:
+            # A multi-word cue never swallows its target: "Sanctions work." mentions sanctions.
+            if "_" in u.key and any(p in theme.targets and (theme.targets[p] is None or theme.targets[p].forms)
+                                    for p in u.key.split("_")):
+                out.append(i)
             continue
         cond = theme.targets[u.key]
-        if cond is not None:
+        if cond is not None and (not cond.forms or u.forms[-1] in cond.forms):
+            if cond.not_before and i + 1 < len(units) and not units[i + 1].boundary \
+                    and units[i + 1].forms[0] in cond.not_before:
+                continue
             if cond.near and not _near(units, i, cond.near, cond.window):
                 continue
             if cond.not_near and _near(units, i, cond.not_near, cond.window):
@@ -139,9 +161,15 @@ def mentions(units: list[Unit], theme: Theme) -> list[int]:
     return out
 
 
+def counter_mentions(units: list[Unit], theme: Theme, hits: list[int]) -> list[int]:
+    """Positions of the theme's counter-targets (the target's adversaries) that are not targets."""
+    taken = set(hits)
+    return [i for i, u in enumerate(units) if u.key in theme.counter_targets and i not in taken]
+
+
 def _is_rule_word(key: str, rules: Rules) -> bool:
     return (key in rules.negators or key in rules.distancers or key in rules.scalers or key in rules.contrast
-            or key in rules.topic or key in rules.breakers)
+            or key in rules.topic or key in rules.breakers or key in rules.advocacy or key in rules.opposition)
 
 
 def base_value(u: Unit, theme: Theme, rules: Rules, lexicon: dict[str, float], weight: float,
@@ -150,8 +178,15 @@ def base_value(u: Unit, theme: Theme, rules: Rules, lexicon: dict[str, float], w
     if u.key in theme.cues:
         pole, v = theme.cues[u.key]
         return v, pole, "cue"
-    # A target is what is evaluated, not an evaluation, and rule words are grammar.
-    if is_target or weight == 0 or u.key in theme.exclude or _is_rule_word(u.key, rules):
+    if is_target or u.key in theme.exclude or _is_rule_word(u.key, rules):
+        # A target is what is evaluated, not an evaluation, and rule words are grammar.
+        return 0.0, None, ""
+    if u.key in theme.harm:
+        return theme.harm_value, None, "harm"
+    if u.key in theme.calls:
+        pole, v = theme.calls[u.key]
+        return v, pole, "call"
+    if weight == 0:
         return 0.0, None, ""
     if u.key in theme.polarity_overrides:
         v = theme.polarity_overrides[u.key]
@@ -244,6 +279,131 @@ def _modifiers(units: list[Unit], i: int, values: list[float], sources: list[str
     return factor, notes
 
 
+def _clause_before(units: list[Unit], i: int, words: frozenset[str], scope: int) -> int | None:
+    """Position of the nearest word of ``words`` within ``scope`` units before ``i`` in its clause."""
+    for j in range(i - 1, max(-1, i - 1 - scope), -1):
+        if units[j + 1].boundary:
+            return None
+        if units[j].key in words:
+            return j
+    return None
+
+
+def _closing_hashtags(sentence: Sentence, units: list[Unit]) -> set[int]:
+    """Units of the run of hashtags that closes a text (social-media tags)."""
+    out: set[int] = set()
+    for i in range(len(units) - 1, -1, -1):
+        u = units[i]
+        if u.start == 0 or sentence.tokens[u.start - 1] != "#":
+            break
+        out.add(i)
+    return out
+
+
+def _same_clause(units: list[Unit], k: int, hits: list[int]) -> bool:
+    """Whether unit ``k`` and a mention have no punctuation between them."""
+    return any(not any(units[j].boundary for j in range(min(h, k) + 1, max(h, k) + 1)) for h in hits)
+
+
+def _coordinated(units: list[Unit], k: int, hits: list[int]) -> bool:
+    """Whether unit ``k`` is a conjunct of a target ("peace, security and stability")."""
+    for h in hits:
+        lo, hi = min(h, k), max(h, k)
+        between = units[lo + 1:hi]
+        if hi - lo == 1 and units[hi].boundary:
+            return True
+        if hi - lo == 2 and between[0].key == "and" and not between[0].boundary and not units[hi].boundary:
+            return True
+    return False
+
+
+def _anchor(units: list[Unit], k: int, hits: list[int], counters: list[int],
+            window: int, agent_first: bool = False) -> tuple[int, str, str] | None:
+    """The mention unit ``k`` is said of: (position, "target" or "counter", "agent" or "patient").
+
+    The nearest mention within ``window`` units; on a tie the one before (a
+    subject or possessor: "Kyiv's shelling of Donetsk"). A mention after a
+    "by" or "from" that follows ``k`` is its agent ("civilians killed by the
+    invaders", "strikes from Ukraine"). A target is anchored to itself.
+    """
+    marks = [(h, "target") for h in hits] + [(c, "counter") for c in counters]
+    if k in hits:
+        return k, "target", "agent"
+    for j in range(k + 1, min(len(units), k + 3)):
+        if units[j].key in ("by", "from"):
+            after = [(p, kind) for p, kind in marks if j < p <= k + window]
+            if after:
+                p, kind = min(after)
+                return p, kind, "agent"
+    best = None
+    for p, kind in marks:
+        d = abs(p - k)
+        if d == 0 or d > window:
+            continue
+        # For an event, a subject before it outranks a nearer object after it.
+        rank = (p > k, d, kind != "target") if agent_first else (d, p > k, kind != "target")
+        if best is None or rank < best[0]:
+            best = (rank, p, kind)
+    if best is None:
+        return None
+    # "Ukrainians suffered from attacks": a "from" before the word makes the mention before it the patient.
+    role = "agent" if best[1] < k and not any(units[j].key == "from" for j in range(best[1] + 1, k)) else "patient"
+    # "the invading army", "an attacking Russia": an active participle right before a mention is its agent's.
+    if (role == "patient" and best[1] == k + 1 and units[k].forms[-1].endswith("ing")
+            and (k == 0 or units[k - 1].key in ("a", "an", "the"))):
+        role = "agent"
+    return best[1], best[2], role
+
+
+def _frames(units: list[Unit], values: list[float], hits: list[int], theme: Theme, rules: Rules) -> list[dict]:
+    """Cues that come from the target's role in the sentence rather than from one word.
+
+    * advocated: an advocacy word with a target as its object and no cue
+      between them ("we fully support the sanctions");
+    * victims / wrongdoers: a victim or wrongdoer word within
+      ``rules.target.window`` of a target says on whom it falls.
+
+    Each frame counts at most once per sentence. A negator right before the
+    advocacy word flips it ("we have never supported these sanctions").
+    """
+    out = []
+
+    def cue(u: Unit, kind: str, value: float, notes: list[str]) -> dict:
+        sign = 1 if value > 0 else -1
+        return {"term": u.surface, "key": u.key, "source": f"frame: {kind}", "pole": theme.pole_name(sign),
+                "value": round(value, 4), "rules": notes, "sentence": 0, "span": [u.start, u.end]}
+
+    if theme.advocated:
+        for a, u in enumerate(units):
+            if u.key not in rules.advocacy and u.key not in rules.opposition:
+                continue
+            end = min(len(units), a + 1 + rules.advocacy_scope)
+            h = next((j for j in range(a + 1, end) if j in hits), None)
+            if h is None or any(units[j].boundary for j in range(a + 1, h + 1)) or any(values[a + 1:h]):
+                continue
+            neg = _clause_before(units, a, rules.negators, 3)
+            value, notes = theme.advocated, [f"object '{units[h].surface}'"]
+            kind = "advocated"
+            if u.key in rules.opposition:
+                value, kind = -value, "opposed"
+            if neg is not None:
+                value *= rules.negation_factor
+                notes.append(f"negated by '{units[neg].surface}'")
+            out.append(cue(u, kind, value, notes))
+            break
+    for kind, words, value in (("victim", theme.victims, theme.victim_value),
+                               ("wrongdoer", theme.wrongdoers, theme.wrongdoer_value)):
+        if not value or not words:
+            continue
+        for j, u in enumerate(units):
+            if u.key in words and j not in hits:
+                h = min(hits, key=lambda x: abs(x - j))
+                if abs(h - j) <= 2 * rules.target_window and j != h - 1:
+                    out.append(cue(u, kind, value, [f"near '{units[h].surface}'"]))
+                    break
+    return out
+
+
 def label_of(stance: float, negative: float, positive: float) -> int:
     if stance >= positive and stance > 0:
         return 1
@@ -281,6 +441,13 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
         acc += len(units)
     hit_pos = [offsets[focus] + h for h in hits]
     target_set = set(hits)
+    # A closing run of hashtags ("... #Kyiv #Ukraine") makes a text relevant
+    # but is no one's agent or patient.
+    tags = _closing_hashtags(window[focus], focal)
+    counters = [c for c in counter_mentions(focal, theme, hits) if c not in tags]
+    # Anaphora: a pronoun after a mention is said of it (for direction only, not relevance).
+    anchors = sorted({h for h in hits if h not in tags}
+                     | {j for j in range(hits[0] + 1, len(focal)) if focal[j].key in rules.pronouns})
     total, cues = 0.0, []
     for si, units in enumerate(per_sentence):
         base = [base_value(u, theme, rules, lexicon, weight, si == focus and k in target_set)
@@ -293,6 +460,46 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
             if max_dist and min(abs(offsets[si] + k - h) for h in hit_pos) > max_dist:
                 continue
             factor, notes = _modifiers(units, k, values, sources, rules)
+            called = _clause_before(units, k, rules.advocacy, rules.advocacy_scope)
+            if source == "call" and called is None and not any(n.startswith("negated") for n in notes):
+                speaker = _clause_before(units, k, rules.speakers, rules.advocacy_scope)
+                if speaker is None:
+                    continue  # reported, not called for: "the sanctions imposed in 2014"
+                notes.append(f"done by '{units[speaker].surface}'")
+            if called is not None:
+                factor *= rules.advocacy_factor
+                notes.append(f"called for by '{units[called].surface}' x{rules.advocacy_factor:g}")
+            if si == focus and source != "harm" and k not in target_set and _coordinated(units, k, hits):
+                continue  # "peace, security and stability": listed with the target, not said of it
+            # Harm reaches further: its agent or patient is often a clause away.
+            reach = rules.target_window * (2 if source == "harm" else 1)
+            anchor = _anchor(units, k, anchors, counters, reach, source == "harm") if si == focus else None
+            if source == "harm":
+                # Harm done by the target counts against it; harm done by its
+                # adversary, or to the target, for it.
+                if anchor is None:
+                    continue
+                p, kind, role = anchor
+                if kind == "counter" and role == "patient":
+                    continue  # harm to the adversary is news, not sympathy for it
+                sign = -1 if (kind == "target") == (role == "agent") else 1
+                factor *= sign
+                pole = theme.pole_name(sign)
+                notes.append(f"{role} '{units[p].surface}'")
+            elif anchor is not None and anchor[1] == "counter" and source == "lexicon":
+                # General evaluation of the adversary; theme cues are already
+                # oriented to the theme ("Russia never rejected peace talks").
+                factor *= -1
+                notes.append(f"said of '{units[anchor[0]].surface}' (counter-target)")
+            elif anchor is None and not (si == focus and source != "lexicon" and _same_clause(units, k, hits)):
+                # A theme cue in a mention's clause is about it however long the
+                # clause ("the lifting of the economic and financial embargo").
+                far = rules.lexicon_far if source == "lexicon" else rules.far
+                if far == 0:
+                    continue
+                if far != 1:
+                    factor *= far
+                    notes.append(f"away from the target x{far:g}")
             v = value * factor
             total += v
             cues.append({
@@ -300,6 +507,10 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
                 "pole": pole, "value": round(v, 4), "rules": notes,
                 "sentence": si - focus, "span": [units[k].start, units[k].end],
             })
+    focal_values = [base_value(u, theme, rules, lexicon, weight, k in target_set)[0] for k, u in enumerate(focal)]
+    for frame in _frames(focal, focal_values, hits, theme, rules):
+        total += frame["value"]
+        cues.append(frame)
     # A target in scare quotes ("so-called sanctions") is disputed by the speaker.
     if theme.distanced_target:
         sign = 1 if theme.distanced_target > 0 else -1

@@ -64,6 +64,8 @@ def _mapping_of_cues(key: str, value: Any) -> dict[str, dict[str, float]]:
     return {str(pole): _mapping_of_numbers(f"{key}.{pole}", terms) for pole, terms in value.items()}
 
 
+_ROLE = C.Section({"terms": C.List(C.Str()), "value": C.Float(min=-2, max=2)})
+
 TARGET = C.AnyOf(
     [
         C.Str(),
@@ -73,6 +75,10 @@ TARGET = C.AnyOf(
                 "near": C.optional(C.List(C.Str()), []),
                 "not_near": C.optional(C.List(C.Str()), []),
                 "window": C.optional(C.Int(min=1), 3),
+                # Word forms the target must not have right before the next word
+                # ("the assembly sanctioned the budget": approval, not sanctions).
+                "not_before": C.optional(C.List(C.Str()), []),
+                "forms": C.optional(C.List(C.Str()), []),
             }
         ),
     ]
@@ -91,7 +97,33 @@ THEME_SCHEMA = C.Section(
         # Value added when a target itself is in scare quotes ("so-called
         # sanctions"): the speaker disputes it. Signed: < 0 counts toward the -1 pole.
         "distanced_target": C.optional(C.Float(min=-2, max=2), 0.0),
+        # The target's adversaries: what is said of them counts toward the
+        # opposite pole ("the invaders shelled Kharkiv" favours Ukraine).
+        "counter_targets": C.optional(C.List(C.Str()), []),
         "cues": C.Free(_mapping_of_cues, "a mapping of pole name: {term: weight}"),
+        # Frames that do not depend on the speaker's side (see pipeline/stance/scoring.py).
+        "frames": C.optional(
+            C.Section(
+                {
+                    # An advocacy word (stance.rules.advocacy) whose object is the target:
+                    # "we call for sanctions", "support Ukraine". Signed toward a pole.
+                    "advocated": C.optional(C.Float(min=-2, max=2), 0.0),
+                    # Cues that only count when called for, promised or denied ("must
+                    # impose", "refused to join"); a report of them ("sanctions imposed
+                    # in 2014") evaluates nothing.
+                    "calls": C.optional(C.Free(_mapping_of_cues, "a mapping of pole name: {term: weight}"), {}),
+                    # Who the target falls on: a victim ("sanctions against us", "on
+                    # ordinary people") or a wrongdoer ("against the aggressor").
+                    "victims": C.optional(_ROLE, {"terms": [], "value": 0.0}),
+                    "wrongdoers": C.optional(_ROLE, {"terms": [], "value": 0.0}),
+                    # Harm events judged by who does them to whom: done by the target
+                    # counts toward -1, done by a counter-target or to the target toward +1.
+                    "harm": C.optional(_ROLE, {"terms": [], "value": 0.0}),
+                }
+            ),
+            {"advocated": 0.0, "calls": {}, "victims": {"terms": [], "value": 0.0},
+             "wrongdoers": {"terms": [], "value": 0.0}, "harm": {"terms": [], "value": 0.0}},
+        ),
         "polarity": C.optional(
             C.Section(
                 {
@@ -134,6 +166,9 @@ def _check_semantics(path: str, theme: dict) -> None:
                 raise UserError(f"{path}.cues: {term!r} is a cue of both poles ({seen[k]} and {pole}); "
                                 f"a cue may point one way only")
             seen[k] = pole
+    for pole in theme["frames"]["calls"]:
+        if pole not in poles:
+            raise UserError(f"{path}.frames.calls.{pole} is not a pole of this theme (poles: {', '.join(poles)})")
 
 
 def validate_themes(raw: Any, source: str = C.PARAMS_FILE) -> dict[str, dict]:
@@ -168,6 +203,8 @@ class Condition:
     near: frozenset[str]
     not_near: frozenset[str]
     window: int
+    forms: frozenset[str] = frozenset()  # lower-cased forms the condition applies to (all when empty)
+    not_before: frozenset[str] = frozenset()  # lower-cased words that must not follow those forms
 
 
 @dataclass
@@ -184,6 +221,15 @@ class Theme:
     cues: dict[str, tuple[str, float]]  # key -> (pole, signed weight)
     polarity_weight: float | None
     polarity_overrides: dict[str, float]
+    counter_targets: frozenset[str] = frozenset()
+    advocated: float = 0.0
+    calls: dict[str, tuple[str, float]] = field(default_factory=dict)  # counted only when modalised
+    victims: frozenset[str] = frozenset()
+    victim_value: float = 0.0
+    wrongdoers: frozenset[str] = frozenset()
+    wrongdoer_value: float = 0.0
+    harm: frozenset[str] = frozenset()
+    harm_value: float = 0.0
     expressions: list[str] = field(default_factory=list)  # multi-word terms, for the matcher
 
     def pole_name(self, sign: int) -> str | None:
@@ -205,10 +251,14 @@ def compile_theme(theme: dict) -> Theme:
         if isinstance(t, str):
             targets[note(t)] = None
         else:
+            # A later entry for the same lemma replaces an earlier one, so a
+            # condition on some forms ("sanctioned") can follow the plain term.
             targets[note(t["term"])] = Condition(
                 frozenset(term_key(w) for w in t["near"]),
                 frozenset(term_key(w) for w in t["not_near"]),
                 t["window"],
+                frozenset(w.lower() for w in t["forms"]),
+                frozenset(w.lower() for w in t["not_before"]),
             )
     exclude = frozenset(note(t) for t in theme["exclude"])
     off_topic = frozenset(note(t) for t in theme["off_topic"])
@@ -220,6 +270,13 @@ def compile_theme(theme: dict) -> Theme:
     for words in (t["near"] + t["not_near"] for t in theme["targets"] if not isinstance(t, str)):
         for w in words:
             note(w)
+    fr = theme["frames"]
+    calls: dict[str, tuple[str, float]] = {}
+    for pole, terms in fr["calls"].items():
+        sign = theme["poles"][pole]["sign"]
+        for term, weight in terms.items():
+            calls[note(term)] = (pole, sign * weight)
+    role = lambda r: frozenset(note(t) for t in r["terms"])  # noqa: E731
     pol = theme["polarity"]
     return Theme(
         name=theme["name"],
@@ -230,6 +287,15 @@ def compile_theme(theme: dict) -> Theme:
         off_topic=off_topic,
         distanced_target=theme["distanced_target"],
         cues=cues,
+        counter_targets=frozenset(note(t) for t in theme["counter_targets"]),
+        advocated=fr["advocated"],
+        calls=calls,
+        victims=role(fr["victims"]),
+        victim_value=fr["victims"]["value"],
+        wrongdoers=role(fr["wrongdoers"]),
+        wrongdoer_value=fr["wrongdoers"]["value"],
+        harm=role(fr["harm"]),
+        harm_value=fr["harm"]["value"],
         polarity_weight=pol["weight"],
         polarity_overrides={term_key(w): v for w, v in pol["overrides"].items()},
         expressions=sorted(set(expressions)),

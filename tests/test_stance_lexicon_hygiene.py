@@ -1,0 +1,45 @@
+"""The lexicons are general knowledge, not the gold sets: no gold sentence is written into a theme or rule file."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "gold"
+CONFIG_FILES = sorted((ROOT / "conf" / "themes").glob("*.yaml")) + [ROOT / "conf" / "stance" / "default.yaml"]
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.lower().replace("\u2019", "'").split())
+
+
+def _gold_sentences(path: Path) -> list[str]:
+    return [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _gold_files() -> list[Path]:
+    files = sorted((ROOT / "tests" / "data").glob("stance_*.jsonl"))
+    if SHARED.is_dir():
+        files += sorted(SHARED.glob("stance_*.jsonl"))
+    return files
+
+
+@pytest.mark.parametrize("gold", _gold_files(), ids=lambda p: p.name)
+def test_no_gold_sentence_is_in_a_theme_or_rule_file(gold):
+    config = "\n".join(_fold(p.read_text(encoding="utf-8")) for p in CONFIG_FILES)
+    leaked = [s for s in _gold_sentences(gold) if len(s.split()) >= 3 and _fold(s) in config]
+    assert not leaked, f"{gold.name}: gold sentences written into conf/: {leaked[:3]}"
+
+
+def test_the_shared_gold_sets_are_checked_when_present():
+    if not SHARED.is_dir():
+        pytest.skip("../shared/gold is absent")
+    names = {p.name for p in _gold_files()}
+    assert {"stance_dev.jsonl", "stance_multi_dev.jsonl"} <= names
+
+
+def test_the_check_would_catch_a_leak(tmp_path):
+    sentence = "Partners will keep every measure in place until the very end."
+    assert _fold(sentence) in _fold(f"cues:\n  favour:\n    {sentence}: 1.0\n")
