@@ -358,13 +358,30 @@ def _anchor(units: list[Unit], k: int, hits: list[int], counters: list[int],
 def _frames(units: list[Unit], values: list[float], hits: list[int], theme: Theme, rules: Rules) -> list[dict]:
     """Cues that come from the target's role in the sentence rather than from one word.
 
-    * advocated: an advocacy word with a target as its object and no cue
-      between them ("we fully support the sanctions");
-    * victims / wrongdoers: a victim or wrongdoer word within
-      ``rules.target.window`` of a target says on whom it falls.
+    * advocated / opposed: an advocacy (or opposition) word with a target
+      as its object, within ``rules.advocacy.scope`` words and no cue between
+      them ("we fully support the sanctions", "many oppose the embargo");
+    * victims / wrongdoers: a victim or wrongdoer word within twice
+      ``rules.target.window`` of a target (the role is often a clause away:
+      "the price of these sanctions is paid by the people"), and not the word
+      right before it (a possessive: "our sanctions"), says on whom it falls.
 
-    Each frame counts at most once per sentence. A negator right before the
-    advocacy word flips it ("we have never supported these sanctions").
+    Parameters
+    ----------
+    units
+        The focal sentence's units (:func:`units_of`).
+    values
+        Each unit's base value (:func:`base_value`), same length as ``units``.
+    hits
+        Positions of the theme's mentions in ``units`` (non-empty).
+
+    Returns
+    -------
+    list of dict
+        Cue records in the shape of :class:`Scored` ``cues``, ``source``
+        ``"frame: <kind>"``. Each frame counts at most once per sentence. A
+        negator right before the advocacy word flips it ("we have never
+        supported these sanctions").
     """
     out = []
 
@@ -449,11 +466,14 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
     anchors = sorted({h for h in hits if h not in tags}
                      | {j for j in range(hits[0] + 1, len(focal)) if focal[j].key in rules.pronouns})
     total, cues = 0.0, []
+    focal_values: list[float] = []
     for si, units in enumerate(per_sentence):
         base = [base_value(u, theme, rules, lexicon, weight, si == focus and k in target_set)
                 for k, u in enumerate(units)]
         values = [b[0] for b in base]
         sources = [b[2] for b in base]
+        if si == focus:
+            focal_values = values
         for k, (value, pole, source) in enumerate(base):
             if value == 0:
                 continue
@@ -507,7 +527,6 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
                 "pole": pole, "value": round(v, 4), "rules": notes,
                 "sentence": si - focus, "span": [units[k].start, units[k].end],
             })
-    focal_values = [base_value(u, theme, rules, lexicon, weight, k in target_set)[0] for k, u in enumerate(focal)]
     for frame in _frames(focal, focal_values, hits, theme, rules):
         total += frame["value"]
         cues.append(frame)
