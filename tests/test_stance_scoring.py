@@ -205,6 +205,24 @@ FRAMES = [
     ("ukraine", 1, "The terrorist state Russia keeps bombing Ukrainian cities."),
     # a multi-word cue never swallows its target
     ("sanctions", 1, "Sanctions work."),
+    # effect on whom: the same verb favours or opposes by what it hits
+    ("sanctions", -1, "These absurd sanctions hurt only the ordinary people of Europe."),
+    ("sanctions", 1, "Sanctions have crippled the junta's finances."),
+    # an undoing that has not happened reports a state; one called for is against
+    ("sanctions", 0, "The blockade has not yet been lifted."),
+    ("sanctions", -1, "We demand the lifting of the economic, commercial and financial blockade."),
+    # an act whose object is something else is not an act on the target
+    ("sanctions", 0, "The council demanded the end of economic cooperation while the embargo remains."),
+    # a word that modifies the target keeps its sign under the clause's negation
+    ("sanctions", -1, "Nobody needs these senseless embargoes."),
+    ("sanctions", 1, "We need tougher sanctions."),
+    # sympathy: the target's people as victims
+    ("ukraine", 1, "Thousands of Ukrainians were forced to flee their homes."),
+    # a place or an object is no agent; the standard of a comparison is not evaluated
+    ("ukraine", 1, "The occupiers slaughtered Ukrainians and bombed their schools."),
+    ("ukraine", 1, "Kyiv is far freer than Moscow."),
+    ("ukraine", -1, "Moscow is far freer than Kyiv."),
+    ("ukraine", 1, "Aid keeps flowing to Ukraine in its defensive war against an invading Russia."),
 ]
 
 
@@ -227,6 +245,29 @@ def test_harm_is_judged_by_agent_and_patient(scorer):
     assert agent.label == -1 and patient.label == 1
     assert any(n.startswith("agent") for c in agent.cues for n in c["rules"])
     assert any(n.startswith("patient") for c in patient.cues for n in c["rules"])
+
+
+def test_a_place_or_object_before_a_harm_word_is_not_its_agent(scorer, composed_params):
+    # "Kharkiv" is where the shelling happens; the subject further back did it.
+    r = scorer.sentence("The invaders keep firing rockets at civilians in Kharkiv, shelling apartment blocks.",
+                        "ukraine")
+    assert r.label == 1, r.cues
+    shelling = next(c for c in r.cues if c["key"] == "shell")
+    assert "agent 'invaders'" in shelling["rules"], shelling
+    # Without the preposition rule the nearest mention before the word is taken as its agent.
+    off = scorer_with(composed_params, lambda p: p["stance"]["rules"]["target"].update(prepositions=[]))
+    r = off.sentence("The invaders keep firing rockets at civilians in Kharkiv, shelling apartment blocks.",
+                     "ukraine")
+    assert any(n == "agent 'Kharkiv'" for c in r.cues for n in c["rules"]), r.cues
+
+
+def test_attributive_weight_is_configuration(composed_params):
+    text = "They all denounce these absurd embargoes."
+    plain = scorer_with(composed_params, lambda p: p["stance"]["rules"]["target"].update(attributive=1.0))
+    double = scorer_with(composed_params, lambda p: p["stance"]["rules"]["target"].update(attributive=2.0))
+    a, b = (next(c for c in s.sentence(text, "sanctions").cues if c["key"] == "absurd") for s in (plain, double))
+    assert b["value"] == pytest.approx(2 * a["value"]) and a["value"] < 0
+    assert any(n.startswith("modifies the target") for n in b["rules"])
 
 
 def test_word_sense_of_the_target(scorer):

@@ -86,8 +86,18 @@ SCHEMA = C.Section(
                                "lexicon_far": C.Float(min=0, max=1),
                                # Pronouns after a mention stand for it ("the sanctions are
                                # effective, but they are illegal").
-                               "pronouns": C.optional(C.List(C.Str()), [])}),
-                    {"window": 1000, "far": 1.0, "lexicon_far": 1.0, "pronouns": []}),
+                               "pronouns": C.optional(C.List(C.Str()), []),
+                               # A general-lexicon word right before a mention modifies it
+                               # ("absurd sanctions") and counts this many times.
+                               "attributive": C.optional(C.Float(min=1), 1.0),
+                               # A mention right after one of these is a place or an object
+                               # ("bombing in Ukraine"), never the agent of the harm after it.
+                               "prepositions": C.optional(C.List(C.Str()), []),
+                               # A mention after one of these is the standard of a comparison
+                               # ("freer than Russia"), not what the word before it evaluates.
+                               "comparison": C.optional(C.List(C.Str()), [])}),
+                    {"window": 1000, "far": 1.0, "lexicon_far": 1.0, "pronouns": [], "attributive": 1.0,
+                     "prepositions": [], "comparison": []}),
             }
         ),
         "bootstrap": C.Section(
@@ -145,6 +155,9 @@ class Rules:
     far: float = 1.0
     lexicon_far: float = 1.0
     pronouns: frozenset[str] = frozenset()
+    attributive: float = 1.0
+    prepositions: frozenset[str] = frozenset()
+    comparison: frozenset[str] = frozenset()
 
 
 def compile_rules(cfg: dict) -> Rules:
@@ -182,6 +195,9 @@ def compile_rules(cfg: dict) -> Rules:
         far=r["target"]["far"],
         lexicon_far=r["target"]["lexicon_far"],
         pronouns=keys(r["target"]["pronouns"]),
+        attributive=r["target"]["attributive"],
+        prepositions=keys(r["target"]["prepositions"]),
+        comparison=keys(r["target"]["comparison"]),
     )
 
 

@@ -227,8 +227,13 @@ def _negator(units: list[Unit], i: int, values: list[float], sources: list[str],
 
 
 def _modifiers(units: list[Unit], i: int, values: list[float], sources: list[str],
-               rules: Rules) -> tuple[float, list[str]]:
-    """The product of the rules that apply to the polar unit ``i`` of one sentence."""
+               rules: Rules, negatable: bool = True) -> tuple[float, list[str]]:
+    """The product of the rules that apply to the polar unit ``i`` of one sentence.
+
+    With ``negatable`` False (a word modifying the target, "these senseless
+    sanctions") a clause's negator is not its: "nobody needs these senseless
+    sanctions" denies the need, not the senselessness.
+    """
     polar = [v != 0 for v in values]
     factor, notes = 1.0, []
     # Intensifiers/diminishers: the words just before, within the clause.
@@ -250,7 +255,7 @@ def _modifiers(units: list[Unit], i: int, values: list[float], sources: list[str
                 return None
         return None
 
-    neg = _negator(units, i, values, sources, rules)
+    neg = _negator(units, i, values, sources, rules) if negatable else None
     if neg is not None:
         factor *= rules.negation_factor
         notes.append(f"negated by '{neg.surface}'")
@@ -317,18 +322,106 @@ def _coordinated(units: list[Unit], k: int, hits: list[int]) -> bool:
     return False
 
 
-def _anchor(units: list[Unit], k: int, hits: list[int], counters: list[int],
-            window: int, agent_first: bool = False) -> tuple[int, str, str] | None:
+_DETERMINERS = frozenset({"a", "an", "the"})
+
+
+def _governed(units: list[Unit], p: int, rules: Rules, harm: frozenset[int]) -> bool:
+    """Whether the mention at ``p`` is a place or an object, so no subject.
+
+    True when the word that governs it (skipping articles and the conjuncts
+    of a list, "in Syria and Ukraine") is one of ``rules.prepositions`` or a
+    harm word ("Russia slaughtered Ukrainians, bombed dams": "Ukrainians" is
+    what was slaughtered, not who bombed).
+    """
+    j = p - 1
+    while j >= 0 and not units[j + 1].boundary:
+        key = units[j].key
+        if key in _DETERMINERS:
+            j -= 1
+            continue
+        if key == "and" and j >= 1:
+            j -= 2  # the conjunct before "and"
+            continue
+        return key in rules.prepositions or j in harm
+    return False
+
+
+def _other_object(units: list[Unit], k: int, targets: set[int], rules: Rules) -> bool:
+    """Whether the act ``k`` has an "of" object that is not a mention ("the end of collaboration").
+
+    The object runs from the "of" to a scope breaker other than "and" or a preposition, at
+    most eight units, across commas ("the lifting of the economic,
+    commercial and financial embargo" is the target's).
+    """
+    if k + 1 >= len(units) or units[k + 1].key != "of" or units[k + 1].boundary:
+        return False
+    for j in range(k + 2, min(len(units), k + 10)):
+        if j in targets:
+            return False
+        # "and" joins the object's modifiers; other scope breakers open a clause.
+        if (units[j].key in rules.breakers and units[j].key != "and") or units[j].key in rules.prepositions:
+            break
+    return True
+
+
+def _hit_victim(units: list[Unit], k: int, theme: Theme, scope: int) -> int | None:
+    """Position of a victim word that the effect word ``k`` falls on ("hurt only the ordinary people").
+
+    The first victim word within ``scope`` units after ``k`` in its clause, or None.
+    """
+    for j in range(k + 1, min(len(units), k + 1 + scope)):
+        if units[j].boundary:
+            return None
+        if units[j].key in theme.victims:
+            return j
+    return None
+
+
+_DETERMINERS_ALL = frozenset({"a", "an", "the", "this", "that", "these", "those", "such", "our", "their", "its",
+                              "his", "her", "your", "my", "any", "all", "no", "every", "each"})
+
+
+def _attributive(units: list[Unit], k: int, hits: list[int], values: list[float]) -> bool:
+    """Whether unit ``k`` modifies a mention right after it ("these absurd sanctions").
+
+    The mention follows within two units, in the same clause, with neither a
+    polar word nor "of"/"to" between them, and a determiner opens the phrase
+    (one or two units before ``k``): without one the word is as likely a verb
+    taking the mention as object ("save Ukraine", "nobody likes sanctions").
+    """
+    det = next((j for j in range(k - 1, max(-1, k - 3), -1) if units[j].key in _DETERMINERS_ALL), None)
+    if det is None or any(units[j].boundary for j in range(det + 1, k + 1)):
+        return False
+    for h in hits:
+        if 0 < h - k <= 2 and not any(units[j].boundary for j in range(k + 1, h + 1)) \
+                and not any(values[k + 1:h]) and not any(units[j].key in ("of", "to") for j in range(k + 1, h)):
+            return True
+    return False
+
+
+def _anchor(units: list[Unit], k: int, hits: list[int], counters: list[int], window: int, rules: Rules,
+            agent_first: bool = False, harm: frozenset[int] = frozenset()) -> tuple[int, str, str] | None:
     """The mention unit ``k`` is said of: (position, "target" or "counter", "agent" or "patient").
 
     The nearest mention within ``window`` units; on a tie the one before (a
     subject or possessor: "Kyiv's shelling of Donetsk"). A mention after a
     "by" or "from" that follows ``k`` is its agent ("civilians killed by the
-    invaders", "strikes from Ukraine"). A target is anchored to itself.
+    invaders", "strikes from Ukraine"). A target is anchored to itself. A
+    mention after a comparison word ("freer than Russia") is not what ``k``
+    evaluates. With ``agent_first`` (harm words), a mention before ``k`` that
+    is a place or an object (:func:`_governed`) is not its agent: a subject
+    further back outranks it, and failing one it is the harm's patient.
     """
     marks = [(h, "target") for h in hits] + [(c, "counter") for c in counters]
     if k in hits:
         return k, "target", "agent"
+    # "the invading army", "an attacking Russia": an active participle right
+    # before a mention, after an article, is its agent's.
+    if units[k].forms[-1].endswith("ing") and k + 1 < len(units) and not units[k + 1].boundary \
+            and (k == 0 or units[k - 1].key in _DETERMINERS):
+        kind = next((kind for p, kind in marks if p == k + 1), None)
+        if kind is not None:
+            return k + 1, kind, "agent"
     for j in range(k + 1, min(len(units), k + 3)):
         if units[j].key in ("by", "from"):
             after = [(p, kind) for p, kind in marks if j < p <= k + window]
@@ -340,22 +433,24 @@ def _anchor(units: list[Unit], k: int, hits: list[int], counters: list[int],
         d = abs(p - k)
         if d == 0 or d > window:
             continue
+        if p > k and any(units[j].key in rules.comparison for j in range(k + 1, p)):
+            continue
+        governed = agent_first and p < k and _governed(units, p, rules, harm)
         # For an event, a subject before it outranks a nearer object after it.
-        rank = (p > k, d, kind != "target") if agent_first else (d, p > k, kind != "target")
+        rank = (governed, p > k, d, kind != "target") if agent_first else (d, p > k, kind != "target")
         if best is None or rank < best[0]:
-            best = (rank, p, kind)
+            best = (rank, p, kind, governed)
     if best is None:
         return None
+    _, p, kind, governed = best
     # "Ukrainians suffered from attacks": a "from" before the word makes the mention before it the patient.
-    role = "agent" if best[1] < k and not any(units[j].key == "from" for j in range(best[1] + 1, k)) else "patient"
-    # "the invading army", "an attacking Russia": an active participle right before a mention is its agent's.
-    if (role == "patient" and best[1] == k + 1 and units[k].forms[-1].endswith("ing")
-            and (k == 0 or units[k - 1].key in ("a", "an", "the"))):
-        role = "agent"
-    return best[1], best[2], role
+    role = "agent" if p < k and not governed and not any(units[j].key == "from" for j in range(p + 1, k)) \
+        else "patient"
+    return p, kind, role
 
 
-def _frames(units: list[Unit], values: list[float], hits: list[int], theme: Theme, rules: Rules) -> list[dict]:
+def _frames(units: list[Unit], values: list[float], hits: list[int], theme: Theme, rules: Rules,
+            anchors: list[int] | None = None) -> list[dict]:
     """Cues that come from the target's role in the sentence rather than from one word.
 
     * advocated / opposed: an advocacy (or opposition) word with a target
@@ -374,6 +469,10 @@ def _frames(units: list[Unit], values: list[float], hits: list[int], theme: Them
         Each unit's base value (:func:`base_value`), same length as ``units``.
     hits
         Positions of the theme's mentions in ``units`` (non-empty).
+    anchors
+        Positions that stand for a mention as an advocacy word's object: the
+        mentions and the pronouns after the first ("no one needs them");
+        ``hits`` when None.
 
     Returns
     -------
@@ -390,13 +489,17 @@ def _frames(units: list[Unit], values: list[float], hits: list[int], theme: Them
         return {"term": u.surface, "key": u.key, "source": f"frame: {kind}", "pole": theme.pole_name(sign),
                 "value": round(value, 4), "rules": notes, "sentence": 0, "span": [u.start, u.end]}
 
+    objects = set(hits if anchors is None else anchors)
     if theme.advocated:
         for a, u in enumerate(units):
             if u.key not in rules.advocacy and u.key not in rules.opposition:
                 continue
             end = min(len(units), a + 1 + rules.advocacy_scope)
-            h = next((j for j in range(a + 1, end) if j in hits), None)
-            if h is None or any(units[j].boundary for j in range(a + 1, h + 1)) or any(values[a + 1:h]):
+            h = next((j for j in range(a + 1, end) if j in objects), None)
+            # A cue between them is the verb's object instead, unless it modifies
+            # the target ("support these effective measures").
+            if h is None or any(units[j].boundary for j in range(a + 1, h + 1)) \
+                    or any(values[j] for j in range(a + 1, h) if h - j > 2):
                 continue
             neg = _clause_before(units, a, rules.negators, 3)
             value, notes = theme.advocated, [f"object '{units[h].surface}'"]
@@ -474,14 +577,23 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
         sources = [b[2] for b in base]
         if si == focus:
             focal_values = values
+            harm_at = frozenset(k for k, src in enumerate(sources) if src == "harm")
         for k, (value, pole, source) in enumerate(base):
             if value == 0:
                 continue
             if max_dist and min(abs(offsets[si] + k - h) for h in hit_pos) > max_dist:
                 continue
-            factor, notes = _modifiers(units, k, values, sources, rules)
+            attributive = (si == focus and source == "lexicon" and rules.attributive != 1
+                           and _attributive(units, k, hits, values))
+            factor, notes = _modifiers(units, k, values, sources, rules, not attributive)
             called = _clause_before(units, k, rules.advocacy, rules.advocacy_scope)
-            if source == "call" and called is None and not any(n.startswith("negated") for n in notes):
+            if source == "call" and _other_object(units, k, target_set if si == focus else set(), rules):
+                continue  # "demand the end of economic collaboration": not an end of the target
+            # Denying an act toward the +1 pole is a refusal ("have not joined the
+            # sanctions"); denying its undoing only reports that the target
+            # persists ("the blockade has not been lifted").
+            refused = value > 0 and any(n.startswith("negated") for n in notes)
+            if source == "call" and called is None and not refused:
                 speaker = _clause_before(units, k, rules.speakers, rules.advocacy_scope)
                 if speaker is None:
                     continue  # reported, not called for: "the sanctions imposed in 2014"
@@ -491,9 +603,19 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
                 notes.append(f"called for by '{units[called].surface}' x{rules.advocacy_factor:g}")
             if si == focus and source != "harm" and k not in target_set and _coordinated(units, k, hits):
                 continue  # "peace, security and stability": listed with the target, not said of it
+            if source == "cue" and units[k].key in theme.effects:
+                victim = _hit_victim(units, k, theme, rules.advocacy_scope)
+                if victim is not None:
+                    factor *= -1
+                    notes.append(f"falls on '{units[victim].surface}'")
+                    pole = theme.pole_name(-1 if value > 0 else 1)
+            if attributive:
+                factor *= rules.attributive
+                notes.append(f"modifies the target x{rules.attributive:g}")
             # Harm reaches further: its agent or patient is often a clause away.
             reach = rules.target_window * (2 if source == "harm" else 1)
-            anchor = _anchor(units, k, anchors, counters, reach, source == "harm") if si == focus else None
+            anchor = (_anchor(units, k, anchors, counters, reach, rules, source == "harm", harm_at)
+                      if si == focus else None)
             if source == "harm":
                 # Harm done by the target counts against it; harm done by its
                 # adversary, or to the target, for it.
@@ -527,7 +649,7 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
                 "pole": pole, "value": round(v, 4), "rules": notes,
                 "sentence": si - focus, "span": [units[k].start, units[k].end],
             })
-    for frame in _frames(focal, focal_values, hits, theme, rules):
+    for frame in _frames(focal, focal_values, hits, theme, rules, anchors):
         total += frame["value"]
         cues.append(frame)
     # A target in scare quotes ("so-called sanctions") is disputed by the speaker.

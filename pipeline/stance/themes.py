@@ -119,10 +119,13 @@ THEME_SCHEMA = C.Section(
                     # Harm events judged by who does them to whom: done by the target
                     # counts toward -1, done by a counter-target or to the target toward +1.
                     "harm": C.optional(_ROLE, {"terms": [], "value": 0.0}),
+                    # Effect words among the cues ("hurt", "cripple"): their sign flips
+                    # when what they hit is a victim ("hurt only ordinary people").
+                    "effects": C.optional(C.List(C.Str()), []),
                 }
             ),
             {"advocated": 0.0, "calls": {}, "victims": {"terms": [], "value": 0.0},
-             "wrongdoers": {"terms": [], "value": 0.0}, "harm": {"terms": [], "value": 0.0}},
+             "wrongdoers": {"terms": [], "value": 0.0}, "harm": {"terms": [], "value": 0.0}, "effects": []},
         ),
         "polarity": C.optional(
             C.Section(
@@ -230,6 +233,7 @@ class Theme:
     wrongdoer_value: float = 0.0
     harm: frozenset[str] = frozenset()
     harm_value: float = 0.0
+    effects: frozenset[str] = frozenset()
     expressions: list[str] = field(default_factory=list)  # multi-word terms, for the matcher
 
     def pole_name(self, sign: int) -> str | None:
@@ -296,6 +300,7 @@ def compile_theme(theme: dict) -> Theme:
         wrongdoer_value=fr["wrongdoers"]["value"],
         harm=role(fr["harm"]),
         harm_value=fr["harm"]["value"],
+        effects=frozenset(note(t) for t in fr["effects"]),
         polarity_weight=pol["weight"],
         polarity_overrides={term_key(w): v for w, v in pol["overrides"].items()},
         expressions=sorted(set(expressions)),
