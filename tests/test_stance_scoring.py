@@ -270,6 +270,22 @@ def test_attributive_weight_is_configuration(composed_params):
     assert any(n.startswith("modifies the target") for n in b["rules"])
 
 
+def test_a_place_only_as_scene_or_list_item_is_not_the_theme(scorer, composed_params):
+    # The war as the scene of a remark about something else, set off by a comma.
+    assert not scorer.sentence("Amid the fighting in Ukraine, grain prices rose across Africa.", "ukraine").relevant
+    assert not scorer.sentence("Fuel prices climbed again, given the war in Ukraine.", "ukraine").relevant
+    # Mid-clause, or with a mention outside the phrase, it is what the sentence is about.
+    assert scorer.sentence("They met during peace talks in Geneva.", "ukraine").relevant
+    assert scorer.sentence("During the war in Ukraine, Kyiv asked for more air defence.", "ukraine").relevant
+    # A place among many other places is an enumeration; the parties listed together are not.
+    listed = "Delegations came from Chile, Ghana, Peru, Nepal, Ukraine and Fiji."
+    assert not scorer.sentence(listed, "ukraine").relevant
+    assert scorer.sentence("Talks between Moscow, Kyiv, Ankara and Kharkiv stalled.", "ukraine").relevant
+    off = scorer_with(composed_params, lambda p: p["themes"]["ukraine"].update(enumeration=0, background=[]))
+    assert off.sentence(listed, "ukraine").relevant
+    assert off.sentence("Amid the fighting in Ukraine, grain prices rose across Africa.", "ukraine").relevant
+
+
 def test_word_sense_of_the_target(scorer):
     assert not scorer.sentence("The assembly sanctioned the use of the reserve fund.", "sanctions").relevant
     assert scorer.sentence("Three banks were sanctioned last week.", "sanctions").relevant

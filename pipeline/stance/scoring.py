@@ -158,7 +158,71 @@ def mentions(units: list[Unit], theme: Theme) -> list[int]:
             if cond.not_near and _near(units, i, cond.not_near, cond.window):
                 continue
         out.append(i)
+    if out and theme.background:
+        scene = _background(units, theme.background)
+        if all(i in scene for i in out):
+            return []
+    if out and theme.enumeration:
+        out = [i for i in out if not _enumerated(units, i, theme)]
     return out
+
+
+def _background(units: list[Unit], markers: frozenset[str]) -> set[int]:
+    """Positions inside a scene-setting phrase set off by punctuation.
+
+    The phrase opens the sentence or follows punctuation ("During the
+    operation in Ukraine, ...", "..., given the war in Ukraine") and runs from
+    its marker, matched on the words as written ("given", not the lemma
+    "give"), to the next punctuation. Mid-clause ("worked out during peace
+    talks") it is part of what the sentence says.
+    """
+    inside: set[int] = set()
+    for i, u in enumerate(units):
+        if " ".join(u.forms) in markers and (i == 0 or u.boundary):
+            j = i + 1
+            while j < len(units) and not units[j].boundary:
+                inside.add(j)
+                j += 1
+    return inside
+
+
+def _enumerated(units: list[Unit], i: int, theme: Theme) -> bool:
+    """Whether mention ``i`` is one of ``theme.enumeration`` or more capitalised names listed together.
+
+    Items are single capitalised units joined by commas, "and" or "or". A
+    list at least half of whose items are targets or counter-targets
+    ("Donetsk, Luhansk and Kherson", "China, Russia and Ukraine") pairs the
+    parties of the theme, so it is about it; a place among many other places
+    ("outside Moscow and Leningrad, Kiev and Minsk, Stalingrad and Kursk") is not.
+    """
+    def name(j: int) -> bool:
+        # Capitalised mid-sentence: a sentence's first word and "I" name nothing.
+        return 0 < j < len(units) and units[j].surface[:1].isupper() and units[j].key != "i"
+
+    def step(j: int, d: int) -> int | None:
+        # The next item from j in direction d, or None when the list ends there.
+        nxt = j + d
+        later, earlier = (nxt, j) if d > 0 else (j, nxt)
+        if not (0 <= nxt < len(units)):
+            return None
+        if units[later].boundary and name(nxt) and units[nxt].key not in ("and", "or"):
+            return nxt
+        if units[nxt].key in ("and", "or") and not units[nxt].boundary and not units[later].boundary \
+                and name(nxt + d) and not units[max(nxt, nxt + d)].boundary:
+            return nxt + d
+        if units[nxt].key in ("and", "or") and d > 0 and units[nxt].boundary and name(nxt + 1):
+            return nxt + 1  # ", and Ukraine"
+        return None
+
+    items = [i]
+    for d in (-1, 1):
+        j = i
+        while (j := step(j, d)) is not None:
+            items.append(j)
+    if len(items) < theme.enumeration:
+        return False
+    parties = sum(units[j].key in theme.targets or units[j].key in theme.counter_targets for j in items)
+    return 2 * parties < len(items)
 
 
 def counter_mentions(units: list[Unit], theme: Theme, hits: list[int]) -> list[int]:

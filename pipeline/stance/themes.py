@@ -94,6 +94,14 @@ THEME_SCHEMA = C.Section(
         # Words that put the whole sentence in another domain (sport, culture,
         # IT): a target there only shares a word with the theme.
         "off_topic": C.optional(C.List(C.Str()), []),
+        # Phrases that set a scene ("during", "amid", "given"): a mention only
+        # inside one, up to the next punctuation, is the background of a remark
+        # about something else, so the sentence is not relevant.
+        "background": C.optional(C.List(C.Str()), []),
+        # A mention that is one of this many or more capitalised names listed
+        # together ("Russia, Turkmenistan, Kyrgyzstan, Ukraine") is a place in an
+        # enumeration, not a topic; 0 turns the rule off.
+        "enumeration": C.optional(C.Int(min=0), 0),
         # Value added when a target itself is in scare quotes ("so-called
         # sanctions"): the speaker disputes it. Signed: < 0 counts toward the -1 pole.
         "distanced_target": C.optional(C.Float(min=-2, max=2), 0.0),
@@ -234,6 +242,8 @@ class Theme:
     harm: frozenset[str] = frozenset()
     harm_value: float = 0.0
     effects: frozenset[str] = frozenset()
+    background: frozenset[str] = frozenset()
+    enumeration: int = 0
     expressions: list[str] = field(default_factory=list)  # multi-word terms, for the matcher
 
     def pole_name(self, sign: int) -> str | None:
@@ -266,6 +276,9 @@ def compile_theme(theme: dict) -> Theme:
             )
     exclude = frozenset(note(t) for t in theme["exclude"])
     off_topic = frozenset(note(t) for t in theme["off_topic"])
+    for t in theme["background"]:
+        note(t)  # joined into one unit by the matcher
+    background = frozenset(" ".join(w.lower() for w in _SPLIT.split(t.strip()) if w) for t in theme["background"])
     cues: dict[str, tuple[str, float]] = {}
     for pole, terms in theme["cues"].items():
         sign = theme["poles"][pole]["sign"]
@@ -289,6 +302,8 @@ def compile_theme(theme: dict) -> Theme:
         targets=targets,
         exclude=exclude,
         off_topic=off_topic,
+        background=background,
+        enumeration=theme["enumeration"],
         distanced_target=theme["distanced_target"],
         cues=cues,
         counter_targets=frozenset(note(t) for t in theme["counter_targets"]),
