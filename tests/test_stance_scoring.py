@@ -216,6 +216,13 @@ FRAMES = [
     # a word that modifies the target keeps its sign under the clause's negation
     ("sanctions", -1, "Nobody needs these senseless embargoes."),
     ("sanctions", 1, "We need tougher sanctions."),
+    # a regretted state is opposed: the blockade that persists, the sanctions kept
+    ("sanctions", -1, "Several delegations deplore that the blockade has still not been lifted."),
+    ("sanctions", -1, "We regret that the sanctions remain in place."),
+    # a topic that is called for is not merely named
+    ("sanctions", -1, "Ministers must discuss how to mitigate the sanctions."),
+    # a negator reaches past a quantified subject ("none of the members ... want a war")
+    ("security", 1, "None of the member states or their partners want a war."),
     # sympathy: the target's people as victims
     ("ukraine", 1, "Thousands of Ukrainians were forced to flee their homes."),
     # a place or an object is no agent; the standard of a comparison is not evaluated

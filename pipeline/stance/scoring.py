@@ -341,8 +341,10 @@ def _modifiers(units: list[Unit], i: int, values: list[float], sources: list[str
     if dist is None:
         start = before[-1] + 1 if before else 0
         topic = next((j for j in range(start, i) if units[j].key in rules.topic), None)
-        # "never discussed plans to ..." denies the topic rather than naming it.
-        if topic is not None and not any(units[k].key in rules.negators for k in range(max(0, topic - 2), topic)):
+        # "never discussed plans to ..." denies the topic rather than naming it;
+        # "we must discuss how to alleviate ..." calls for it.
+        if topic is not None and not any(units[k].key in rules.negators or units[k].key in rules.advocacy
+                                         for k in range(max(0, topic - 2), topic)):
             factor *= rules.topic_factor
             notes.append(f"topic of '{units[topic].surface}' x{rules.topic_factor:g}")
     return factor, notes
@@ -408,6 +410,14 @@ def _governed(units: list[Unit], p: int, rules: Rules, harm: frozenset[int]) -> 
             continue
         return key in rules.prepositions or j in harm
     return False
+
+
+def _regretted(units: list[Unit], k: int, rules: Rules) -> int | None:
+    """Position of an opposition word ("regret", "deplore") heading a "that" clause holding ``k``."""
+    for j in range(k - 2, -1, -1):
+        if units[j].key in rules.opposition and units[j + 1].key == "that" and not units[j + 1].boundary:
+            return j
+    return None
 
 
 def _other_object(units: list[Unit], k: int, targets: set[int], rules: Rules) -> bool:
@@ -651,14 +661,20 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
                            and _attributive(units, k, hits, values))
             factor, notes = _modifiers(units, k, values, sources, rules, not attributive)
             called = _clause_before(units, k, rules.advocacy, rules.advocacy_scope)
+            regretted = _regretted(units, k, rules)
+            if regretted is not None:
+                # "we regret that the blockade has not been lifted": the speaker
+                # opposes the state the clause describes.
+                factor *= -1
+                notes.append(f"regretted by '{units[regretted].surface}'")
             if source == "call" and _other_object(units, k, target_set if si == focus else set(), rules):
                 continue  # "demand the end of economic collaboration": not an end of the target
             # Denying an act toward the +1 pole is a refusal ("have not joined the
             # sanctions"); denying its undoing only reports that the target
             # persists ("the blockade has not been lifted").
             refused = value > 0 and any(n.startswith("negated") for n in notes)
-            if source == "call" and called is None and not refused:
-                speaker = _clause_before(units, k, rules.speakers, rules.advocacy_scope)
+            if source == "call" and called is None and not refused and regretted is None:
+                speaker = _clause_before(units, k, rules.speakers, rules.negation_scope)
                 if speaker is None:
                     continue  # reported, not called for: "the sanctions imposed in 2014"
                 notes.append(f"done by '{units[speaker].surface}'")
