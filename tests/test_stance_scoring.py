@@ -230,6 +230,7 @@ FRAMES = [
     ("ukraine", 1, "Kyiv is far freer than Moscow."),
     ("ukraine", -1, "Moscow is far freer than Kyiv."),
     ("ukraine", 1, "Aid keeps flowing to Ukraine in its defensive war against an invading Russia."),
+    ("ukraine", 1, "For years the Kremlin tried to undermine Kyiv, finally bombing it to rubble."),
 ]
 
 

@@ -391,13 +391,14 @@ def _coordinated(units: list[Unit], k: int, hits: list[int]) -> bool:
 _DETERMINERS = frozenset({"a", "an", "the"})
 
 
-def _governed(units: list[Unit], p: int, rules: Rules, harm: frozenset[int]) -> bool:
+def _governed(units: list[Unit], p: int, rules: Rules, polar: frozenset[int]) -> bool:
     """Whether the mention at ``p`` is a place or an object, so no subject.
 
     True when the word that governs it (skipping articles and the conjuncts
     of a list, "in Syria and Ukraine") is one of ``rules.prepositions`` or a
-    harm word ("Russia slaughtered Ukrainians, bombed dams": "Ukrainians" is
-    what was slaughtered, not who bombed).
+    polar word, at a position in ``polar`` ("Russia slaughtered Ukrainians,
+    bombed dams": "Ukrainians" is what was slaughtered, not who bombed;
+    "undermine it, bombing it": "it" is undermined).
     """
     j = p - 1
     while j >= 0 and not units[j + 1].boundary:
@@ -408,7 +409,7 @@ def _governed(units: list[Unit], p: int, rules: Rules, harm: frozenset[int]) -> 
         if key == "and" and j >= 1:
             j -= 2  # the conjunct before "and"
             continue
-        return key in rules.prepositions or j in harm
+        return key in rules.prepositions or j in polar
     return False
 
 
@@ -474,7 +475,7 @@ def _attributive(units: list[Unit], k: int, hits: list[int], values: list[float]
 
 
 def _anchor(units: list[Unit], k: int, hits: list[int], counters: list[int], window: int, rules: Rules,
-            agent_first: bool = False, harm: frozenset[int] = frozenset()) -> tuple[int, str, str] | None:
+            agent_first: bool = False, polar: frozenset[int] = frozenset()) -> tuple[int, str, str] | None:
     """The mention unit ``k`` is said of: (position, "target" or "counter", "agent" or "patient").
 
     The nearest mention within ``window`` units; on a tie the one before (a
@@ -509,7 +510,7 @@ def _anchor(units: list[Unit], k: int, hits: list[int], counters: list[int], win
             continue
         if p > k and any(units[j].key in rules.comparison for j in range(k + 1, p)):
             continue
-        governed = agent_first and p < k and _governed(units, p, rules, harm)
+        governed = agent_first and p < k and _governed(units, p, rules, polar)
         # For an event, a subject before it outranks a nearer object after it.
         rank = (governed, p > k, d, kind != "target") if agent_first else (d, p > k, kind != "target")
         if best is None or rank < best[0]:
@@ -651,7 +652,7 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
         sources = [b[2] for b in base]
         if si == focus:
             focal_values = values
-            harm_at = frozenset(k for k, src in enumerate(sources) if src == "harm")
+            polar_at = frozenset(k for k, v in enumerate(values) if v)
         for k, (value, pole, source) in enumerate(base):
             if value == 0:
                 continue
@@ -694,7 +695,7 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
                 notes.append(f"modifies the target x{rules.attributive:g}")
             # Harm reaches further: its agent or patient is often a clause away.
             reach = rules.target_window * (2 if source == "harm" else 1)
-            anchor = (_anchor(units, k, anchors, counters, reach, rules, source == "harm", harm_at)
+            anchor = (_anchor(units, k, anchors, counters, reach, rules, source == "harm", polar_at)
                       if si == focus else None)
             if source == "harm":
                 # Harm done by the target counts against it; harm done by its
