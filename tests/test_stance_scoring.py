@@ -231,6 +231,8 @@ FRAMES = [
     ("ukraine", -1, "Moscow is far freer than Kyiv."),
     ("ukraine", 1, "Aid keeps flowing to Ukraine in its defensive war against an invading Russia."),
     ("ukraine", 1, "For years the Kremlin tried to undermine Kyiv, finally bombing it to rubble."),
+    # a passive makes its subject the patient
+    ("ukraine", 1, "Kharkiv was shelled again for the third night in a row."),
 ]
 
 

@@ -521,7 +521,26 @@ def _anchor(units: list[Unit], k: int, hits: list[int], counters: list[int], win
     # "Ukrainians suffered from attacks": a "from" before the word makes the mention before it the patient.
     role = "agent" if p < k and not governed and not any(units[j].key == "from" for j in range(p + 1, k)) \
         else "patient"
+    # "Ukraine has been attacked for months": a passive makes its subject the patient.
+    if role == "agent" and _passive(units, k):
+        role = "patient"
     return p, kind, role
+
+
+_PARTICIPLES = frozenset({"hit", "struck", "shot", "slain", "torn", "beaten", "overrun"})
+
+
+def _passive(units: list[Unit], k: int) -> bool:
+    """Whether unit ``k`` is a past participle after "be" or "get" ("was shelled", "got hit")."""
+    form = units[k].forms[-1]
+    if not (form.endswith("ed") or form in _PARTICIPLES):
+        return False
+    for j in range(k - 1, max(-1, k - 3), -1):
+        if units[j + 1].boundary:
+            return False
+        if units[j].key in ("be", "get"):
+            return True
+    return False
 
 
 def _frames(units: list[Unit], values: list[float], hits: list[int], theme: Theme, rules: Rules,
