@@ -231,6 +231,12 @@ FRAMES = [
     ("ukraine", -1, "Moscow is far freer than Kyiv."),
     ("ukraine", 1, "Aid keeps flowing to Ukraine in its defensive war against an invading Russia."),
     ("ukraine", 1, "For years the Kremlin tried to undermine Kyiv, finally bombing it to rubble."),
+    # fortunes of war are judged by whose they are
+    ("ukraine", 1, "Kyiv's forces keep advancing near the river."),
+    ("ukraine", 1, "The occupiers are retreating from Kherson."),
+    ("ukraine", -1, "Kyiv's long-promised counteroffensive has failed."),
+    ("ukraine", -1, "Russian troops liberated the Donbass town last week."),
+    ("ukraine", 1, "Near Kharkiv the invaders were repelled twice overnight."),
     # a passive makes its subject the patient
     ("ukraine", 1, "Kharkiv was shelled again for the third night in a row."),
 ]

@@ -247,6 +247,10 @@ def base_value(u: Unit, theme: Theme, rules: Rules, lexicon: dict[str, float], w
         return 0.0, None, ""
     if u.key in theme.harm:
         return theme.harm_value, None, "harm"
+    if u.key in theme.success:
+        return theme.success_value, None, "success"
+    if u.key in theme.failure:
+        return theme.failure_value, None, "failure"
     if u.key in theme.calls:
         pole, v = theme.calls[u.key]
         return v, pole, "call"
@@ -475,13 +479,15 @@ def _attributive(units: list[Unit], k: int, hits: list[int], values: list[float]
 
 
 def _anchor(units: list[Unit], k: int, hits: list[int], counters: list[int], window: int, rules: Rules,
-            agent_first: bool = False, polar: frozenset[int] = frozenset()) -> tuple[int, str, str] | None:
+            agent_first: bool = False, polar: frozenset[int] = frozenset(),
+            agent_markers: tuple[str, ...] = ("by", "from")) -> tuple[int, str, str] | None:
     """The mention unit ``k`` is said of: (position, "target" or "counter", "agent" or "patient").
 
     The nearest mention within ``window`` units; on a tie the one before (a
-    subject or possessor: "Kyiv's shelling of Donetsk"). A mention after a
-    "by" or "from" that follows ``k`` is its agent ("civilians killed by the
-    invaders", "strikes from Ukraine"). A target is anchored to itself. A
+    subject or possessor: "Kyiv's shelling of Donetsk"). A mention after one
+    of ``agent_markers`` that follows ``k`` is its agent ("civilians killed
+    by the invaders", "strikes from Ukraine"; for a retreat "from" is the
+    place left, so callers pass only "by"). A target is anchored to itself. A
     mention after a comparison word ("freer than Russia") is not what ``k``
     evaluates. With ``agent_first`` (harm words), a mention before ``k`` that
     is a place or an object (:func:`_governed`) is not its agent: a subject
@@ -498,7 +504,7 @@ def _anchor(units: list[Unit], k: int, hits: list[int], counters: list[int], win
         if kind is not None:
             return k + 1, kind, "agent"
     for j in range(k + 1, min(len(units), k + 3)):
-        if units[j].key in ("by", "from"):
+        if units[j].key in agent_markers:
             after = [(p, kind) for p, kind in marks if j < p <= k + window]
             if after:
                 p, kind = min(after)
@@ -701,7 +707,8 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
             if called is not None:
                 factor *= rules.advocacy_factor
                 notes.append(f"called for by '{units[called].surface}' x{rules.advocacy_factor:g}")
-            if si == focus and source != "harm" and k not in target_set and _coordinated(units, k, hits):
+            role_judged = source in ("harm", "success", "failure")
+            if si == focus and not role_judged and k not in target_set and _coordinated(units, k, hits):
                 continue  # "peace, security and stability": listed with the target, not said of it
             if source == "cue" and units[k].key in theme.effects:
                 victim = _hit_victim(units, k, theme, rules.advocacy_scope)
@@ -713,8 +720,9 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
                 factor *= rules.attributive
                 notes.append(f"modifies the target x{rules.attributive:g}")
             # Harm reaches further: its agent or patient is often a clause away.
-            reach = rules.target_window * (2 if source == "harm" else 1)
-            anchor = (_anchor(units, k, anchors, counters, reach, rules, source == "harm", polar_at)
+            reach = rules.target_window * (2 if role_judged else 1)
+            anchor = (_anchor(units, k, anchors, counters, reach, rules, role_judged, polar_at,
+                              ("by", "from") if source == "harm" else ("by",))
                       if si == focus else None)
             if source == "harm":
                 # Harm done by the target counts against it; harm done by its
@@ -728,6 +736,19 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
                 factor *= sign
                 pole = theme.pole_name(sign)
                 notes.append(f"{role} '{units[p].surface}'")
+            elif source in ("success", "failure"):
+                # A success of the target, or a failure of its adversary, counts
+                # for it ("Ukraine is advancing", "the invaders are retreating");
+                # the value's sign says which list the word is on.
+                if anchor is None:
+                    continue
+                p, kind, role = anchor
+                if role == "patient" and not _passive(units, k):
+                    continue  # a mention after it is the ground or the thing won ("lose the town", "win in Ukraine")
+                sign = 1 if (kind == "target") == (role == "agent") else -1
+                factor *= sign
+                pole = theme.pole_name(1 if value * sign > 0 else -1)
+                notes.append(f"{'agent' if role == 'agent' else 'patient'} '{units[p].surface}'")
             elif anchor is not None and anchor[1] == "counter" and source == "lexicon":
                 # General evaluation of the adversary; theme cues are already
                 # oriented to the theme ("Russia never rejected peace talks").

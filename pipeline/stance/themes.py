@@ -127,13 +127,19 @@ THEME_SCHEMA = C.Section(
                     # Harm events judged by who does them to whom: done by the target
                     # counts toward -1, done by a counter-target or to the target toward +1.
                     "harm": C.optional(_ROLE, {"terms": [], "value": 0.0}),
+                    # Fortunes of war judged by whose they are: the target's success
+                    # ("Ukraine is advancing", "the invaders were repelled") counts
+                    # toward +1, its adversary's toward -1; failure words the other way.
+                    "success": C.optional(_ROLE, {"terms": [], "value": 0.0}),
+                    "failure": C.optional(_ROLE, {"terms": [], "value": 0.0}),
                     # Effect words among the cues ("hurt", "cripple"): their sign flips
                     # when what they hit is a victim ("hurt only ordinary people").
                     "effects": C.optional(C.List(C.Str()), []),
                 }
             ),
             {"advocated": 0.0, "calls": {}, "victims": {"terms": [], "value": 0.0},
-             "wrongdoers": {"terms": [], "value": 0.0}, "harm": {"terms": [], "value": 0.0}, "effects": []},
+             "wrongdoers": {"terms": [], "value": 0.0}, "harm": {"terms": [], "value": 0.0},
+             "success": {"terms": [], "value": 0.0}, "failure": {"terms": [], "value": 0.0}, "effects": []},
         ),
         "polarity": C.optional(
             C.Section(
@@ -242,6 +248,10 @@ class Theme:
     harm: frozenset[str] = frozenset()
     harm_value: float = 0.0
     effects: frozenset[str] = frozenset()
+    success: frozenset[str] = frozenset()
+    success_value: float = 0.0
+    failure: frozenset[str] = frozenset()
+    failure_value: float = 0.0
     background: frozenset[str] = frozenset()
     enumeration: int = 0
     expressions: list[str] = field(default_factory=list)  # multi-word terms, for the matcher
@@ -316,6 +326,10 @@ def compile_theme(theme: dict) -> Theme:
         harm=role(fr["harm"]),
         harm_value=fr["harm"]["value"],
         effects=frozenset(note(t) for t in fr["effects"]),
+        success=role(fr["success"]),
+        success_value=fr["success"]["value"],
+        failure=role(fr["failure"]),
+        failure_value=fr["failure"]["value"],
         polarity_weight=pol["weight"],
         polarity_overrides={term_key(w): v for w, v in pol["overrides"].items()},
         expressions=sorted(set(expressions)),
