@@ -1,4 +1,4 @@
-"""Stance rules and poles on constructed sentences (none taken from the gold set)."""
+"""Stance rules and poles on constructed sentences (none taken from a gold file; tests/test_stance_lexicon_hygiene.py checks the word lists)."""
 from __future__ import annotations
 
 import copy
@@ -195,7 +195,7 @@ FRAMES = [
     ("sanctions", -1, "Most countries have refused to impose the sanctions."),
     # victimhood and wrongdoers
     ("sanctions", -1, "Once again we have been slapped with sanctions simply for defending our interests."),
-    ("sanctions", -1, "The embargo falls hardest on innocent children and the elderly."),
+    ("sanctions", -1, "The embargo falls hardest on pensioners and small children."),
     # the target's adversary: evaluation of it counts the other way
     ("ukraine", 1, "The invaders shelled Kharkiv again."),
     ("ukraine", -1, "Kyiv's shelling of Donetsk continues."),
@@ -209,28 +209,28 @@ FRAMES = [
     ("sanctions", -1, "These absurd sanctions hurt only the ordinary people of Europe."),
     ("sanctions", 1, "Sanctions have crippled the junta's finances."),
     # an undoing that has not happened reports a state; one called for is against
-    ("sanctions", 0, "The blockade has not yet been lifted."),
-    ("sanctions", -1, "We demand the lifting of the economic, commercial and financial blockade."),
+    ("sanctions", 0, "The embargo was not lifted last spring."),
+    ("sanctions", -1, "We demand the lifting of the trade, travel and banking blockade."),
     # an act whose object is something else is not an act on the target
-    ("sanctions", 0, "The council demanded the end of economic cooperation while the embargo remains."),
+    ("sanctions", 0, "The council demanded the end of arms deliveries while the embargo remains."),
     # a word that modifies the target keeps its sign under the clause's negation
     ("sanctions", -1, "Nobody needs these senseless embargoes."),
     ("sanctions", 1, "We need tougher sanctions."),
     # a regretted state is opposed: the blockade that persists, the sanctions kept
-    ("sanctions", -1, "Several delegations deplore that the blockade has still not been lifted."),
+    ("sanctions", -1, "We regret that the embargo was never lifted."),
     ("sanctions", -1, "We regret that the sanctions remain in place."),
     # a topic that is called for is not merely named
     ("sanctions", -1, "Ministers must discuss how to mitigate the sanctions."),
-    # a negator reaches past a quantified subject ("none of the members ... want a war")
-    ("security", 1, "None of the member states or their partners want a war."),
+    # a negator reaches past a quantified subject
+    ("security", 1, "None of the ministers or their many deputies wants a war with anyone."),
     # sympathy: the target's people as victims
-    ("ukraine", 1, "Thousands of Ukrainians were forced to flee their homes."),
+    ("ukraine", 1, "Thousands of Ukrainian refugees are still waiting to return home."),
     # a place or an object is no agent; the standard of a comparison is not evaluated
     ("ukraine", 1, "The occupiers slaughtered Ukrainians and bombed their schools."),
     ("ukraine", 1, "Kyiv is far freer than Moscow."),
     ("ukraine", -1, "Moscow is far freer than Kyiv."),
-    ("ukraine", 1, "Aid keeps flowing to Ukraine in its defensive war against an invading Russia."),
-    ("ukraine", 1, "For years the Kremlin tried to undermine Kyiv, finally bombing it to rubble."),
+    ("ukraine", 1, "Aid keeps flowing to Kyiv while an invading Russia presses on."),
+    ("ukraine", 1, "For years the Kremlin tried to undermine Kyiv and then started shelling it."),
     # fortunes of war are judged by whose they are
     ("ukraine", 1, "Kyiv's forces keep advancing near the river."),
     ("ukraine", 1, "The occupiers are retreating from Kherson."),
@@ -277,6 +277,65 @@ def test_a_place_or_object_before_a_harm_word_is_not_its_agent(scorer, composed_
     assert any(n == "agent 'Kharkiv'" for c in r.cues for n in c["rules"]), r.cues
 
 
+def test_each_new_frame_rule_is_what_labels_its_example(composed_params, scorer):
+    # Switched off through configuration, each example loses its label.
+    text = "Sanctions hurt ordinary people."
+    no_effects = scorer_with(composed_params, lambda p: p["themes"]["sanctions"]["frames"].update(effects=[]))
+    assert scorer.sentence(text, "sanctions").label == -1
+    assert no_effects.sentence(text, "sanctions").label == 0
+    # A regretted undoing: the only cue is the regretted, negated "lifted".
+    r = scorer.sentence("We regret that the embargo was never lifted.", "sanctions")
+    assert r.label == -1 and any(n.startswith("regretted by") for c in r.cues for n in c["rules"]), r.cues
+    no_regret = scorer_with(composed_params, lambda p: p["stance"]["rules"]["advocacy"].update(
+        opposition=[w for w in p["stance"]["rules"]["advocacy"]["opposition"] if w != "regret"]))
+    # Without the rule the undoing that did not happen is a mere report again.
+    assert not any(c["key"] == "lift" for c in no_regret.sentence("We regret that the embargo was never lifted.",
+                                                                  "sanctions").cues)
+    # Fortunes of war need the frame; a loss "on" someone is theirs.
+    text = "Ukraine inflicted heavy losses on the invaders."
+    assert scorer.sentence(text, "ukraine").label == 1
+    no_fortunes = scorer_with(composed_params, lambda p: p["themes"]["ukraine"]["frames"].update(
+        success={"terms": [], "value": 0.0}, failure={"terms": [], "value": 0.0}))
+    assert no_fortunes.sentence(text, "ukraine").label != 1
+
+
+@pytest.mark.parametrize("text", [
+    "We hope for tougher sanctions.",
+    "We look forward to stronger sanctions.",
+    "It is incumbent upon the council to impose sanctions.",
+    "We need tougher sanctions.",
+])
+def test_advocacy_words_call_for_what_follows(scorer, composed_params, text):
+    r = scorer.sentence(text, "sanctions")
+    assert r.label == 1, r.cues
+    assert any(n.startswith("called for by") or n.startswith("object") for c in r.cues for n in c["rules"]), r.cues
+
+
+def test_second_senses_of_rule_words_are_not_rules(scorer):
+    # "incumbent" as an adjective calls for nothing; a "brief" pause names no topic.
+    r = scorer.sentence("The incumbent administration imposed sanctions on Moscow.", "sanctions")
+    assert r.label == 0, r.cues
+    r = scorer.sentence("After a brief pause, the invaders resumed shelling Kharkiv.", "ukraine")
+    assert r.label == 1 and not any(n.startswith("topic of") for c in r.cues for n in c["rules"]), r.cues
+
+
+def test_regret_and_negation_stay_in_their_clause(scorer):
+    # Harm and sentiment in a deplored clause are the speaker's view, not flipped.
+    assert scorer.sentence("We deplore that Russian troops shelled Kharkiv again.", "ukraine").label == 1
+    # A negation does not cross into a "that" clause, but does through a truth word.
+    assert scorer.sentence("Moscow did not expect that the Ukrainian army would be so brave.", "ukraine").label == 1
+    assert scorer.sentence("It is not true that the sanctions failed.", "sanctions").label == 1
+    # "until" ends the reach of the speaker's commitment.
+    r = scorer.sentence("We will not lift sanctions until the aggression ends.", "sanctions")
+    assert r.label == 1, r.cues
+
+
+def test_adjectives_before_a_mention_do_not_make_it_an_object(scorer):
+    assert scorer.sentence("Corrupt Kyiv shelled the city again.", "ukraine").label == -1
+    r = scorer.sentence("The criminal Ukrainian army shelled the border villages.", "ukraine")
+    assert r.label == -1, r.cues
+
+
 def test_attributive_weight_is_configuration(composed_params):
     text = "They all denounce these absurd embargoes."
     plain = scorer_with(composed_params, lambda p: p["stance"]["rules"]["target"].update(attributive=1.0))
@@ -291,7 +350,7 @@ def test_a_place_only_as_scene_or_list_item_is_not_the_theme(scorer, composed_pa
     assert not scorer.sentence("Amid the fighting in Ukraine, grain prices rose across Africa.", "ukraine").relevant
     assert not scorer.sentence("Fuel prices climbed again, given the war in Ukraine.", "ukraine").relevant
     # Mid-clause, or with a mention outside the phrase, it is what the sentence is about.
-    assert scorer.sentence("They met during peace talks in Geneva.", "ukraine").relevant
+    assert scorer.sentence("The envoys met during the peace talks last week.", "ukraine").relevant
     assert scorer.sentence("During the war in Ukraine, Kyiv asked for more air defence.", "ukraine").relevant
     # A place among many other places is an enumeration; the parties listed together are not.
     listed = "Delegations came from Chile, Ghana, Peru, Nepal, Ukraine and Fiji."
@@ -308,7 +367,7 @@ def test_word_sense_of_the_target(scorer):
 
 
 def test_listing_with_the_target_is_not_evaluating_it(scorer):
-    r = scorer.sentence("The declaration speaks of prosperity, peace, security and stability.", "security")
+    r = scorer.sentence("The communique lists growth, peace, security and stability.", "security")
     assert r.relevant and r.label == 0, r.cues
     # a conjunct that is itself a target still counts ("extremist and terrorist groups")
     assert scorer.sentence("They rely on extremist and terrorist groups.", "security").label == -1

@@ -11,7 +11,7 @@ mentioned there. The cues of the scoring window (the sentence, optionally
   (weaker: general sentiment is not stance);
 * a negator before a cue in the same clause flips or cancels it
   (``rules.negation.factor``); it binds to the first polar word after it,
-  so "never rejected a peaceful settlement" flips "rejected" only;
+  so "never rejected the truce proposal" flips "rejected" only;
 * distancing markers ("so-called", "what they call") flip the cue they precede;
 * intensifiers and diminishers just before a cue scale it;
 * a contrast marker ("but", "however") weights the clause after it up and
@@ -28,9 +28,21 @@ mentioned there. The cues of the scoring window (the sentence, optionally
   the theme's ``frames.advocated`` value; ``frames.calls`` cues ("impose",
   "join") count only when called for or denied, not when reported;
   ``frames.victims`` / ``frames.wrongdoers`` near the target say on whom it
-  falls ("sanctions against us", "against the aggressor"); ``frames.harm``
-  words are judged by who does them to whom (the nearest mention before the
-  word is its agent, one after "by" too; one after it is its patient).
+  falls ("sanctions against us", "against the aggressor"), and
+  ``frames.effects`` cues flip when what they hit is a victim ("hurt ordinary
+  people"); ``frames.harm`` words are judged by who does them to whom, and
+  ``frames.success`` / ``failure`` by whose fortune they are (the nearest
+  mention before the word is its agent unless a preposition or a verb
+  governs it; one after "by" too; a passive's subject is the patient);
+* a general-lexicon word between a determiner and the target modifies it
+  ("these absurd sanctions") and counts ``rules.target.attributive`` times;
+* an opposition word heading a "that" clause ("we regret that ...") turns
+  the theme cues of the clause against what they state.
+
+A mention makes a theme relevant unless it is only the scene of a remark
+(``themes.<t>.background``) or one place in a list of many
+(``themes.<t>.enumeration``) and nothing else in the sentence bears on the
+theme.
 
 The sum ``s`` becomes ``tanh(s / scale)`` in [-1, 1] and a label in {-1, 0, 1}.
 """
@@ -134,7 +146,22 @@ def _near(units: list[Unit], i: int, words: frozenset[str], window: int) -> bool
 def mentions(units: list[Unit], theme: Theme) -> list[int]:
     """Positions of the theme's targets, conditional ones only in the context they need.
 
-    Empty when an ``off_topic`` word puts the sentence in another domain.
+    Empty when an ``off_topic`` word puts the sentence in another domain, or
+    when every mention is inside a scene-setting phrase (:func:`_background`)
+    and nothing outside it bears on the theme; mentions that are one place in
+    a list of many (:func:`_enumerated`) are dropped.
+
+    Parameters
+    ----------
+    units
+        The sentence's units (:func:`units_of`).
+    theme
+        The compiled theme.
+
+    Returns
+    -------
+    list of int
+        Positions in ``units``, ascending; empty when the theme is not relevant.
     """
     if theme.off_topic and any(u.key in theme.off_topic for u in units):
         return []
@@ -160,58 +187,79 @@ def mentions(units: list[Unit], theme: Theme) -> list[int]:
         out.append(i)
     if out and theme.background:
         scene = _background(units, theme.background)
-        if all(i in scene for i in out):
+        if all(i in scene for i in out) and not _bears_on_theme(units, theme, scene):
             return []
     if out and theme.enumeration:
         out = [i for i in out if not _enumerated(units, i, theme)]
     return out
 
 
+def _bears_on_theme(units: list[Unit], theme: Theme, skip: set[int]) -> bool:
+    """Whether a unit outside ``skip`` is a theme cue, a frame word or a counter-target.
+
+    Such a word makes the rest of the sentence about the theme, so a mention
+    that would otherwise be only a scene or a list item keeps it relevant
+    ("During the operation, the invaders shelled the town").
+    """
+    words = (theme.cues.keys() | theme.calls.keys() | theme.harm | theme.success | theme.failure
+             | theme.counter_targets)
+    return any(u.key in words for j, u in enumerate(units) if j not in skip)
+
+
 def _background(units: list[Unit], markers: frozenset[str]) -> set[int]:
     """Positions inside a scene-setting phrase set off by punctuation.
 
-    The phrase opens the sentence or follows punctuation ("During the
-    operation in Ukraine, ...", "..., given the war in Ukraine") and runs from
-    its marker, matched on the words as written ("given", not the lemma
-    "give"), to the next punctuation. Mid-clause ("worked out during peace
-    talks") it is part of what the sentence says.
+    The phrase opens the sentence and is closed by punctuation ("Amid the
+    fighting in Ukraine, grain prices rose"), or follows punctuation and runs
+    to the next or to the end ("..., given the war in Ukraine"). Its marker is
+    matched on the words as written ("given", not the lemma "give"); a marker
+    that heads a clause ("given that Kyiv refuses ...") sets no scene, and
+    mid-clause ("they met during peace talks") the phrase is part of what the
+    sentence says.
     """
     inside: set[int] = set()
     for i, u in enumerate(units):
-        if " ".join(u.forms) in markers and (i == 0 or u.boundary):
-            j = i + 1
-            while j < len(units) and not units[j].boundary:
-                inside.add(j)
-                j += 1
+        if " ".join(u.forms) not in markers or not (i == 0 or u.boundary):
+            continue
+        if i + 1 < len(units) and units[i + 1].key == "that":
+            continue
+        j = i + 1
+        while j < len(units) and not units[j].boundary:
+            j += 1
+        if i == 0 and j == len(units):
+            continue  # nothing closes the phrase: it is the sentence
+        inside.update(range(i + 1, j))
     return inside
 
 
 def _enumerated(units: list[Unit], i: int, theme: Theme) -> bool:
     """Whether mention ``i`` is one of ``theme.enumeration`` or more capitalised names listed together.
 
-    Items are single capitalised units joined by commas, "and" or "or". A
-    list at least half of whose items are targets or counter-targets
-    ("Donetsk, Luhansk and Kherson", "China, Russia and Ukraine") pairs the
+    Items are single capitalised units joined by commas, "and" or "or" (with
+    or without a comma before it). A list at least half of whose items are
+    targets or counter-targets ("Kherson, Crimea and Russia") pairs the
     parties of the theme, so it is about it; a place among many other places
-    ("outside Moscow and Leningrad, Kiev and Minsk, Stalingrad and Kursk") is not.
+    ("between Vienna and Prague, Kyiv and Warsaw, Oslo") is not, unless the
+    rest of the sentence bears on the theme (:func:`_bears_on_theme`).
     """
     def name(j: int) -> bool:
         # Capitalised mid-sentence: a sentence's first word and "I" name nothing.
         return 0 < j < len(units) and units[j].surface[:1].isupper() and units[j].key != "i"
 
     def step(j: int, d: int) -> int | None:
-        # The next item from j in direction d, or None when the list ends there.
-        nxt = j + d
-        later, earlier = (nxt, j) if d > 0 else (j, nxt)
-        if not (0 <= nxt < len(units)):
+        # The next item from j in direction d (+1 or -1), or None when the list ends there.
+        if d > 0:
+            if j + 1 < len(units) and units[j + 1].boundary and name(j + 1) \
+                    and units[j + 1].key not in ("and", "or"):
+                return j + 1  # "Chile, Ghana"
+            if j + 2 < len(units) and units[j + 1].key in ("and", "or") and not units[j + 2].boundary \
+                    and name(j + 2):
+                return j + 2  # "Ghana and Peru", "Ghana, and Peru"
             return None
-        if units[later].boundary and name(nxt) and units[nxt].key not in ("and", "or"):
-            return nxt
-        if units[nxt].key in ("and", "or") and not units[nxt].boundary and not units[later].boundary \
-                and name(nxt + d) and not units[max(nxt, nxt + d)].boundary:
-            return nxt + d
-        if units[nxt].key in ("and", "or") and d > 0 and units[nxt].boundary and name(nxt + 1):
-            return nxt + 1  # ", and Ukraine"
+        if units[j].boundary and name(j - 1) and units[j - 1].key not in ("and", "or"):
+            return j - 1
+        if j >= 2 and units[j - 1].key in ("and", "or") and not units[j].boundary and name(j - 2):
+            return j - 2
         return None
 
     items = [i]
@@ -222,7 +270,7 @@ def _enumerated(units: list[Unit], i: int, theme: Theme) -> bool:
     if len(items) < theme.enumeration:
         return False
     parties = sum(units[j].key in theme.targets or units[j].key in theme.counter_targets for j in items)
-    return 2 * parties < len(items)
+    return 2 * parties < len(items) and not _bears_on_theme(units, theme, set(items))
 
 
 def counter_mentions(units: list[Unit], theme: Theme, hits: list[int]) -> list[int]:
@@ -285,6 +333,10 @@ def _negator(units: list[Unit], i: int, values: list[float], sources: list[str],
             return u
         if u.key in rules.transparent:
             continue
+        # "did not expect that the army would be so brave": the negation stays in
+        # its clause, except through a truth word ("not true that ...").
+        if u.key == "that" and (j == 0 or units[j - 1].key not in rules.transparent):
+            return None
         if u.key in rules.breakers or u.key in rules.contrast:
             return None
         if values[j]:
@@ -345,7 +397,7 @@ def _modifiers(units: list[Unit], i: int, values: list[float], sources: list[str
     if dist is None:
         start = before[-1] + 1 if before else 0
         topic = next((j for j in range(start, i) if units[j].key in rules.topic), None)
-        # "never discussed plans to ..." denies the topic rather than naming it;
+        # "never discussed any plan to ..." denies the topic rather than naming it;
         # "we must discuss how to alleviate ..." calls for it.
         if topic is not None and not any(units[k].key in rules.negators or units[k].key in rules.advocacy
                                          for k in range(max(0, topic - 2), topic)):
@@ -395,14 +447,42 @@ def _coordinated(units: list[Unit], k: int, hits: list[int]) -> bool:
 _DETERMINERS = frozenset({"a", "an", "the"})
 
 
+# Words after a role-judged word that introduce the one it is done by or
+# befalls: "strikes from Ukraine", "losses on the invaders"; a retreat "from"
+# a place is no one's doing.
+_AGENT_MARKERS = {"harm": ("by", "from"), "success": ("by",), "failure": ("by", "on", "upon")}
+
+_AUXILIARIES = frozenset({"to", "will", "would", "can", "could", "must", "should", "may", "might", "do", "have",
+                          "shall"})
+
+
+def _governors(units: list[Unit], values: list[float], sources: list[str]) -> frozenset[int]:
+    """Positions of polar words that take an object: the theme's own cue and frame words, and
+    general-lexicon words that read as verbs (after "to" or an auxiliary, or an -ed/-ing form
+    not after an article), so "to undermine Kyiv" governs "Kyiv" and "corrupt Kyiv" does not."""
+    out = set()
+    for k, (v, src) in enumerate(zip(values, sources)):
+        if not v:
+            continue
+        if src != "lexicon":
+            out.add(k)
+            continue
+        before = units[k - 1].key if k > 0 and not units[k].boundary else None
+        verb_form = units[k].forms[-1].endswith(("ed", "ing")) and not (
+            k > 0 and units[k - 1].forms[-1] in _DETERMINERS_ALL)
+        if before in _AUXILIARIES or (verb_form and k > 0):
+            out.add(k)
+    return frozenset(out)
+
+
 def _governed(units: list[Unit], p: int, rules: Rules, polar: frozenset[int]) -> bool:
     """Whether the mention at ``p`` is a place or an object, so no subject.
 
     True when the word that governs it (skipping articles and the conjuncts
-    of a list, "in Syria and Ukraine") is one of ``rules.prepositions`` or a
-    polar word, at a position in ``polar`` ("Russia slaughtered Ukrainians,
-    bombed dams": "Ukrainians" is what was slaughtered, not who bombed;
-    "undermine it, bombing it": "it" is undermined).
+    of a list, "in Aleppo and Kharkiv") is one of ``rules.prepositions`` or a
+    word that takes an object, at a position in ``polar``
+    (:func:`_governors`: "the occupiers looted villages, then shelled them":
+    "villages" is what was looted, not who shelled).
     """
     j = p - 1
     while j >= 0 and not units[j + 1].boundary:
@@ -418,10 +498,19 @@ def _governed(units: list[Unit], p: int, rules: Rules, polar: frozenset[int]) ->
 
 
 def _regretted(units: list[Unit], k: int, rules: Rules) -> int | None:
-    """Position of an opposition word ("regret", "deplore") heading a "that" clause holding ``k``."""
-    for j in range(k - 2, -1, -1):
-        if units[j].key in rules.opposition and units[j + 1].key == "that" and not units[j + 1].boundary:
-            return j
+    """Position of an opposition word ("regret", "deplore") heading the "that" clause that holds ``k``.
+
+    The clause runs from "that" across commas ("we regret that the trade,
+    travel and banking embargo is still in force") to a contrast
+    marker or a scope breaker other than "and"; ``k`` must be in it. None
+    otherwise.
+    """
+    for j in range(k - 1, 0, -1):
+        key = units[j].key
+        if key in rules.contrast or (key in rules.breakers and key != "and"):
+            return None
+        if key == "that" and units[j - 1].key in rules.opposition and not units[j].boundary:
+            return j - 1
     return None
 
 
@@ -429,8 +518,8 @@ def _other_object(units: list[Unit], k: int, targets: set[int], rules: Rules) ->
     """Whether the act ``k`` has an "of" object that is not a mention ("the end of collaboration").
 
     The object runs from the "of" to a scope breaker other than "and" or a preposition, at
-    most eight units, across commas ("the lifting of the economic,
-    commercial and financial embargo" is the target's).
+    most eight units, across commas ("the lifting of the trade, travel
+    and banking embargo" is the target's).
     """
     if k + 1 >= len(units) or units[k + 1].key != "of" or units[k + 1].boundary:
         return False
@@ -456,21 +545,28 @@ def _hit_victim(units: list[Unit], k: int, theme: Theme, scope: int) -> int | No
     return None
 
 
-_DETERMINERS_ALL = frozenset({"a", "an", "the", "this", "that", "these", "those", "such", "our", "their", "its",
-                              "his", "her", "your", "my", "any", "all", "no", "every", "each"})
+# Words that open a noun phrase; "this", "that", "those", "no" and "all" are left
+# out because they as often stand alone ("this never helps", "no senseless ...").
+_DETERMINERS_ALL = frozenset({"a", "an", "the", "these", "such", "our", "their", "its", "his", "her", "your",
+                              "my", "any", "every", "each"})
 
 
-def _attributive(units: list[Unit], k: int, hits: list[int], values: list[float]) -> bool:
+def _attributive(units: list[Unit], k: int, hits: list[int], values: list[float], rules: Rules) -> bool:
     """Whether unit ``k`` modifies a mention right after it ("these absurd sanctions").
 
-    The mention follows within two units, in the same clause, with neither a
-    polar word nor "of"/"to" between them, and a determiner opens the phrase
-    (one or two units before ``k``): without one the word is as likely a verb
-    taking the mention as object ("save Ukraine", "nobody likes sanctions").
+    A determiner opens the phrase right before ``k`` (or two before, with an
+    intensifier between: "these utterly absurd sanctions"); without one the
+    word is as likely a verb taking the mention as object ("save Ukraine",
+    "nobody likes sanctions"). The mention follows within two units, in the
+    same clause, with neither a polar word nor "of"/"to" between them.
     """
-    det = next((j for j in range(k - 1, max(-1, k - 3), -1) if units[j].key in _DETERMINERS_ALL), None)
-    if det is None or any(units[j].boundary for j in range(det + 1, k + 1)):
+    if k == 0 or units[k].boundary:
         return False
+    # Matched on the words as written: the lemma of "these" is "this".
+    if units[k - 1].forms[-1] not in _DETERMINERS_ALL:
+        if not (k >= 2 and units[k - 1].key in rules.scalers and units[k - 2].forms[-1] in _DETERMINERS_ALL
+                and not units[k - 1].boundary):
+            return False
     for h in hits:
         if 0 < h - k <= 2 and not any(units[j].boundary for j in range(k + 1, h + 1)) \
                 and not any(values[k + 1:h]) and not any(units[j].key in ("of", "to") for j in range(k + 1, h)):
@@ -527,7 +623,7 @@ def _anchor(units: list[Unit], k: int, hits: list[int], counters: list[int], win
     # "Ukrainians suffered from attacks": a "from" before the word makes the mention before it the patient.
     role = "agent" if p < k and not governed and not any(units[j].key == "from" for j in range(p + 1, k)) \
         else "patient"
-    # "Ukraine has been attacked for months": a passive makes its subject the patient.
+    # "Kharkiv has been shelled for months": a passive makes its subject the patient.
     if role == "agent" and _passive(units, k):
         role = "patient"
     return p, kind, role
@@ -550,7 +646,7 @@ def _passive(units: list[Unit], k: int) -> bool:
 
 
 def _frames(units: list[Unit], values: list[float], hits: list[int], theme: Theme, rules: Rules,
-            anchors: list[int] | None = None) -> list[dict]:
+            anchors: list[int] | None = None, sources: list[str] | None = None) -> list[dict]:
     """Cues that come from the target's role in the sentence rather than from one word.
 
     * advocated / opposed: an advocacy (or opposition) word with a target
@@ -558,7 +654,7 @@ def _frames(units: list[Unit], values: list[float], hits: list[int], theme: Them
       them ("we fully support the sanctions", "many oppose the embargo");
     * victims / wrongdoers: a victim or wrongdoer word within twice
       ``rules.target.window`` of a target (the role is often a clause away:
-      "the price of these sanctions is paid by the people"), and not the word
+      "the cost of the embargo is borne by pensioners"), and not the word
       right before it (a possessive: "our sanctions"), says on whom it falls.
 
     Parameters
@@ -571,8 +667,12 @@ def _frames(units: list[Unit], values: list[float], hits: list[int], theme: Them
         Positions of the theme's mentions in ``units`` (non-empty).
     anchors
         Positions that stand for a mention as an advocacy word's object: the
-        mentions and the pronouns after the first ("no one needs them");
+        mentions and the pronouns after the first ("nobody wants them");
         ``hits`` when None.
+    sources
+        Each unit's cue source (:func:`base_value`); a polar word between an
+        advocacy word and its object blocks the frame unless it is a
+        general-lexicon word right before the target. None: any polar word blocks.
 
     Returns
     -------
@@ -596,10 +696,14 @@ def _frames(units: list[Unit], values: list[float], hits: list[int], theme: Them
                 continue
             end = min(len(units), a + 1 + rules.advocacy_scope)
             h = next((j for j in range(a + 1, end) if j in objects), None)
-            # A cue between them is the verb's object instead, unless it modifies
-            # the target ("support these effective measures").
+            # A cue between them is the verb's object instead ("oppose any lifting
+            # of sanctions"), unless it is a general-lexicon word modifying the
+            # target ("support these effective measures"); an opposition word
+            # heading a "that" clause is a regret (see _regretted).
             if h is None or any(units[j].boundary for j in range(a + 1, h + 1)) \
-                    or any(values[j] for j in range(a + 1, h) if h - j > 2):
+                    or any(values[j] and (h - j > 2 or sources is None or sources[j] != "lexicon")
+                           for j in range(a + 1, h)) \
+                    or (a + 1 < len(units) and units[a + 1].key == "that" and h != a + 2):
                 continue
             neg = _clause_before(units, a, rules.negators, 3)
             value, notes = theme.advocated, [f"object '{units[h].surface}'"]
@@ -666,10 +770,12 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
     tags = _closing_hashtags(window[focus], focal)
     counters = [c for c in counter_mentions(focal, theme, hits) if c not in tags]
     # Anaphora: a pronoun after a mention is said of it (for direction only, not relevance).
+    # A demonstrative before a noun refers back as well ("these measures").
     anchors = sorted({h for h in hits if h not in tags}
                      | {j for j in range(hits[0] + 1, len(focal)) if focal[j].key in rules.pronouns})
     total, cues = 0.0, []
     focal_values: list[float] = []
+    focal_sources: list[str] = []
     for si, units in enumerate(per_sentence):
         base = [base_value(u, theme, rules, lexicon, weight, si == focus and k in target_set)
                 for k, u in enumerate(units)]
@@ -677,30 +783,34 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
         sources = [b[2] for b in base]
         if si == focus:
             focal_values = values
-            polar_at = frozenset(k for k, v in enumerate(values) if v)
+            governors = _governors(units, values, sources)
+            focal_sources = sources
         for k, (value, pole, source) in enumerate(base):
             if value == 0:
                 continue
             if max_dist and min(abs(offsets[si] + k - h) for h in hit_pos) > max_dist:
                 continue
             attributive = (si == focus and source == "lexicon" and rules.attributive != 1
-                           and _attributive(units, k, hits, values))
+                           and _attributive(units, k, hits, values, rules))
             factor, notes = _modifiers(units, k, values, sources, rules, not attributive)
-            called = _clause_before(units, k, rules.advocacy, rules.advocacy_scope)
-            regretted = _regretted(units, k, rules)
+            # A modifier of the target is not itself what is called for.
+            called = None if attributive else _clause_before(units, k, rules.advocacy, rules.advocacy_scope)
+            # Only the theme's own cues state what is regretted; sentiment and
+            # harm words there are the speaker's view of the events.
+            regretted = _regretted(units, k, rules) if source in ("cue", "call") else None
             if regretted is not None:
-                # "we regret that the blockade has not been lifted": the speaker
+                # "we regret that the embargo was never lifted": the speaker
                 # opposes the state the clause describes.
                 factor *= -1
                 notes.append(f"regretted by '{units[regretted].surface}'")
             if source == "call" and _other_object(units, k, target_set if si == focus else set(), rules):
-                continue  # "demand the end of economic collaboration": not an end of the target
-            # Denying an act toward the +1 pole is a refusal ("have not joined the
-            # sanctions"); denying its undoing only reports that the target
-            # persists ("the blockade has not been lifted").
+                continue  # "demand the end of arms deliveries": not an end of the target
+            # Denying an act toward the +1 pole is a refusal ("refused to join the
+            # measures"); denying its undoing only reports that the target
+            # persists ("the embargo was not lifted in May").
             refused = value > 0 and any(n.startswith("negated") for n in notes)
             if source == "call" and called is None and not refused and regretted is None:
-                speaker = _clause_before(units, k, rules.speakers, rules.negation_scope)
+                speaker = _clause_before(units, k, rules.speakers, rules.advocacy_scope)
                 if speaker is None:
                     continue  # reported, not called for: "the sanctions imposed in 2014"
                 notes.append(f"done by '{units[speaker].surface}'")
@@ -721,8 +831,8 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
                 notes.append(f"modifies the target x{rules.attributive:g}")
             # Harm reaches further: its agent or patient is often a clause away.
             reach = rules.target_window * (2 if role_judged else 1)
-            anchor = (_anchor(units, k, anchors, counters, reach, rules, role_judged, polar_at,
-                              ("by", "from") if source == "harm" else ("by",))
+            anchor = (_anchor(units, k, anchors, counters, reach, rules, role_judged, governors,
+                              _AGENT_MARKERS.get(source, ("by", "from")))
                       if si == focus else None)
             if source == "harm":
                 # Harm done by the target counts against it; harm done by its
@@ -756,7 +866,7 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
                 notes.append(f"said of '{units[anchor[0]].surface}' (counter-target)")
             elif anchor is None and not (si == focus and source != "lexicon" and _same_clause(units, k, hits)):
                 # A theme cue in a mention's clause is about it however long the
-                # clause ("the lifting of the economic and financial embargo").
+                # clause ("the lifting of the trade and banking embargo").
                 far = rules.lexicon_far if source == "lexicon" else rules.far
                 if far == 0:
                     continue
@@ -770,7 +880,7 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
                 "pole": pole, "value": round(v, 4), "rules": notes,
                 "sentence": si - focus, "span": [units[k].start, units[k].end],
             })
-    for frame in _frames(focal, focal_values, hits, theme, rules, anchors):
+    for frame in _frames(focal, focal_values, hits, theme, rules, anchors, focal_sources):
         total += frame["value"]
         cues.append(frame)
     # A target in scare quotes ("so-called sanctions") is disputed by the speaker.
