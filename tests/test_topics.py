@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 
@@ -12,7 +13,7 @@ import pytest
 from pipeline.config import group
 from pipeline.errors import UserError
 from pipeline.topics import SCHEMA, run, stability
-from pipeline.topics.corpus import heldout_mask, min_segments, train_sample_mask
+from pipeline.topics.corpus import check_data, heldout_mask, min_segments, train_sample_mask
 from pipeline.topics.train import GensimLDA, nmf_topics, start_from
 from pipeline.topics.scores import diversity, select
 
@@ -183,7 +184,8 @@ def test_selection_over_k(selection_run):
 def test_metrics_schema(selection_run):
     _, out, _ = selection_run
     m = json.loads((out / "metrics/topics.json").read_text(encoding="utf-8"))
-    assert set(m) == {"k", "c_npmi", "u_mass", "diversity", "perplexity", "stability", "unstable_topics"}
+    assert set(m) == {"k", "c_npmi", "u_mass", "diversity", "perplexity", "stability", "unstable_topics", "caveats"}
+    assert m["caveats"] == []
     assert isinstance(m["k"], int) and m["k"] >= 2
     assert -1.0 <= m["c_npmi"] <= 1.0 and m["u_mass"] <= 0.0
     assert 0.0 < m["diversity"] <= 1.0 and 0.0 <= m["stability"] <= 1.0
@@ -299,3 +301,99 @@ def test_saved_model_bytes_do_not_depend_on_the_hash_seed(seed_run, tmp_path, ro
     assert files
     for f in files:
         assert (tmp_path / "1" / f).read_bytes() == (tmp_path / "2" / f).read_bytes(), f
+
+
+# --------------------------------------------------- what the data can support
+def test_check_data_refuses_what_cannot_mean_anything():
+    # Two short documents: five words cannot make four to eight topics.
+    with pytest.raises(UserError, match=r"lda: the dictionary keeps 5 word\(s\); 8 topics need at least 16"):
+        check_data(5, 2, 0, 0, [4, 6, 8], 10)
+    # More topics than words, even when the words would fill the NPMI list.
+    with pytest.raises(UserError, match=r"keeps 12 word\(s\); 8 topics need at least 16"):
+        check_data(12, 40, 10, 200, [8], 10)
+    with pytest.raises(UserError, match=r"lda: 3 training segment\(s\) with dictionary words for 4 topics"):
+        check_data(400, 3, 10, 200, [4], 10)
+
+
+def test_check_data_warns_when_marginal_and_withholds_perplexity():
+    ok = check_data(400, 200, 20, 300, [4, 6, 8], 10)
+    assert ok.caveats == () and ok.perplexity_note is None
+    marginal = check_data(60, 50, 20, 300, [8], 10)
+    assert len(marginal.caveats) == 2
+    assert "60 words for up to 8 topics" in marginal.caveats[0] and "50 training segments" in marginal.caveats[1]
+    few = check_data(400, 200, 3, 40, [4], 10)
+    assert few.perplexity_note.startswith("not reported: the held-out set has 3 segment(s) and 40")
+
+
+def _short_docs(path, docs):
+    rows = []
+    for d, words in enumerate(docs):
+        for p, seg in enumerate(words):
+            rows.append(json.dumps({"id": f"d{d}#{p:04d}", "doc_id": f"d{d}", "position": p, "date": None,
+                                    "sentences": [" ".join(seg)], "tokens": seg}))
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_two_short_documents_stop_before_training(tmp_path, params):
+    seg = _short_docs(tmp_path / "seg.jsonl", [[["gas", "price", "europe"], ["gas", "tank"]],
+                                               [["tank", "army", "gas"], ["price", "border"]]])
+    cfg = cfg_of(params, num_topics=[2, 3, 4])
+    cfg["dictionary"].update(no_below=1, no_below_share=0.0, no_above=1.0)
+    with pytest.raises(UserError, match=r"lda: the dictionary keeps \d word\(s\); 4 topics need at least"):
+        run(cfg, seg, tmp_path / "m/models", tmp_path / "d", tmp_path / "t", tmp_path / "f", tmp_path / "x.json")
+    assert not (tmp_path / "m/models").exists() and not (tmp_path / "x.json").exists()
+    assert not list((tmp_path / "m").glob(".topics.*"))
+
+
+@pytest.mark.slow
+def test_small_heldout_set_gives_no_perplexity_and_zero_seeds_no_stability(seed_run, params, tmp_path, capfd):
+    cfg = cfg_of(params, num_topics=3, stability_seeds=0, heldout=0.02)
+    metrics = run_into(cfg, seed_run, tmp_path)
+    assert metrics["perplexity"] is None and metrics["perplexity_note"].startswith("not reported: the held-out set")
+    assert metrics["stability"] is None and metrics["stability_note"] == "not measured (lda.stability_seeds = 0)"
+    with open(tmp_path / "tables/topic_selection.csv", encoding="utf-8") as fh:
+        assert all(r["perplexity"] == "" for r in csv.DictReader(fh))
+    err = capfd.readouterr().err
+    assert "Logging error" not in err and "Traceback" not in err
+    with pytest.raises(UserError, match=r"lda\.select_by = perplexity, but perplexity is not reported"):
+        run_into(cfg_of(params, num_topics=3, heldout=0.02, select_by="perplexity"), seed_run, tmp_path / "p")
+
+
+def test_scratch_left_by_a_dead_run_is_removed_and_a_live_one_kept(tmp_path):
+    from pipeline.topics.stage import SCRATCH_PREFIX, remove_stale_scratch
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = tmp_path / f"{SCRATCH_PREFIX}{dead.stdout.strip()}.abc"
+    (stale / "model").mkdir(parents=True)
+    live = tmp_path / f"{SCRATCH_PREFIX}{os.getpid()}.def"
+    live.mkdir()
+    assert remove_stale_scratch(tmp_path) == [stale]
+    assert not stale.exists() and live.exists()
+
+
+@pytest.mark.slow
+def test_a_killed_topics_run_leaves_nothing_the_next_run_keeps(seed_run, params, tmp_path, root):
+    import signal
+    import time
+
+    code = (
+        "import sys, json; from pathlib import Path; from tests.test_topics import cfg_of, run_into;"
+        "from pipeline.config import compose;"
+        "seed_run = {k: Path(v) for k, v in json.loads(sys.argv[1]).items()};"
+        "cfg = cfg_of(compose(conf_dir=Path('conf')), num_topics=[2, 3, 4, 5, 6], passes=50, iterations=200);"
+        "run_into(cfg, seed_run, Path(sys.argv[2]))"
+    )
+    out = tmp_path / "run"
+    out.mkdir()
+    proc = subprocess.Popen([sys.executable, "-c", code, json.dumps({k: str(v) for k, v in seed_run.items()}),
+                             str(out)], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while not list(out.glob(".topics.*")) and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert list(out.glob(".topics.*")), "the run never made its scratch folder"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert list(out.glob(".topics.*")), "a killed run leaves its scratch folder (the case this test is about)"
+    run_into(cfg_of(params, num_topics=2, stability_seeds=0), seed_run, out)
+    assert not list(out.glob(".topics.*"))

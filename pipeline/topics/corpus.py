@@ -92,6 +92,82 @@ def check_segments(n_segments: int, ks: Sequence[int], source: str) -> None:
                         f"use at most {n_segments}")
 
 
+# Below these, a model or a score says nothing: 2 dictionary words per topic (and
+# enough for the NPMI top list) and a training segment per topic; a held-out
+# perplexity needs this many segments and words, or a few segments' bound decides it.
+WORDS_PER_TOPIC_MIN = 2
+SEGMENTS_PER_TOPIC_MIN = 1
+# Below these it runs, with a caveat in the log and at the top of the report's topics section.
+WORDS_PER_TOPIC_OK = 10
+SEGMENTS_PER_TOPIC_OK = 10
+HELDOUT_SEGMENTS_MIN = 10
+HELDOUT_WORDS_MIN = 100
+
+
+@dataclass(frozen=True)
+class DataCheck:
+    """What the data can support (:func:`check_data`)."""
+
+    caveats: tuple[str, ...]  # marginal: the model is trained, and the report says so
+    perplexity_note: str | None  # why held-out perplexity is not reported, or None
+
+
+def check_data(n_words: int, n_train: int, n_heldout: int, heldout_words: int, ks: Sequence[int],
+               topn: int) -> DataCheck:
+    """Whether topic modelling can mean anything on this data, before any training.
+
+    Parameters
+    ----------
+    n_words : int
+        Words the dictionary keeps.
+    n_train : int
+        Training segments with at least one dictionary word.
+    n_heldout, heldout_words : int
+        Held-out segments, and the dictionary words in them.
+    ks : sequence of int
+        The candidate numbers of topics.
+    topn : int
+        Top words per topic that NPMI coherence scores (``lda.coherence_topn``).
+
+    Returns
+    -------
+    DataCheck
+        Caveats when the data are marginal (fewer than ``WORDS_PER_TOPIC_OK``
+        words or ``SEGMENTS_PER_TOPIC_OK`` training segments per topic), and a
+        note when the held-out set is too small for perplexity (fewer than
+        ``HELDOUT_SEGMENTS_MIN`` segments or ``HELDOUT_WORDS_MIN`` words).
+
+    Raises
+    ------
+    UserError
+        When the dictionary has fewer than ``WORDS_PER_TOPIC_MIN`` words per
+        topic (or fewer than ``topn``), or there are fewer training segments
+        than topics: the topics would be single words or copies of each other.
+    """
+    k = max(ks)
+    need_words = max(WORDS_PER_TOPIC_MIN * k, topn)
+    fix = "lower lda.num_topics, lower lda.dictionary.no_below / no_below_share, or add documents"
+    if n_words < need_words:
+        raise UserError(f"lda: the dictionary keeps {n_words} word(s); {k} topics need at least {need_words} "
+                        f"({WORDS_PER_TOPIC_MIN} per topic, and lda.coherence_topn = {topn} for NPMI): {fix}")
+    if n_train < SEGMENTS_PER_TOPIC_MIN * k:
+        raise UserError(f"lda: {n_train} training segment(s) with dictionary words for {k} topics; at least {k} "
+                        f"are needed: {fix}")
+    caveats = []
+    if n_words < WORDS_PER_TOPIC_OK * k:
+        caveats.append(f"the dictionary keeps {n_words} words for up to {k} topics (fewer than "
+                       f"{WORDS_PER_TOPIC_OK} per topic): topics will share most of their top words")
+    if n_train < SEGMENTS_PER_TOPIC_OK * k:
+        caveats.append(f"{n_train} training segments for up to {k} topics (fewer than {SEGMENTS_PER_TOPIC_OK} "
+                       f"per topic): topics rest on a handful of segments")
+    note = None
+    if n_heldout < HELDOUT_SEGMENTS_MIN or heldout_words < HELDOUT_WORDS_MIN:
+        note = (f"not reported: the held-out set has {n_heldout} segment(s) and {heldout_words} dictionary "
+                f"word(s), fewer than {HELDOUT_SEGMENTS_MIN} and {HELDOUT_WORDS_MIN} needed to estimate it "
+                f"(raise lda.heldout or add documents)")
+    return DataCheck(tuple(caveats), note)
+
+
 def min_segments(no_below: int, share: float, n_segments: int) -> int:
     """Segments a word must occur in: ``no_below``, or ``share`` of them when that is more.
 

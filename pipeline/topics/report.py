@@ -100,8 +100,14 @@ def _table(stem: Path, header: Sequence[str], rows: list[Sequence]) -> None:
 
 def write_all(*, cfg: dict, model, dictionary, index, theta: np.ndarray, rows: list[dict], best: dict,
               stab: tuple[list[float], float], segments_path: Path, corpus_path: Path | None, data_dir: Path,
-              tables_dir: Path, figures_dir: Path, metrics_path: Path) -> dict:
-    """Write every table, figure and the metrics file; return the metrics."""
+              tables_dir: Path, figures_dir: Path, metrics_path: Path, caveats: list[str] | None = None,
+              notes: dict[str, str | None] | None = None) -> dict:
+    """Write every table, figure and the metrics file; return the metrics.
+
+    ``caveats`` (marginal data, :func:`..corpus.check_data`) go into the
+    metrics as ``caveats``; ``notes`` maps a score ("perplexity",
+    "stability") to why it is null, written as ``<score>_note``.
+    """
     from ..tfidf.stage import doc_labels
 
     k = model.k
@@ -173,6 +179,10 @@ def write_all(*, cfg: dict, model, dictionary, index, theta: np.ndarray, rows: l
         "perplexity": _r(best["perplexity"], 2),
         "stability": _r(overall_stab),
         "unstable_topics": int(sum(unstable)),
+        "caveats": list(caveats or []),
     }
+    for score, note in sorted((notes or {}).items()):
+        if note:
+            metrics[f"{score}_note"] = note
     write_json(metrics_path, metrics)
     return metrics

@@ -18,6 +18,7 @@ Outputs
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -181,8 +182,9 @@ def run(cfg: dict, in_segments: str | Path, model_dir: str | Path, data_dir: str
                         f"fewer than lda.num_topics = {max(ks)}: sample more or use fewer topics")
 
     show = progress_enabled()
-    scratch = Path(tempfile.mkdtemp(prefix=".topics.", dir=Path(model_dir).parent if Path(model_dir).parent.exists()
-                                    else None))
+    scratch_root = Path(model_dir).parent if Path(model_dir).parent.exists() else Path(tempfile.gettempdir())
+    remove_stale_scratch(scratch_root)
+    scratch = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}.", dir=scratch_root))
     try:
         train_corpus = B.serialize(scratch / "train.mm", tokens, dictionary, train_mask, True)
         heldout = list(B.serialize(scratch / "heldout.mm", tokens, dictionary, mask, True))
@@ -191,6 +193,16 @@ def run(cfg: dict, in_segments: str | Path, model_dir: str | Path, data_dir: str
         log.info("bags of words: %d training, %d held-out segments%s", len(train_corpus), len(heldout),
                  "" if cfg["train_sample"] is None else f" (lda.train_sample = {cfg['train_sample']}; "
                  f"topics are inferred for all {len(index.ids)})")
+        check = B.check_data(len(dictionary), sum(1 for bow in train_corpus if bow), len(heldout),
+                             sum(c for bow in heldout for _, c in bow), ks, cfg["coherence_topn"])
+        for caveat in check.caveats:
+            log.warning("topics: %s", caveat)
+        if check.perplexity_note:
+            if cfg["select_by"] == "perplexity":
+                raise UserError(f"lda.select_by = perplexity, but perplexity is {check.perplexity_note}; "
+                                "select by c_npmi, u_mass or diversity")
+            log.warning("topics: perplexity %s", check.perplexity_note)
+            heldout = []  # scored as "not reported", never from a handful of segments
 
         models = []
         for k in tqdm(ks, desc="topics: k", unit="k", disable=not show or len(ks) == 1):
@@ -230,12 +242,54 @@ def run(cfg: dict, in_segments: str | Path, model_dir: str | Path, data_dir: str
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
+    notes = {"perplexity": check.perplexity_note,
+             "stability": None if seeds else "not measured (lda.stability_seeds = 0)"}
     metrics = report.write_all(
         cfg=cfg, model=model, dictionary=dictionary, index=index, theta=theta, rows=rows, best=best,
         stab=(per_topic_stab, overall_stab), segments_path=in_segments, corpus_path=in_corpus,
         data_dir=Path(data_dir), tables_dir=Path(tables_dir), figures_dir=Path(figures_dir),
-        metrics_path=Path(metrics_path),
+        metrics_path=Path(metrics_path), caveats=list(check.caveats), notes=notes,
     )
-    log.info("k=%d: c_npmi %.4f, diversity %.3f, stability %.3f; %d unstable topic(s)", metrics["k"],
-             metrics["c_npmi"], metrics["diversity"], metrics["stability"], metrics["unstable_topics"])
+    stab_text = notes["stability"] or f"{metrics['stability']:.3f}"
+    log.info("k=%d: c_npmi %.4f, diversity %.3f, stability %s; %d unstable topic(s)", metrics["k"],
+             metrics["c_npmi"], metrics["diversity"], stab_text, metrics["unstable_topics"])
     return metrics
+
+
+SCRATCH_PREFIX = ".topics."
+
+
+def remove_stale_scratch(root: Path) -> list[Path]:
+    """Remove scratch folders under ``root`` left by runs of this stage that no longer exist.
+
+    A run's scratch folder is ``.topics.<pid>.<random>``; a run killed before
+    its ``finally`` leaves it behind, and the next run removes every one whose
+    process is gone (a live one belongs to a concurrent run and is kept).
+
+    Returns
+    -------
+    list of Path
+        The folders removed.
+    """
+    removed = []
+    for path in sorted(root.glob(f"{SCRATCH_PREFIX}*")):
+        pid = path.name[len(SCRATCH_PREFIX):].split(".", 1)[0]
+        if not path.is_dir() or (pid.isdigit() and _alive(int(pid))):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+        log.info("removed %s, left by an interrupted run", path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this id exists (ours counts as alive)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
