@@ -55,7 +55,7 @@ def expand_single(overrides: list[str]) -> list[list[str]]:
     try:
         parsed = OverridesParser.create().parse_overrides(overrides)
     except Exception as exc:  # hydra raises its own OverrideParseException
-        raise UserError(f"cannot parse overrides: {str(exc).splitlines()[0]}") from None
+        raise UserError(f"cannot parse overrides: {str(exc).splitlines()[0]}; {QUOTING}") from None
     values = []
     for o in parsed:
         key = o.input_line.split("=", 1)[0]
@@ -69,11 +69,53 @@ def expand_single(overrides: list[str]) -> list[list[str]]:
     return variants
 
 
+QUOTING = ("a value with spaces, commas, brackets or quotes goes in quotes inside the override, and the "
+           "override in quotes for the shell: \"corpus.path='/data/my corpus/speeches, 2022.csv'\"")
+
+
+def _is_path_key(key: str) -> bool:
+    return key.lstrip("+~").split(".")[-1] in ("path", "dir", "file") or key.endswith(("_path", "_dir", "_file"))
+
+
+def check_paths(overrides: list[str], root: Path = PROJECT) -> None:
+    """Every file or folder an override names exists, for every value of a sweep.
+
+    A value a comma split into a sweep ("speeches, 2022.csv") is said to be
+    one, with how to quote it.
+
+    Raises
+    ------
+    UserError
+        Naming the key, the value that does not exist and, for a comma-split
+        value, the quoting that keeps it whole.
+    """
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    from .errors import UserError
+
+    expand_single(overrides)  # parse errors first, with their quoting hint
+    for o in OverridesParser.create().parse_overrides(overrides):
+        key = o.input_line.partition("=")[0]
+        if not _is_path_key(key):
+            continue
+        values = list(o.sweep_iterator()) if o.is_sweep_override() else [o.value()]
+        for value in values:
+            if value is None or not isinstance(value, str) or not value:
+                continue
+            path = Path(value) if Path(value).is_absolute() else root / value
+            if path.exists():
+                continue
+            hint = (f"; the comma in {o.input_line!r} made it a sweep over {len(values)} values: {QUOTING}"
+                    if len(values) > 1 and "," in o.input_line.partition("=")[2] else "")
+            raise UserError(f"{key} = {value!r}: no such file or folder{hint}")
+
+
 def validate(overrides: list[str]) -> None:
     """Compose and validate every value the sweep will use; raise UserError on the first problem."""
     from .config import compose
     from .stages import validate_params
 
+    check_paths(overrides)
     for variant in expand_single(overrides):
         params = compose(variant, PROJECT / "conf")
         validate_params(params, source="overrides " + " ".join(variant) if variant else "params")
@@ -103,6 +145,25 @@ def _task(cfg) -> None:
     if result["status"] != "ok":
         print(f"pipeline: job {job['num']} failed in stage {result['failed_stage']}: {result['error']}",
               file=sys.stderr)
+        _FAILED.append(job)
+
+
+# Jobs of this process that failed (a single run, or a multirun on the basic
+# launcher); a multirun's summary callback also records its failures (sweep.FAILED),
+# whichever launcher ran the jobs.
+_FAILED: list[dict] = []
+
+
+def exit_status() -> int:
+    """1 when a job of this run failed (and says which), else 0."""
+    from . import sweep
+
+    failed = sweep.FAILED or _FAILED
+    if not failed:
+        return 0
+    names = ", ".join(f"job {j.get('num')} ({j.get('failed_stage')})" for j in failed)
+    print(f"pipeline: {len(failed)} job(s) failed: {names}", file=sys.stderr)
+    return 1
 
 
 def main() -> None:
@@ -120,6 +181,7 @@ def main() -> None:
             sys.exit(2)
     app = hydra.main(config_path=str(PROJECT / "conf"), config_name="config", version_base=None)(_task)
     app()
+    sys.exit(exit_status())
 
 
 if __name__ == "__main__":

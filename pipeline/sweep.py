@@ -19,6 +19,10 @@ from .io import markdown_table, write_csv, write_text
 
 log = logging.getLogger("sweep")
 
+#: The failed jobs of the last multirun summarised in this process
+#: (``python -m pipeline`` exits non-zero when there are any).
+FAILED: list[dict] = []
+
 #: Metrics plotted against the swept parameters, when present.
 HEADLINE = [
     "topics.npmi",
@@ -111,6 +115,7 @@ def write_summary(sweep_dir: Path) -> list[dict]:
         text += "\n" + "\n\n".join(figures) + "\n"
     write_text(sweep_dir / "summary.md", text)
     log.info("sweep summary: %s (%d jobs, %d failed)", sweep_dir / "summary.csv", len(jobs), failed)
+    FAILED[:] = [j for j in jobs if j.get("status") != "ok"]
     return jobs
 
 

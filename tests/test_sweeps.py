@@ -50,20 +50,42 @@ def test_bad_sweep_is_one_line_before_any_job(project_copy, override, needle):
 
 def test_multirun_jobs_summary_and_a_failed_job(project_copy):
     sweep = project_copy / "multirun" / "test"
-    proc = run_app(project_copy, "-m", "corpus.path=seeds,no_such_corpus", f"hydra.sweep.dir={sweep}")
-    assert proc.returncode == 0, proc.stderr[-2000:]
+    (project_copy / "empty_corpus").mkdir()  # exists, so it passes the checks; ingest finds no document
+    proc = run_app(project_copy, "-m", "corpus.path=seeds,empty_corpus", f"hydra.sweep.dir={sweep}")
+    # The sweep completes, then exits non-zero and names the job that failed.
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert "pipeline: 1 job(s) failed: job 1 (ingest)" in proc.stderr
     jobs = sorted(p for p in sweep.iterdir() if p.is_dir())
     assert [p.name for p in jobs] == ["0", "1"]
     assert (sweep / "0/reports/index.html").is_file()
     rows = list(csv.DictReader(open(sweep / "summary.csv", encoding="utf-8")))
-    assert [(r["corpus.path"], r["status"]) for r in rows] == [("seeds", "ok"), ("no_such_corpus", "failed")]
-    assert "does not exist" in rows[1]["error"]
+    assert [(r["corpus.path"], r["status"]) for r in rows] == [("seeds", "ok"), ("empty_corpus", "failed")]
+    assert "no usable document" in rows[1]["error"]
     assert rows[0]["preprocess.segments"] not in ("", None)
     md = (sweep / "summary.md").read_text(encoding="utf-8")
     assert "2 jobs, 1 failed" in md
     assert not (project_copy / "data").exists(), "the workspace's data/ is untouched"
     job = json.loads((sweep / "0/job.json").read_text())
     assert job["overrides"] == ["corpus.path=seeds"] and job["status"] == "ok"
+
+
+@pytest.mark.parametrize("value", ["/data/my corpus/speeches, 2022.csv", "no_such_corpus"])
+def test_a_missing_path_in_a_sweep_is_one_line_before_any_job(project_copy, value):
+    proc = run_app(project_copy, "-m", f"corpus.path={value}", f"hydra.sweep.dir={project_copy}/multirun/x")
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert proc.stderr.startswith("pipeline: error: corpus.path = ") and "no such file or folder" in proc.stderr
+    if "," in value:
+        # The comma split the value into a sweep; the message says how to keep it whole.
+        assert "'/data/my corpus/speeches'" in proc.stderr and "made it a sweep" in proc.stderr
+        assert "corpus.path='/data/my corpus/speeches, 2022.csv'" in proc.stderr
+    assert not (project_copy / "multirun").exists()
+
+
+def test_an_unparsable_override_says_how_to_quote(project_copy):
+    proc = run_app(project_copy, "-m", "corpus.path=[a", f"hydra.sweep.dir={project_copy}/multirun/x")
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "cannot parse overrides" in proc.stderr and "goes in quotes" in proc.stderr
 
 
 def test_launchers_compose(root):
