@@ -12,10 +12,11 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import IO, Iterator
 from urllib.parse import urlparse
 
 from ..errors import UserError
+from . import csvrows
 
 # Encodings political text outside UTF-8 usually comes in; tried first so a
 # French latin-1 file is not reported as some Baltic code page that happens to fit.
@@ -108,14 +109,20 @@ def read_folder(path: Path) -> Iterator[RawDoc | Skipped]:
 
 def _detect_file_encoding(path: Path) -> tuple[str, str | None]:
     opener = gzip.open if path.name.endswith(".gz") else open
+    parts: list[bytes] = []
     with opener(path, "rb") as fh:
-        sample = fh.read(1 << 20)
+        try:
+            while sum(map(len, parts)) < 1 << 20 and (part := fh.read(1 << 16)):
+                parts.append(part)
+        except EOFError:  # a truncated .gz: judge by what is there; the reader reports the cut
+            pass
+    sample = b"".join(parts)
     try:
         sample.decode("utf-8")
-        return "utf-8", None
+        return "utf-8-sig", None
     except UnicodeDecodeError as exc:
         if exc.start > len(sample) - 4:  # a character cut at the sample's end
-            return "utf-8", None
+            return "utf-8-sig", None
     best = _best_guess(sample)
     if best is None:
         raise UserError(f"{path}: undecodable bytes: neither UTF-8 nor a recognisable encoding")
@@ -160,29 +167,61 @@ def _check_columns(path: Path, present: list[str], cols: dict) -> tuple[set[str]
     return seen, warnings
 
 
-def read_csv(path: Path, cols: dict, chunksize: int = 2000) -> Iterator[RawDoc | Skipped | str]:
-    """Rows of a CSV (optionally gzipped), streamed in chunks. Yields warning strings too."""
-    import pandas as pd
+def _open_text(path: Path, encoding: str) -> IO[str]:
+    opener = gzip.open if path.name.endswith(".gz") else open
+    # newline="": line breaks inside quoted fields are the csv module's to read.
+    return opener(path, "rt", encoding=encoding, errors="replace", newline="")
 
+
+def _header_names(fields: list[str]) -> list[str]:
+    """Header names, a repeated one numbered as pandas does (``x``, ``x.1``)."""
+    out: list[str] = []
+    for name in fields:
+        new, n = name, 1
+        while new in out:
+            new = f"{name}.{n}"
+            n += 1
+        out.append(new)
+    return out
+
+
+def read_csv(path: Path, cols: dict) -> Iterator[RawDoc | Skipped | str]:
+    """Rows of a CSV (optionally gzipped), streamed. Yields warning strings too.
+
+    A malformed row (an unclosed quote, too many fields) is skipped with its
+    line number; the rows before and after it are read as themselves (see
+    :mod:`pipeline.ingest.csvrows`).
+    """
     encoding, warning = _detect_file_encoding(path)
     if warning:
         yield f"{path.name}: {warning}"
-    kw = dict(dtype=str, keep_default_na=False, encoding=encoding, compression="infer")
     try:
-        header = list(pd.read_csv(path, nrows=0, **kw).columns)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise UserError(f"{path}: not a readable CSV ({str(exc).splitlines()[0]})") from None
-    seen, warnings = _check_columns(path, header, cols)
-    for w in warnings:
-        yield f"{path.name}: {w}"
-    rownum = 0
-    try:
-        for chunk in pd.read_csv(path, chunksize=chunksize, on_bad_lines="warn", **kw):
-            for row in chunk.to_dict("records"):
-                rownum += 1
-                yield _row_doc(row, rownum, path, cols, seen)
-    except pd.errors.ParserError as exc:
-        yield Skipped(f"{path.name}:{rownum + 1}", f"CSV parse error, rest of file unreadable ({str(exc).splitlines()[0]})")
+        with _open_text(path, encoding) as fh:
+            rows = csvrows.records(fh)
+            head = next(rows, None)
+            if head is None or head.fields is None:
+                why = "no header row" if head is None else f"line {head.line}: {head.problem}"
+                raise UserError(f"{path}: not a readable CSV ({why})")
+            header = _header_names(head.fields)
+            seen, warnings = _check_columns(path, header, cols)
+            for w in warnings:
+                yield f"{path.name}: {w}"
+            rownum = 0
+            try:
+                for rec in rows:
+                    rownum += 1
+                    if rec.fields is None:
+                        yield Skipped(f"{path.name}:{rownum}",
+                                      f"malformed CSV row at line {rec.line} of {path.name}: {rec.problem}; row skipped")
+                        continue
+                    doc = _row_doc(dict(zip(header, rec.fields)), rownum, path, cols, seen)
+                    if rec.problem and isinstance(doc, RawDoc):
+                        doc.warnings.append(f"line {rec.line}: {rec.problem}")
+                    yield doc
+            except (OSError, EOFError) as exc:  # a truncated .gz: the rows read so far stay
+                yield Skipped(f"{path.name}:{rownum + 1}", f"cannot read the rest of the file: {exc}")
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read: {exc}") from None
 
 
 def read_jsonl(path: Path, cols: dict) -> Iterator[RawDoc | Skipped | str]:
