@@ -7,6 +7,7 @@ with the corpus as a whole (no such path, a missing text column) raise
 """
 from __future__ import annotations
 
+import codecs
 import gzip
 import json
 import re
@@ -20,8 +21,10 @@ from . import csvrows
 
 # Encodings political text outside UTF-8 usually comes in; tried first so a
 # French latin-1 file is not reported as some Baltic code page that happens to fit.
-COMMON_ENCODINGS = ["cp1252", "latin_1", "cp1251", "koi8_r", "cp1250", "iso8859_15", "cp1253", "cp1254", "utf_16"]
+COMMON_ENCODINGS = ["cp1252", "latin_1", "cp1251", "koi8_r", "cp1250", "iso8859_15", "cp1253", "cp1254", "utf_16",
+                    "utf_16_le", "utf_16_be"]
 _BINARY_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_TEXT_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f-\x9f]")
 _SAFE_ID = re.compile(r"[^\w.\-]+")
 
 
@@ -47,8 +50,49 @@ class BadDocument(Exception):
     """One document cannot be used; the message says why."""
 
 
+# Byte-order marks, longest first: a UTF-32-LE mark begins with the UTF-16-LE one.
+_BOMS = [
+    (codecs.BOM_UTF32_LE, "utf_32", "UTF-32-LE"),
+    (codecs.BOM_UTF32_BE, "utf_32", "UTF-32-BE"),
+    (codecs.BOM_UTF8, "utf_8_sig", None),
+    (codecs.BOM_UTF16_LE, "utf_16", "UTF-16-LE"),
+    (codecs.BOM_UTF16_BE, "utf_16", "UTF-16-BE"),
+]
+
+
+def _bom(data: bytes) -> tuple[str, str | None] | None:
+    """The codec a byte-order mark names, and its label (None for UTF-8)."""
+    for mark, codec, label in _BOMS:
+        if data.startswith(mark):
+            return codec, label
+    return None
+
+
+def _control_heavy(text: str) -> bool:
+    """More control characters than text has: binary, or a wrong decoding (UTF-16 read as UTF-8)."""
+    head = text[:65536]
+    return len(_TEXT_CONTROL.findall(head)) > max(8, len(head) // 200)
+
+
 def decode(data: bytes) -> tuple[str, str | None]:
     """Decode file bytes; return the text and a warning if it was not UTF-8.
+
+    A byte-order mark decides first (UTF-8, UTF-16, UTF-32); then UTF-8; then
+    ``charset-normalizer``, which also recognises UTF-16 without a mark. Only
+    bytes that no encoding turns into text are refused: a file is binary when
+    it has control bytes and no decoding gives text without them.
+
+    Parameters
+    ----------
+    data : bytes
+        The whole file.
+
+    Returns
+    -------
+    text : str
+        The decoded text, byte-order mark removed.
+    warning : str or None
+        ``"not UTF-8; decoded as ..."`` when it was not UTF-8.
 
     Raises
     ------
@@ -57,17 +101,37 @@ def decode(data: bytes) -> tuple[str, str | None]:
     """
     if not data.strip():
         raise BadDocument("empty file")
-    head = data[:65536]
-    if b"\x00" in head or len(_BINARY_CONTROL.findall(head)) > max(8, len(head) // 200):
-        raise BadDocument("binary file (control bytes), not text")
+    text, warning = _decode_text(data)
+    if not text.strip():
+        raise BadDocument("empty file")
+    return text, warning
+
+
+def _decode_text(data: bytes) -> tuple[str, str | None]:
+    bom = _bom(data)
+    if bom is not None:
+        codec, label = bom
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            raise BadDocument(f"undecodable bytes: starts with a {label or 'UTF-8'} byte-order mark "
+                              "but is not in that encoding") from None
+        if _control_heavy(text):
+            raise BadDocument(f"binary file (control characters after decoding as {label or 'UTF-8'}), not text")
+        return text, f"not UTF-8; decoded as {label} (byte-order mark)" if label else None
     try:
-        return data.decode("utf-8-sig"), None
+        text = data.decode("utf-8")
+        if not _control_heavy(text):
+            return text, None
     except UnicodeDecodeError:
         pass
     best = _best_guess(data)
-    if best is None or best.chaos > 0.3:
-        raise BadDocument("undecodable bytes: neither UTF-8 nor a recognisable encoding")
-    return str(best), f"not UTF-8; decoded as {best.encoding}"
+    if best is not None and best.chaos <= 0.3 and not _control_heavy(str(best)):
+        return str(best), f"not UTF-8; decoded as {best.encoding}"
+    head = data[:65536]
+    if len(_BINARY_CONTROL.findall(head)) > max(8, len(head) // 200):
+        raise BadDocument("binary file (control bytes), not text")
+    raise BadDocument("undecodable bytes: neither UTF-8 nor a recognisable encoding")
 
 
 def _best_guess(data: bytes):
@@ -117,14 +181,18 @@ def _detect_file_encoding(path: Path) -> tuple[str, str | None]:
         except EOFError:  # a truncated .gz: judge by what is there; the reader reports the cut
             pass
     sample = b"".join(parts)
+    bom = _bom(sample)
+    if bom is not None:
+        codec, label = bom
+        return codec, f"not UTF-8; decoded as {label} (byte-order mark)" if label else None
     try:
-        sample.decode("utf-8")
-        return "utf-8-sig", None
+        text = sample.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if exc.start > len(sample) - 4:  # a character cut at the sample's end
-            return "utf-8-sig", None
+        text = sample[: exc.start].decode("utf-8") if exc.start > len(sample) - 4 else None  # a character cut at the sample's end
+    if text is not None and not _control_heavy(text):
+        return "utf_8", None
     best = _best_guess(sample)
-    if best is None:
+    if best is None or _control_heavy(str(best)):
         raise UserError(f"{path}: undecodable bytes: neither UTF-8 nor a recognisable encoding")
     return best.encoding, f"not UTF-8; decoded as {best.encoding}"
 
@@ -224,30 +292,42 @@ def read_csv(path: Path, cols: dict) -> Iterator[RawDoc | Skipped | str]:
         raise UserError(f"{path}: cannot read: {exc}") from None
 
 
+def _json_lines(path: Path) -> Iterator[tuple[int, bytes | str]]:
+    """Numbered lines: bytes for UTF-8 (decoded line by line, so one bad line
+    costs only itself), text when a byte-order mark says UTF-16 or UTF-32."""
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rb") as fh:
+        bom = _bom(fh.read(4))
+    if bom is not None and bom[1] is not None:
+        with opener(path, "rt", encoding=bom[0], errors="replace", newline=None) as fh:
+            yield from enumerate(fh, 1)
+        return
+    with opener(path, "rb") as fh:
+        yield from enumerate(fh, 1)
+
+
 def read_jsonl(path: Path, cols: dict) -> Iterator[RawDoc | Skipped | str]:
     """One JSON object per line; a broken line is skipped with its line number."""
-    opener = gzip.open if path.name.endswith(".gz") else open
     checked = False
     seen: set[str] = set()
-    with opener(path, "rb") as fh:
-        for lineno, raw in enumerate(fh, 1):
-            if not raw.strip():
-                continue
-            source = f"{path.name}:{lineno}"
-            try:
-                row = json.loads(raw.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                yield Skipped(source, f"not valid JSON ({exc.__class__.__name__})")
-                continue
-            if not isinstance(row, dict):
-                yield Skipped(source, "not a JSON object")
-                continue
-            if not checked:
-                seen, warnings = _check_columns(path, list(row), cols)
-                for w in warnings:
-                    yield f"{path.name}: {w}"
-                checked = True
-            yield _row_doc(row, lineno, path, cols, seen | set(row))
+    for lineno, raw in _json_lines(path):
+        if not raw.strip():
+            continue
+        source = f"{path.name}:{lineno}"
+        try:
+            row = json.loads(raw if isinstance(raw, str) else raw.decode("utf-8-sig" if lineno == 1 else "utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            yield Skipped(source, f"not valid JSON ({exc.__class__.__name__})")
+            continue
+        if not isinstance(row, dict):
+            yield Skipped(source, "not a JSON object")
+            continue
+        if not checked:
+            seen, warnings = _check_columns(path, list(row), cols)
+            for w in warnings:
+                yield f"{path.name}: {w}"
+            checked = True
+        yield _row_doc(row, lineno, path, cols, seen | set(row))
 
 
 def read_corpus(path: str | Path, fmt: str, cols: dict) -> Iterator[RawDoc | Skipped | str]:
