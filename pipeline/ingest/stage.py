@@ -11,8 +11,10 @@ Outputs
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -21,7 +23,7 @@ from tqdm import tqdm
 from .. import config as C
 from ..errors import UserError, progress_enabled
 from ..io import atomic_open, dumps, write_csv
-from ..text import word_count
+from ..text import describe_controls, strip_controls, word_count
 from .boilerplate import Patterns, clean_page, split_paragraphs
 from .dates import date_in_lead, dateline, parse_date
 from .dedup import Duplicate, ParagraphIndex
@@ -73,6 +75,26 @@ CORPUS_COLUMNS = ["id", "title", "date", "source", "status", "paragraphs", "toke
 DUPLICATE_COLUMNS = ["doc_id", "paragraph", "duplicate_of", "of_paragraph", "kind", "similarity", "action", "excerpt"]
 
 
+def _without_controls(raw: RawDoc) -> tuple[RawDoc, Counter]:
+    """The document with control characters removed from every field, and their count.
+
+    NUL bytes and escapes would reach the reports (git then treats a Markdown
+    report as binary) and tokens; nothing legible is lost with them.
+    """
+    total: Counter = Counter()
+
+    def clean(value):
+        if not isinstance(value, str):
+            return value
+        value, found = strip_controls(value)
+        total.update(found)
+        return value
+
+    cleaned = dataclasses.replace(raw, text=clean(raw.text), title=clean(raw.title), date=clean(raw.date),
+                                  meta={k: clean(v) for k, v in raw.meta.items()})
+    return cleaned, total
+
+
 def build_document(raw: RawDoc, cfg: dict, patterns: Patterns | None) -> dict:
     """Turn one raw document into its clean record (pure: no I/O).
 
@@ -82,6 +104,9 @@ def build_document(raw: RawDoc, cfg: dict, patterns: Patterns | None) -> dict:
         When nothing of the article is left after removing boilerplate.
     """
     warnings = list(raw.warnings)
+    raw, controls = _without_controls(raw)
+    if controls:
+        warnings.append(describe_controls(controls))
     order = cfg["date_order"]
     sep = re.compile(cfg["paragraph_separator"]) if cfg["paragraph_separator"] else None
     meta = dict(raw.meta)
