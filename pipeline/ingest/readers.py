@@ -46,6 +46,10 @@ class Skipped:
     reason: str
 
 
+class Note(str):
+    """A remark on the corpus worth one line in the log, not a problem (a plain ``str`` is a warning)."""
+
+
 class BadDocument(Exception):
     """One document cannot be used; the message says why."""
 
@@ -217,9 +221,25 @@ def _row_doc(row: dict, rownum: int, path: Path, cols: dict, seen_cols: set[str]
     return RawDoc(id=doc_id, source=source, text=text, title=col(cols["title"]), date=col(cols["date"]), meta=meta)
 
 
-def _check_columns(path: Path, present: list[str], cols: dict) -> tuple[set[str], list[str]]:
-    """Fatal if the text column is missing; a warning for the others."""
+def _id_column(present: list[str]) -> str | None:
+    """The file's own id column when ``corpus.columns.id`` is null: one named ``id`` in any case."""
+    if "id" in present:
+        return "id"
+    return next((name for name in present if name.strip().lower() == "id"), None)
+
+
+def _check_columns(path: Path, present: list[str], cols: dict) -> tuple[set[str], list[str], dict]:
+    """Fatal if the text column is missing; a warning for the others.
+
+    Returns the columns seen, the warnings, and ``cols`` with the id column
+    filled in when it was null and the file has a column named ``id``.
+    """
     seen = set(present)
+    if cols["id"] is None and (found := _id_column(present)) is not None:
+        cols = {**cols, "id": found}
+        notes = [Note(f"ids from the file's '{found}' column (corpus.columns.id is null; set it to name another column)")]
+    else:
+        notes = []
     if cols["text"] not in seen:
         raise UserError(
             f"{path}: text column '{cols['text']}' (corpus.columns.text) not found; columns are: {', '.join(present)}"
@@ -232,7 +252,7 @@ def _check_columns(path: Path, present: list[str], cols: dict) -> tuple[set[str]
     for name in cols["meta"]:
         if name not in seen:
             warnings.append(f"column '{name}' (corpus.columns.meta) not found; ignored")
-    return seen, warnings
+    return seen, notes + warnings, cols
 
 
 def _open_text(path: Path, encoding: str) -> IO[str]:
@@ -271,9 +291,9 @@ def read_csv(path: Path, cols: dict) -> Iterator[RawDoc | Skipped | str]:
                 why = "no header row" if head is None else f"line {head.line}: {head.problem}"
                 raise UserError(f"{path}: not a readable CSV ({why})")
             header = _header_names(head.fields)
-            seen, warnings = _check_columns(path, header, cols)
+            seen, warnings, cols = _check_columns(path, header, cols)
             for w in warnings:
-                yield f"{path.name}: {w}"
+                yield type(w)(f"{path.name}: {w}")
             rownum = 0
             try:
                 for rec in rows:
@@ -323,9 +343,9 @@ def read_jsonl(path: Path, cols: dict) -> Iterator[RawDoc | Skipped | str]:
             yield Skipped(source, "not a JSON object")
             continue
         if not checked:
-            seen, warnings = _check_columns(path, list(row), cols)
+            seen, warnings, cols = _check_columns(path, list(row), cols)
             for w in warnings:
-                yield f"{path.name}: {w}"
+                yield type(w)(f"{path.name}: {w}")
             checked = True
         yield _row_doc(row, lineno, path, cols, seen | set(row))
 

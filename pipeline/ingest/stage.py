@@ -27,7 +27,7 @@ from ..text import describe_controls, strip_controls, word_count
 from .boilerplate import Patterns, clean_page, split_paragraphs
 from .dates import date_in_lead, dateline, parse_date
 from .dedup import Duplicate, ParagraphIndex
-from .readers import RawDoc, Skipped, read_corpus
+from .readers import Note, RawDoc, Skipped, read_corpus
 
 log = logging.getLogger("ingest")
 
@@ -183,7 +183,7 @@ def _unique_id(doc_id: str, seen: set[str]) -> str:
 def ingest_documents(items: Iterable[RawDoc | Skipped | str], cfg: dict) -> Iterator[tuple[str, object]]:
     """Clean, date and de-duplicate documents; a generator of tagged events.
 
-    Yields ``("doc", record)``, ``("skipped", Skipped)``, ``("warning", str)``
+    Yields ``("doc", record)``, ``("skipped", Skipped)``, ``("warning", str)``, ``("note", str)``
     and ``("duplicate", (Duplicate, action))`` in corpus order, so the caller
     decides what to write and nothing needs the whole corpus in memory.
     """
@@ -194,6 +194,9 @@ def ingest_documents(items: Iterable[RawDoc | Skipped | str], cfg: dict) -> Iter
     seen_ids: set[str] = set()
     kept = 0
     for item in items:
+        if isinstance(item, Note):
+            yield "note", str(item)
+            continue
         if isinstance(item, str):
             yield "warning", item
             continue
@@ -261,7 +264,9 @@ def run(cfg: dict, out_corpus: str | Path, out_table: str | Path, out_duplicates
     warn = CappedLog(log)
     with atomic_open(out_corpus) as fh:
         for kind, payload in ingest_documents(items, cfg):
-            if kind == "warning":
+            if kind == "note":
+                log.info("%s", payload)
+            elif kind == "warning":
                 warn("%s", payload)
             elif kind == "skipped":
                 counts["skipped"] += 1
