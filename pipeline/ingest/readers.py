@@ -350,8 +350,14 @@ def read_jsonl(path: Path, cols: dict) -> Iterator[RawDoc | Skipped | str]:
         yield _row_doc(row, lineno, path, cols, seen | set(row))
 
 
-def read_corpus(path: str | Path, fmt: str, cols: dict) -> Iterator[RawDoc | Skipped | str]:
-    """Dispatch on ``corpus.format`` (or the path's suffix when ``auto``)."""
+def resolve_format(path: str | Path, fmt: str) -> str:
+    """``corpus.format``, or the format the path's suffix names when ``auto``.
+
+    Raises
+    ------
+    UserError
+        When the path does not exist, or its kind and the format disagree.
+    """
     p = Path(path)
     if not p.exists():
         raise UserError(f"corpus.path = '{path}' does not exist")
@@ -364,10 +370,17 @@ def read_corpus(path: str | Path, fmt: str, cols: dict) -> Iterator[RawDoc | Ski
             fmt = "jsonl"
         else:
             raise UserError(f"corpus.path = '{path}': cannot tell the format; set corpus.format to txt, csv or jsonl")
-    if fmt == "txt":
-        if not p.is_dir():
-            raise UserError(f"corpus.path = '{path}' is not a folder, but corpus.format is txt")
-        return read_folder(p)
-    if p.is_dir():
+    if fmt == "txt" and not p.is_dir():
+        raise UserError(f"corpus.path = '{path}' is not a folder, but corpus.format is txt")
+    if fmt != "txt" and p.is_dir():
         raise UserError(f"corpus.path = '{path}' is a folder, but corpus.format is {fmt}")
+    return fmt
+
+
+def read_corpus(path: str | Path, fmt: str, cols: dict) -> Iterator[RawDoc | Skipped | str]:
+    """Dispatch on ``corpus.format`` (or the path's suffix when ``auto``)."""
+    fmt = resolve_format(path, fmt)
+    p = Path(path)
+    if fmt == "txt":
+        return read_folder(p)
     return read_csv(p, cols) if fmt == "csv" else read_jsonl(p, cols)

@@ -25,9 +25,9 @@ from ..errors import UserError, progress_enabled
 from ..io import atomic_open, dumps, write_csv
 from ..text import describe_controls, strip_controls, word_count
 from .boilerplate import Patterns, clean_page, split_paragraphs
-from .dates import date_in_lead, dateline, parse_date
+from .dates import ColumnOrder, date_in_lead, is_dateline, parse_date
 from .dedup import Duplicate, ParagraphIndex
-from .readers import Note, RawDoc, Skipped, read_corpus
+from .readers import Note, RawDoc, Skipped, read_corpus, resolve_format
 
 log = logging.getLogger("ingest")
 
@@ -95,8 +95,25 @@ def _without_controls(raw: RawDoc) -> tuple[RawDoc, Counter]:
     return cleaned, total
 
 
-def build_document(raw: RawDoc, cfg: dict, patterns: Patterns | None) -> dict:
+def build_document(raw: RawDoc, cfg: dict, patterns: Patterns | None, column_order: str | None = None) -> dict:
     """Turn one raw document into its clean record (pure: no I/O).
+
+    Parameters
+    ----------
+    raw : RawDoc
+        As a reader yields it.
+    cfg : dict
+        The validated ``corpus`` group.
+    patterns : Patterns or None
+        Compiled boilerplate patterns; None when boilerplate removal is off.
+    column_order : {"DMY", "MDY", "YMD"} or None
+        The order decided for the whole date column (see :func:`date_column_order`);
+        None reads each date on its own with ``corpus.date_order``.
+
+    Returns
+    -------
+    dict
+        ``id, title, date, source, paragraphs, meta, warnings``.
 
     Raises
     ------
@@ -112,7 +129,7 @@ def build_document(raw: RawDoc, cfg: dict, patterns: Patterns | None) -> dict:
     meta = dict(raw.meta)
     title, date = raw.title, None
     if raw.date is not None:
-        parsed = parse_date(raw.date, order)
+        parsed = parse_date(raw.date, column_order or order, fixed_order=column_order is not None)
         date = parsed.iso
         if parsed.problem:
             warnings.append(parsed.problem)
@@ -120,7 +137,7 @@ def build_document(raw: RawDoc, cfg: dict, patterns: Patterns | None) -> dict:
         cleaned = clean_page(
             raw.text,
             patterns,
-            is_dateline=lambda line: dateline(line, order) is not None,
+            is_dateline=lambda line: is_dateline(line, order),
             head_lines=cfg["boilerplate"]["head_lines"] if raw.is_page else 0,
             find_title=raw.is_page and title is None,
         )
@@ -132,7 +149,10 @@ def build_document(raw: RawDoc, cfg: dict, patterns: Patterns | None) -> dict:
             meta["byline"] = "; ".join(cleaned.bylines)
         if raw.is_page and date is None:
             if cleaned.date_line:
-                date = dateline(cleaned.date_line, order)
+                parsed = parse_date(cleaned.date_line, order)
+                date = parsed.iso
+                if parsed.problem:
+                    warnings.append(f"dateline {cleaned.date_line!r}: {parsed.problem}")
             elif paragraphs:
                 lead = date_in_lead(paragraphs[0], order)
                 if lead is not None:
@@ -180,7 +200,8 @@ def _unique_id(doc_id: str, seen: set[str]) -> str:
     return new
 
 
-def ingest_documents(items: Iterable[RawDoc | Skipped | str], cfg: dict) -> Iterator[tuple[str, object]]:
+def ingest_documents(items: Iterable[RawDoc | Skipped | str], cfg: dict,
+                     column_order: str | None = None) -> Iterator[tuple[str, object]]:
     """Clean, date and de-duplicate documents; a generator of tagged events.
 
     Yields ``("doc", record)``, ``("skipped", Skipped)``, ``("warning", str)``, ``("note", str)``
@@ -206,7 +227,7 @@ def ingest_documents(items: Iterable[RawDoc | Skipped | str], cfg: dict) -> Iter
         if cfg["limit"] is not None and kept >= cfg["limit"]:
             break
         try:
-            doc = build_document(item, cfg, patterns)
+            doc = build_document(item, cfg, patterns, column_order)
         except ValueError as exc:
             yield "skipped", Skipped(item.source, str(exc))
             continue
@@ -253,17 +274,38 @@ class CappedLog:
                                 self.n - self.limit)
 
 
+def date_column_order(cfg: dict) -> ColumnOrder | None:
+    """Read the date column once to decide the order of all its all-numeric dates.
+
+    A column is one source's convention: "04/15/2022" shows month-first order,
+    so "04/05/2022" in the same column is April 5, not May 4. None for a
+    folder of pages (each page is read on its own) or without a date column.
+    """
+    column = cfg["columns"]["date"]
+    if column is None or resolve_format(cfg["path"], cfg["format"]) == "txt":
+        return None
+    order = ColumnOrder(cfg["date_order"])
+    for item in read_corpus(cfg["path"], cfg["format"], cfg["columns"]):
+        if isinstance(item, RawDoc) and item.date:
+            order.add(strip_controls(item.date)[0], item.source)
+    return order
+
+
 def run(cfg: dict, out_corpus: str | Path, out_table: str | Path, out_duplicates: str | Path) -> dict:
     """Run the stage with the validated ``corpus`` group; return counts."""
-    items = read_corpus(cfg["path"], cfg["format"], cfg["columns"])
     table: list[list] = []
     dup_rows: list[list] = []
     counts = {"documents": 0, "skipped": 0, "duplicates": 0, "dropped_paragraphs": 0}
     log.info("reading %s (%s)", cfg["path"], cfg["format"])
     bar = tqdm(desc="ingest", unit="doc", disable=not progress_enabled())
     warn = CappedLog(log)
+    dates = date_column_order(cfg)
+    said = dates.describe(cfg["columns"]["date"]) if dates is not None else None
+    if said is not None:
+        (log.info if said[0] == "note" else warn)("%s: %s", Path(cfg["path"]).name, said[1])
+    items = read_corpus(cfg["path"], cfg["format"], cfg["columns"])
     with atomic_open(out_corpus) as fh:
-        for kind, payload in ingest_documents(items, cfg):
+        for kind, payload in ingest_documents(items, cfg, dates.order if dates is not None else None):
             if kind == "note":
                 log.info("%s", payload)
             elif kind == "warning":

@@ -23,8 +23,10 @@ def corpus(cfg: Mapping) -> str:
     if cfg["limit"]:
         text += f", keeping the first {cfg['limit']}"
     text += (". Text that is not UTF-8 was decoded after detecting its encoding, with a warning. "
-             f"Dates were parsed with day-month order `{cfg['date_order']}`; a date lacking day, month or year "
-             "was left empty rather than guessed. ")
+             "All-numeric dates of a date column were read in one order, the one its values show (a day "
+             f"above 12), else `{cfg['date_order']}`; a page's dateline was read on its own, in "
+             f"`{cfg['date_order']}` unless only the other order makes a date. A date lacking day, month or year, "
+             "or impossible (31.02), was left empty rather than guessed. ")
     if bp["enabled"]:
         text += (f"Web-page furniture was removed: navigation above the dateline (within the first "
                  f"{bp['head_lines']} lines), {len(bp['drop'])} widget patterns (counters, calendars, menus), "
