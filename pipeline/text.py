@@ -105,10 +105,31 @@ def is_number(token: str) -> bool:
 
 @functools.lru_cache(maxsize=200_000)
 def lemma(token: str) -> str:
-    """Lower-cased dictionary lemma of one token (cached: vocabularies are small)."""
+    """Lower-cased dictionary lemma of one token (cached: vocabularies are small).
+
+    A capitalised word is looked up as written: simplemma's dictionary keeps
+    names it knows ("Wales", "Athens", "States") and lemmatises capitalised
+    common words ("Sanctions" -> "sanction", "Heads" -> "head"), where the
+    lower-cased word would be taken for a plural ("wales" -> "wale"). Words in
+    capitals ("SANCTIONS") and of two letters are looked up lower-cased, as are
+    all others.
+
+    Parameters
+    ----------
+    token : str
+        One word token as the tokenizer gives it.
+
+    Returns
+    -------
+    str
+        The lemma, lower-cased.
+    """
     low = token.lower().translate(_TRANSLATE)
     if not low.isalpha() and "-" not in low and "'" not in low:
         return low
+    # Two-letter capitalised tokens are abbreviations more often than names ("Ts" is not tennessine).
+    if len(token) > 2 and token[:1].isupper() and not token.isupper():
+        return simplemma.lemmatize(token.translate(_TRANSLATE), lang="en").lower()
     return simplemma.lemmatize(low, lang="en").lower()
 
 

@@ -49,7 +49,8 @@ def preprocess(cfg: Mapping) -> str:
     }[cfg["unit"]]
     ph = cfg["phrases"]
     text = ("**Preprocessing.** Sentences and tokens were found with syntok; tokens were "
-            + ("lemmatised with simplemma and " if cfg["lemmatize"] else "")
+            + ("lemmatised with simplemma (capitalised words looked up as written, so names it knows keep "
+               "their form) and " if cfg["lemmatize"] else "")
             + ("lower-cased. " if cfg["lowercase"] else "kept in their case. "))
     if ph["curated"]:
         text += f"{len(ph['curated'])} curated multi-word expressions ({_list(ph['curated'], 4)}) were joined. "
