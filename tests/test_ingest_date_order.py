@@ -86,7 +86,7 @@ def test_a_column_that_mixes_orders_is_still_read_in_one(params, tmp_path, caplo
 
 def test_jsonl_date_field_is_one_column(params, tmp_path):
     path = tmp_path / "items.jsonl"
-    rows = [{"id": "a", "date": "04/05/2022", "text": BODY}, {"id": "b", "date": "12/31/2021", "text": BODY + " Again."}]
+    rows = [{"id": "a", "date": "04/05/2022", "text": BODY}, {"id": "b", "date": "12/31/2021", "text": "The harvest was late this year."}]
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     docs = run(cfg_for(params, path, "DMY", id="id", title=None, date="date"), tmp_path)
     assert [d["date"] for d in docs] == ["2022-04-05", "2021-12-31"]

@@ -26,7 +26,7 @@ from ..io import atomic_open, dumps, write_csv
 from ..text import describe_controls, strip_controls, word_count
 from .boilerplate import Patterns, clean_page, split_paragraphs
 from .dates import ColumnOrder, date_in_lead, is_dateline, parse_date
-from .dedup import Duplicate, ParagraphIndex
+from .dedup import DocumentIndex, Duplicate, ParagraphIndex
 from .readers import Note, RawDoc, Skipped, read_corpus, resolve_format
 
 log = logging.getLogger("ingest")
@@ -66,6 +66,7 @@ SCHEMA = C.Section(
                 "shingle": C.Int(min=1, max=5),
                 "min_words": C.Int(min=3),
                 "num_perm": C.Int(min=16, max=1024),
+                "document_threshold": C.Float(min=0.5, max=1.0),
             }
         ),
     }
@@ -204,14 +205,16 @@ def ingest_documents(items: Iterable[RawDoc | Skipped | str], cfg: dict,
                      column_order: str | None = None) -> Iterator[tuple[str, object]]:
     """Clean, date and de-duplicate documents; a generator of tagged events.
 
-    Yields ``("doc", record)``, ``("skipped", Skipped)``, ``("warning", str)``, ``("note", str)``
-    and ``("duplicate", (Duplicate, action))`` in corpus order, so the caller
+    Yields ``("doc", record)``, ``("skipped", Skipped)``, ``("warning", str)``, ``("note", str)``,
+    ``("duplicate", (Duplicate, action, excerpt))`` and ``("dropped", record)`` (a
+    whole-document copy that ``keep_first`` drops) in corpus order, so the caller
     decides what to write and nothing needs the whole corpus in memory.
     """
     patterns = Patterns.compile(cfg["boilerplate"]) if cfg["boilerplate"]["enabled"] else None
     dd = cfg["dedup"]
     index = ParagraphIndex(threshold=dd["threshold"], shingle=dd["shingle"], min_words=dd["min_words"],
                            num_perm=dd["num_perm"])
+    documents = DocumentIndex(threshold=dd["document_threshold"], min_words=dd["min_words"], num_perm=dd["num_perm"])
     seen_ids: set[str] = set()
     kept = 0
     for item in items:
@@ -236,6 +239,24 @@ def ingest_documents(items: Iterable[RawDoc | Skipped | str], cfg: dict,
             doc["warnings"].append(f"duplicate id '{doc['id']}'; renamed to '{new}'")
             doc["id"] = new
         seen_ids.add(doc["id"])
+        fingerprint = documents.fingerprint(doc["paragraphs"])
+        copy = documents.check(doc["id"], fingerprint)
+        if copy is not None:
+            what = ("an exact copy" if copy.kind == "exact document"
+                    else f"a near copy (word-sequence similarity {copy.similarity})")
+            if dd["policy"] == "keep_first":
+                yield "duplicate", (copy, "dropped", doc["paragraphs"][0][:80])
+                doc["warnings"].append(f"{what} of document '{copy.of_doc}'; dropped (corpus.dedup.policy: keep_first)")
+                yield "dropped", doc
+                continue
+            yield "duplicate", (copy, "kept", doc["paragraphs"][0][:80])
+            doc["warnings"].append(f"{what} of document '{copy.of_doc}'; kept (corpus.dedup.policy: keep_all)")
+            # Its paragraphs would each be listed again as copies of the same document's.
+            documents.add(doc["id"], fingerprint)
+            kept += 1
+            yield "doc", doc
+            continue
+        documents.add(doc["id"], fingerprint)
         dups = index.check_document(doc["id"], doc["paragraphs"])
         drop = paragraphs_to_drop(dups, len(doc["paragraphs"]), dd["policy"])
         for d in dups:
@@ -295,7 +316,8 @@ def run(cfg: dict, out_corpus: str | Path, out_table: str | Path, out_duplicates
     """Run the stage with the validated ``corpus`` group; return counts."""
     table: list[list] = []
     dup_rows: list[list] = []
-    counts = {"documents": 0, "skipped": 0, "duplicates": 0, "dropped_paragraphs": 0}
+    counts = {"documents": 0, "skipped": 0, "duplicate_documents": 0, "dropped_documents": 0, "duplicates": 0,
+              "dropped_paragraphs": 0}
     log.info("reading %s (%s)", cfg["path"], cfg["format"])
     bar = tqdm(desc="ingest", unit="doc", disable=not progress_enabled())
     warn = CappedLog(log)
@@ -316,9 +338,19 @@ def run(cfg: dict, out_corpus: str | Path, out_table: str | Path, out_duplicates
                 table.append([Path(payload.source).stem, None, None, payload.source, "skipped", 0, 0, payload.reason])
             elif kind == "duplicate":
                 d, action, excerpt = payload
-                counts["duplicates"] += 1
-                counts["dropped_paragraphs"] += action == "dropped"
+                if d.paragraph is None:
+                    counts["duplicate_documents"] += 1
+                else:
+                    counts["duplicates"] += 1
+                    counts["dropped_paragraphs"] += action == "dropped"
                 dup_rows.append([d.doc_id, d.paragraph, d.of_doc, d.of_paragraph, d.kind, d.similarity, action, excerpt])
+            elif kind == "dropped":
+                doc = payload
+                counts["dropped_documents"] += 1
+                warn("%s: %s", doc["source"], doc["warnings"][-1])
+                tokens = sum(word_count(p) for p in doc["paragraphs"])
+                table.append([doc["id"], doc["title"], doc["date"], doc["source"], "duplicate",
+                              len(doc["paragraphs"]), tokens, "; ".join(doc["warnings"])])
             else:
                 doc = payload
                 counts["documents"] += 1
@@ -337,7 +369,9 @@ def run(cfg: dict, out_corpus: str | Path, out_table: str | Path, out_duplicates
     write_csv(out_table, CORPUS_COLUMNS, table)
     write_csv(out_duplicates, DUPLICATE_COLUMNS, dup_rows)
     log.info(
-        "kept %d documents, skipped %d; %d duplicate paragraphs found, %d dropped",
-        counts["documents"], counts["skipped"], counts["duplicates"], counts["dropped_paragraphs"],
+        "kept %d documents, skipped %d; %d copies of whole documents found, %d dropped; "
+        "%d duplicate paragraphs found, %d dropped",
+        counts["documents"], counts["skipped"], counts["duplicate_documents"], counts["dropped_documents"],
+        counts["duplicates"], counts["dropped_paragraphs"],
     )
     return counts

@@ -15,14 +15,32 @@ def _list(items, limit: int = 8) -> str:
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
-def corpus(cfg: Mapping) -> str:
+def _n(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def corpus(cfg: Mapping, done: Mapping | None = None) -> str:
+    """The ingestion paragraph: the parameters, and what ingest did with them.
+
+    Parameters
+    ----------
+    cfg : mapping
+        The validated ``corpus`` group.
+    done : mapping, optional
+        The report's corpus section (read from ``corpus.csv`` and
+        ``duplicates.csv``): its ``copies`` and ``paragraph_copies`` counts
+        are stated, so the text says what was found and dropped, not only
+        what the settings allow.
+    """
     src = f"`{cfg['path']}` ({cfg['format']})"
     bp = cfg["boilerplate"]
     dd = cfg["dedup"]
+    drop = dd["policy"] == "keep_first"
     text = f"**Ingestion.** Documents were read from {src}"
     if cfg["limit"]:
         text += f", keeping the first {cfg['limit']}"
-    text += (". Text that is not UTF-8 was decoded after detecting its encoding, with a warning. "
+    text += (". Text that is not UTF-8 was decoded after detecting its encoding, with a warning; control "
+             "characters were removed. "
              "All-numeric dates of a date column were read in one order, the one its values show (a day "
              f"above 12), else `{cfg['date_order']}`; a page's dateline was read on its own, in "
              f"`{cfg['date_order']}` unless only the other order makes a date. A date lacking day, month or year, "
@@ -32,11 +50,27 @@ def corpus(cfg: Mapping) -> str:
                  f"{bp['head_lines']} lines), {len(bp['drop'])} widget patterns (counters, calendars, menus), "
                  f"the footer after {len(bp['footer'])} marker patterns; photo credits and bylines were moved to "
                  "metadata. ")
+    near = ("" if dd["document_threshold"] >= 1.0 else
+            f", or a near copy whose words agree with an earlier document's over at least "
+            f"{dd['document_threshold']:g} of their length (as when items differ in a dateline or a few words),")
+    text += (f"A document that is an exact copy of an earlier one (same words, whatever its id or headline){near} "
+             + ("was dropped" if drop else "was listed but kept") + ". ")
+    if done is not None:
+        c = done["copies"]
+        if c["found"]:
+            text += (f"{_n(c['found'], 'document')} copied an earlier one ({c['exact']} exact, {c['near']} near); "
+                     f"{c['dropped']} {'was' if c['dropped'] == 1 else 'were'} dropped. ")
+        else:
+            text += "No document copied an earlier one. "
     text += (f"Paragraphs of at least {dd['min_words']} words were compared across documents by MinHash "
              f"({dd['num_perm']} permutations) of their word {dd['shingle']}-gram sets; pairs with estimated "
              f"Jaccard similarity ≥ {dd['threshold']} count as near-duplicates, "
-             + ("and later copies were dropped (a document is only dropped whole when it is an exact copy)."
-                if dd["policy"] == "keep_first" else "and were reported but kept."))
+             + ("and later copies were dropped from their documents, unless every paragraph of a document "
+                "repeats earlier ones (it is then kept whole)." if drop else "and were listed but kept."))
+    if done is not None:
+        p = done["paragraph_copies"]
+        text += f" {_n(p['found'], 'paragraph')} repeated an earlier document's; {p['dropped']} dropped"
+        text += (f", {p['kept_whole']} kept in documents made only of repeats." if p["kept_whole"] else ".")
     return text
 
 

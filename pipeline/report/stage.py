@@ -90,9 +90,22 @@ def corpus_section(inp: Inputs, cfg: dict) -> dict:
     fig = None
     if figures.documents_over_time(dates, inp.root / "reports/figures/corpus_timeline.png"):
         fig = "figures/corpus_timeline.png"
+    doc_dups = [d for d in dups if d["paragraph"] in ("", None)]
+    par_dups = [d for d in dups if d["paragraph"] not in ("", None)]
     return {
         "documents": len(kept),
-        "skipped": [r for r in rows if r["status"] != "kept"],
+        "skipped": [r for r in rows if r["status"] == "skipped"],
+        "copies": {
+            "found": len(doc_dups),
+            "exact": sum(1 for d in doc_dups if d["kind"] == "exact document"),
+            "near": sum(1 for d in doc_dups if d["kind"] == "near document"),
+            "dropped": sum(1 for d in doc_dups if d["action"] == "dropped"),
+        },
+        "paragraph_copies": {
+            "found": len(par_dups),
+            "dropped": sum(1 for d in par_dups if d["action"] == "dropped"),
+            "kept_whole": sum(1 for d in par_dups if d["action"].startswith("kept: every paragraph")),
+        },
         "dated": len(dates),
         "first_date": dates[0] if dates else None,
         "last_date": dates[-1] if dates else None,
@@ -106,7 +119,6 @@ def corpus_section(inp: Inputs, cfg: dict) -> dict:
         "warnings_total": sum(1 for r in rows if r["warnings"]),
         "duplicates": dups[: cfg["max_rows"]],
         "duplicates_total": len(dups),
-        "duplicates_dropped": sum(1 for d in dups if d["action"] == "dropped"),
         "figure": fig,
     }
 
@@ -320,7 +332,7 @@ def build_context(root: Path, params: dict, params_file: Path, project: Path) ->
     else:
         grouped = grouped_views(inp, rcfg, docs, topics, groups["themes"])
     paragraphs = [
-        methods.corpus(groups["corpus"]),
+        methods.corpus(groups["corpus"], corpus),
         methods.preprocess(groups["preprocess"]),
         methods.tfidf(groups["tfidf"]),
         methods.lda(groups["lda"], topics["metrics"].get("k")),
