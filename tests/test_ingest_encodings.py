@@ -48,10 +48,13 @@ def test_txt_page_in_unicode_encodings_is_decoded(params, tmp_path, encoding, ti
     folder = tmp_path / "pages"
     folder.mkdir()
     (folder / "page.txt").write_bytes(ENCODINGS[encoding](f"{title}\r\n\r\n{body}\r\n"))
+    # An English page beside it: a corpus of only a Russian page stops (nothing to score).
+    (folder / "z_english.txt").write_text("Another page\n\nThe harvest was the largest in a decade this year.\n",
+                                          encoding="utf-8")
     counts, docs, table = run(cfg_for(params, folder), tmp_path)
     assert counts["skipped"] == 0
-    assert table["page.txt"]["status"] == "kept"
-    (doc,) = docs
+    assert table["page.txt"]["status"] == ("kept" if title == TITLE else "not scored")
+    doc = docs[0]
     assert doc["title"] == title  # no byte-order mark left in front of it
     assert doc["paragraphs"] == [body]
     assert not any("binary" in w for w in doc["warnings"])

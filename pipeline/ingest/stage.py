@@ -27,6 +27,7 @@ from ..text import describe_controls, strip_controls, word_count
 from .boilerplate import Patterns, clean_page, split_paragraphs
 from .dates import ColumnOrder, date_in_lead, is_dateline, parse_date
 from .dedup import DocumentIndex, Duplicate, ParagraphIndex
+from .language import SUPPORTED, SUPPORTED_NOTE, identify
 from .readers import Note, RawDoc, Skipped, read_corpus, resolve_format
 
 log = logging.getLogger("ingest")
@@ -47,6 +48,7 @@ SCHEMA = C.Section(
             }
         ),
         "date_order": C.Str(choices=["DMY", "MDY", "YMD"]),
+        "language": C.Str(choices=list(SUPPORTED), note=SUPPORTED_NOTE),
         "limit": C.Int(min=1, nullable=True),
         "paragraph_separator": C.Regex(nullable=True),
         "boilerplate": C.Section(
@@ -72,7 +74,7 @@ SCHEMA = C.Section(
     }
 )
 
-CORPUS_COLUMNS = ["id", "title", "date", "source", "status", "paragraphs", "tokens", "warnings"]
+CORPUS_COLUMNS = ["id", "title", "date", "language", "source", "status", "paragraphs", "tokens", "warnings"]
 DUPLICATE_COLUMNS = ["doc_id", "paragraph", "duplicate_of", "of_paragraph", "kind", "similarity", "action", "excerpt"]
 
 
@@ -114,7 +116,9 @@ def build_document(raw: RawDoc, cfg: dict, patterns: Patterns | None, column_ord
     Returns
     -------
     dict
-        ``id, title, date, source, paragraphs, meta, warnings``.
+        ``id, title, date, language, not_scored, source, paragraphs, meta, warnings``;
+        ``language`` is None when it cannot be told, ``not_scored`` says why later
+        stages leave the document out ("language ru") or is None.
 
     Raises
     ------
@@ -167,10 +171,18 @@ def build_document(raw: RawDoc, cfg: dict, patterns: Patterns | None, column_ord
     date_expected = raw.is_page or cfg["columns"]["date"] is not None
     if date is None and date_expected and not any("date" in w for w in warnings):
         warnings.append("no date found; left empty")
+    language = identify("\n".join(([title] if title else []) + paragraphs), cfg["language"])
+    not_scored = None
+    if language.code is not None and language.code != cfg["language"]:
+        not_scored = f"language {language.code}"
+        warnings.append(f"not scored: language {language.code} (detected with probability "
+                        f"{language.probability:.2f}); corpus.language is '{cfg['language']}', and {SUPPORTED_NOTE}")
     return {
         "id": raw.id,
         "title": title,
         "date": date,
+        "language": language.code,
+        "not_scored": not_scored,
         "source": raw.source,
         "paragraphs": paragraphs,
         "meta": meta,
@@ -295,6 +307,11 @@ class CappedLog:
                                 self.n - self.limit)
 
 
+def _languages(counts: Counter) -> str:
+    """``"language ru: 3, language uk: 1"``, most frequent first."""
+    return ", ".join(f"language {code}: {n}" for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
 def date_column_order(cfg: dict) -> ColumnOrder | None:
     """Read the date column once to decide the order of all its all-numeric dates.
 
@@ -316,8 +333,9 @@ def run(cfg: dict, out_corpus: str | Path, out_table: str | Path, out_duplicates
     """Run the stage with the validated ``corpus`` group; return counts."""
     table: list[list] = []
     dup_rows: list[list] = []
-    counts = {"documents": 0, "skipped": 0, "duplicate_documents": 0, "dropped_documents": 0, "duplicates": 0,
-              "dropped_paragraphs": 0}
+    counts = {"documents": 0, "not_scored": 0, "skipped": 0, "duplicate_documents": 0, "dropped_documents": 0,
+              "duplicates": 0, "dropped_paragraphs": 0}
+    languages: Counter = Counter()
     log.info("reading %s (%s)", cfg["path"], cfg["format"])
     bar = tqdm(desc="ingest", unit="doc", disable=not progress_enabled())
     warn = CappedLog(log)
@@ -335,7 +353,8 @@ def run(cfg: dict, out_corpus: str | Path, out_table: str | Path, out_duplicates
             elif kind == "skipped":
                 counts["skipped"] += 1
                 warn("%s: skipped: %s", payload.source, payload.reason)
-                table.append([Path(payload.source).stem, None, None, payload.source, "skipped", 0, 0, payload.reason])
+                table.append([Path(payload.source).stem, None, None, None, payload.source, "skipped", 0, 0,
+                              payload.reason])
             elif kind == "duplicate":
                 d, action, excerpt = payload
                 if d.paragraph is None:
@@ -349,7 +368,7 @@ def run(cfg: dict, out_corpus: str | Path, out_table: str | Path, out_duplicates
                 counts["dropped_documents"] += 1
                 warn("%s: %s", doc["source"], doc["warnings"][-1])
                 tokens = sum(word_count(p) for p in doc["paragraphs"])
-                table.append([doc["id"], doc["title"], doc["date"], doc["source"], "duplicate",
+                table.append([doc["id"], doc["title"], doc["date"], doc["language"], doc["source"], "duplicate",
                               len(doc["paragraphs"]), tokens, "; ".join(doc["warnings"])])
             else:
                 doc = payload
@@ -360,14 +379,24 @@ def run(cfg: dict, out_corpus: str | Path, out_table: str | Path, out_duplicates
                 note = doc.pop("_note", None)
                 fh.write(dumps(doc) + "\n")
                 tokens = sum(word_count(p) for p in doc["paragraphs"])
-                table.append([doc["id"], doc["title"], doc["date"], doc["source"], "kept",
-                              len(doc["paragraphs"]), tokens, "; ".join(doc["warnings"] + ([note] if note else []))])
+                if doc["not_scored"]:
+                    counts["not_scored"] += 1
+                    languages[doc["language"]] += 1
+                table.append([doc["id"], doc["title"], doc["date"], doc["language"], doc["source"],
+                              "not scored" if doc["not_scored"] else "kept", len(doc["paragraphs"]), tokens,
+                              "; ".join(doc["warnings"] + ([note] if note else []))])
         bar.close()
         warn.close()
         if counts["documents"] == 0:
             raise UserError(f"corpus.path = '{cfg['path']}': no usable document ({counts['skipped']} skipped)")
+        if counts["documents"] == counts["not_scored"]:
+            raise UserError(f"corpus.path = '{cfg['path']}': no document in corpus.language '{cfg['language']}' "
+                            f"({_languages(languages)}); {SUPPORTED_NOTE}")
     write_csv(out_table, CORPUS_COLUMNS, table)
     write_csv(out_duplicates, DUPLICATE_COLUMNS, dup_rows)
+    if counts["not_scored"]:
+        log.warning("%d documents will not be scored: %s; corpus.language is '%s', and %s", counts["not_scored"],
+                    _languages(languages), cfg["language"], SUPPORTED_NOTE)
     log.info(
         "kept %d documents, skipped %d; %d copies of whole documents found, %d dropped; "
         "%d duplicate paragraphs found, %d dropped",

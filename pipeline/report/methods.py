@@ -50,6 +50,15 @@ def corpus(cfg: Mapping, done: Mapping | None = None) -> str:
                  f"{bp['head_lines']} lines), {len(bp['drop'])} widget patterns (counters, calendars, menus), "
                  f"the footer after {len(bp['footer'])} marker patterns; photo credits and bylines were moved to "
                  "metadata. ")
+    text += (f"Each document's language was identified with py3langid (its model ships in the package); one "
+             f"confidently in another language than `{cfg['language']}` was kept in the corpus table but not "
+             "scored by any later stage")
+    if done is not None:
+        n = done["not_scored_total"]
+        text += (f": {_n(n, 'document')} ("
+                 + "; ".join(f"language {code}: {k}" for code, k in done["not_scored_languages"]) + ")"
+                 if n else ": there were none")
+    text += ". "
     near = ("" if dd["document_threshold"] >= 1.0 else
             f", or a near copy whose words agree with an earlier document's over at least "
             f"{dd['document_threshold']:g} of their length (as when items differ in a dateline or a few words),")

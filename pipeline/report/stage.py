@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -90,11 +91,17 @@ def corpus_section(inp: Inputs, cfg: dict) -> dict:
     fig = None
     if figures.documents_over_time(dates, inp.root / "reports/figures/corpus_timeline.png"):
         fig = "figures/corpus_timeline.png"
+    not_scored = [r for r in rows if r["status"] == "not scored"]
+    languages = Counter(r.get("language") or "?" for r in not_scored)
     doc_dups = [d for d in dups if d["paragraph"] in ("", None)]
     par_dups = [d for d in dups if d["paragraph"] not in ("", None)]
     return {
         "documents": len(kept),
         "skipped": [r for r in rows if r["status"] == "skipped"],
+        # Another language than corpus.language: in corpus.jsonl, left out of every later stage.
+        "not_scored": not_scored[: cfg["max_rows"]],
+        "not_scored_total": len(not_scored),
+        "not_scored_languages": sorted(languages.items(), key=lambda kv: (-kv[1], kv[0])),
         "copies": {
             "found": len(doc_dups),
             "exact": sum(1 for d in doc_dups if d["kind"] == "exact document"),
@@ -205,9 +212,14 @@ def validation_section(inp: Inputs) -> dict:
 
 # ------------------------------------------------------------ grouped views
 def corpus_documents(inp: Inputs) -> list[dict]:
-    """Id, date and metadata of every kept document (the text is not kept in memory)."""
+    """Id, date and metadata of every scored document (the text is not kept in memory).
+
+    Documents in another language are in ``corpus.jsonl`` but in no later
+    stage: counting them in a group would dilute its shares.
+    """
     path = inp.path("data/interim/corpus.jsonl", "ingest")
-    return [{"id": d["id"], "date": d.get("date"), "meta": d.get("meta") or {}} for d in read_jsonl(path)]
+    return [{"id": d["id"], "date": d.get("date"), "meta": d.get("meta") or {}} for d in read_jsonl(path)
+            if not d.get("not_scored")]
 
 
 def meta_columns(docs: list[dict]) -> list[str]:
