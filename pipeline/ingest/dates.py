@@ -190,7 +190,21 @@ def dateline(line: str, order: str = "DMY", max_chars: int = 48) -> str | None:
 
 
 def is_dateline(line: str, order: str = "DMY", max_chars: int = 48) -> bool:
-    """A dateline by its shape, or any short line that is only a complete date."""
+    """A dateline by its shape, or any short line that is only a complete date.
+
+    Parameters
+    ----------
+    line : str
+        One line of a page.
+    order : {"DMY", "MDY", "YMD"}
+        ``corpus.date_order``, for the lines recognised by parsing.
+    max_chars : int
+        Longer lines are never datelines.
+
+    Returns
+    -------
+    bool
+    """
     return looks_like_dateline(line, max_chars) or dateline(line, order, max_chars) is not None
 
 
@@ -208,6 +222,7 @@ class ColumnOrder:
     ambiguous: int = 0
 
     def add(self, value: str | None, where: str) -> None:
+        """Count one value of the column; ``where`` ("items.csv:3") is quoted in the log."""
         if not value:
             return
         shown = order_shown(value)

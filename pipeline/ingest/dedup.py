@@ -166,7 +166,18 @@ class DocumentIndex:
         self._sequences: list[array] = []
 
     def fingerprint(self, paragraphs: list[str]) -> Fingerprint | None:
-        """What :meth:`check` and :meth:`add` need of a document; None when it has no words."""
+        """What :meth:`check` and :meth:`add` need of a document.
+
+        Parameters
+        ----------
+        paragraphs : list of str
+            The document's body.
+
+        Returns
+        -------
+        Fingerprint or None
+            None when the body has no words.
+        """
         words = _WORDS.findall(" ".join(paragraphs).lower())
         if not words:
             return None
@@ -183,7 +194,21 @@ class DocumentIndex:
         return Fingerprint(digest, LeanMinHash(sketch), codes)
 
     def check(self, doc_id: str, fp: Fingerprint | None) -> Duplicate | None:
-        """The earlier document this one copies, if any (it is not remembered)."""
+        """The earlier document this one copies, if any (it is not remembered).
+
+        Parameters
+        ----------
+        doc_id : str
+            The document's id, for the :class:`Duplicate` returned.
+        fp : Fingerprint or None
+            From :meth:`fingerprint`.
+
+        Returns
+        -------
+        Duplicate or None
+            With ``paragraph`` None and kind ``"exact document"`` or
+            ``"near document"`` (the most similar earlier one).
+        """
         if fp is None:
             return None
         if fp.digest in self._exact:
@@ -216,7 +241,15 @@ class DocumentIndex:
         return Duplicate(doc_id, None, self._ids[best[1]], None, "near document", round(best[0], 3))
 
     def add(self, doc_id: str, fp: Fingerprint | None) -> None:
-        """Remember a kept document."""
+        """Remember a kept document, so later copies of it are found.
+
+        Parameters
+        ----------
+        doc_id : str
+            Its id.
+        fp : Fingerprint or None
+            From :meth:`fingerprint`.
+        """
         if fp is None:
             return
         self._exact.setdefault(fp.digest, doc_id)

@@ -274,11 +274,29 @@ def _header_names(fields: list[str]) -> list[str]:
 
 
 def read_csv(path: Path, cols: dict) -> Iterator[RawDoc | Skipped | str]:
-    """Rows of a CSV (optionally gzipped), streamed. Yields warning strings too.
+    """Rows of a CSV (optionally gzipped), streamed.
 
     A malformed row (an unclosed quote, too many fields) is skipped with its
     line number; the rows before and after it are read as themselves (see
     :mod:`pipeline.ingest.csvrows`).
+
+    Parameters
+    ----------
+    path : Path
+        A ``.csv`` or ``.csv.gz`` file in any encoding :func:`decode` accepts.
+    cols : dict
+        ``corpus.columns``.
+
+    Yields
+    ------
+    RawDoc, Skipped, Note or str
+        A document per usable row, a :class:`Skipped` per bad one, and
+        notes and warnings (plain strings) about the file.
+
+    Raises
+    ------
+    UserError
+        When the file has no readable header or lacks the text column.
     """
     encoding, warning = _detect_file_encoding(path)
     if warning:

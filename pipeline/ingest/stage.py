@@ -316,8 +316,18 @@ def date_column_order(cfg: dict) -> ColumnOrder | None:
     """Read the date column once to decide the order of all its all-numeric dates.
 
     A column is one source's convention: "04/15/2022" shows month-first order,
-    so "04/05/2022" in the same column is April 5, not May 4. None for a
-    folder of pages (each page is read on its own) or without a date column.
+    so "04/05/2022" in the same column is April 5, not May 4.
+
+    Parameters
+    ----------
+    cfg : dict
+        The validated ``corpus`` group.
+
+    Returns
+    -------
+    ColumnOrder or None
+        The counts and the order decided; None for a folder of pages (each
+        page is read on its own) or without a date column.
     """
     column = cfg["columns"]["date"]
     if column is None or resolve_format(cfg["path"], cfg["format"]) == "txt":
@@ -330,7 +340,27 @@ def date_column_order(cfg: dict) -> ColumnOrder | None:
 
 
 def run(cfg: dict, out_corpus: str | Path, out_table: str | Path, out_duplicates: str | Path) -> dict:
-    """Run the stage with the validated ``corpus`` group; return counts."""
+    """Run the stage with the validated ``corpus`` group.
+
+    Parameters
+    ----------
+    cfg : dict
+        The validated ``corpus`` group.
+    out_corpus, out_table, out_duplicates : path
+        ``corpus.jsonl``, ``corpus.csv`` and ``duplicates.csv``, each written atomically.
+
+    Returns
+    -------
+    dict
+        ``documents`` (in ``corpus.jsonl``), ``not_scored``, ``skipped``,
+        ``duplicate_documents``, ``dropped_documents``, ``duplicates`` and
+        ``dropped_paragraphs`` (paragraph copies).
+
+    Raises
+    ------
+    UserError
+        No such path, no usable document, or none in ``corpus.language``.
+    """
     table: list[list] = []
     dup_rows: list[list] = []
     counts = {"documents": 0, "not_scored": 0, "skipped": 0, "duplicate_documents": 0, "dropped_documents": 0,
