@@ -109,10 +109,11 @@ class Str(Field):
     choices: Sequence[str] | None = None
     nullable: bool = False
     required: bool = True
+    note: str | None = None  # why the choices are what they are, said with them
 
     def allowed(self) -> str:
         base = "one of: " + ", ".join(self.choices) if self.choices else "a string"
-        return base + (" (or null)" if self.nullable else "")
+        return base + (" (or null)" if self.nullable else "") + (f" ({self.note})" if self.note else "")
 
     def check(self, key: str, value: Any) -> str | None:
         if value is None and self.nullable:

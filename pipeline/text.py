@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections import Counter
 
 import simplemma
 from syntok import segmenter
@@ -19,6 +20,41 @@ _NUMBER = re.compile(r"^[+-]?\d[\d.,:/-]*(?:st|nd|rd|th|s|%)?$")
 _SPACE = re.compile(r"\s+")
 # Typographic apostrophes and dashes become ASCII so "we’ll" and "we'll" are one word.
 _TRANSLATE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+
+
+# C0 controls and DEL, but tab, newline and carriage return: they are text's own layout.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Vertical tab and form feed separate lines (and pages): removing them would join two words.
+_LINE_CONTROLS = {"\x0b", "\x0c"}
+
+
+def strip_controls(text: str) -> tuple[str, Counter]:
+    """Remove control characters (NUL, ESC, ...) that no report can show.
+
+    Parameters
+    ----------
+    text : str
+        Decoded text.
+
+    Returns
+    -------
+    text : str
+        ``text`` without C0 control characters and DEL; tab, newline and
+        carriage return are kept, vertical tab and form feed become newlines.
+    removed : collections.Counter
+        How many of each control character were found.
+    """
+    found = Counter(_CONTROL.findall(text))
+    if not found:
+        return text, found
+    return _CONTROL.sub(lambda m: "\n" if m.group() in _LINE_CONTROLS else "", text), found
+
+
+def describe_controls(found: Counter) -> str:
+    """``"3 control characters removed (U+0000 x2, U+001B x1)"`` for a warning."""
+    parts = ", ".join(f"U+{ord(c):04X} x{n}" for c, n in sorted(found.items()))
+    total = sum(found.values())
+    return f"{total} control character{'s' if total != 1 else ''} removed ({parts})"
 
 
 def clean_line(text: str) -> str:
@@ -69,10 +105,31 @@ def is_number(token: str) -> bool:
 
 @functools.lru_cache(maxsize=200_000)
 def lemma(token: str) -> str:
-    """Lower-cased dictionary lemma of one token (cached: vocabularies are small)."""
+    """Lower-cased dictionary lemma of one token (cached: vocabularies are small).
+
+    A capitalised word is looked up as written: simplemma's dictionary keeps
+    names it knows ("Wales", "Athens", "States") and lemmatises capitalised
+    common words ("Sanctions" -> "sanction", "Heads" -> "head"), where the
+    lower-cased word would be taken for a plural ("wales" -> "wale"). Words in
+    capitals ("SANCTIONS") and of two letters are looked up lower-cased, as are
+    all others.
+
+    Parameters
+    ----------
+    token : str
+        One word token as the tokenizer gives it.
+
+    Returns
+    -------
+    str
+        The lemma, lower-cased.
+    """
     low = token.lower().translate(_TRANSLATE)
     if not low.isalpha() and "-" not in low and "'" not in low:
         return low
+    # Two-letter capitalised tokens are abbreviations more often than names ("Ts" is not tennessine).
+    if len(token) > 2 and token[:1].isupper() and not token.isupper():
+        return simplemma.lemmatize(token.translate(_TRANSLATE), lang="en").lower()
     return simplemma.lemmatize(low, lang="en").lower()
 
 

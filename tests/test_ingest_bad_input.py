@@ -15,6 +15,8 @@ from pipeline.errors import UserError
 from pipeline.io import atomic_open
 
 GOOD = "Belarus and Russia discussed sanctions and security at the talks in Minsk on Monday.\n"
+# Another text: two rows with the same text would be one document and its copy.
+OTHER = "The finance ministers agreed on a common budget for roads, schools and hospitals next year.\n"
 
 
 def cfg_for(params, path, **columns):
@@ -70,7 +72,7 @@ def test_missing_date_is_empty_with_a_warning(params, tmp_path):
     folder = tmp_path / "c"
     folder.mkdir()
     (folder / "x.txt").write_text("A headline\n" + GOOD, encoding="utf-8")
-    (folder / "y.txt").write_text("Posted: 31.02.2021\nA headline\n" + GOOD, encoding="utf-8")
+    (folder / "y.txt").write_text("Posted: 31.02.2021\nA headline\n" + OTHER, encoding="utf-8")
     _, docs, _ = run(cfg_for(params, folder), tmp_path)
     assert [d["date"] for d in docs] == [None, None]
     assert all(d["warnings"] for d in docs)
@@ -88,7 +90,7 @@ def test_csv_gz_with_columns_duplicate_ids_and_unparseable_dates(params, tmp_pat
     path = tmp_path / "items.csv.gz"
     write_csv(path, ["link", "headline", "date", "body", "location"], [
         ["http://x/news/1", "One", "2022-01-02T10:00:00Z", GOOD, "Moscow"],
-        ["http://x/news/1", "Two", "sometime", GOOD + " Again.", "NA"],
+        ["http://x/news/1", "Two", "sometime", OTHER, "NA"],
         ["http://x/news/3", "Three", "2022-01-04", "", "Minsk"],
     ])
     cfg = cfg_for(params, path, id="link", text="body", title="headline", date="date", meta=["location"])
@@ -121,7 +123,7 @@ def test_csv_missing_optional_column_is_a_warning(params, tmp_path, caplog):
 def test_jsonl_with_a_broken_line(params, tmp_path):
     path = tmp_path / "items.jsonl"
     path.write_text(json.dumps({"id": "a", "text": GOOD, "title": "A", "date": "2021-05-01"}) + "\n"
-                    "{not json\n" + json.dumps({"id": "b", "text": GOOD + " More.", "title": "B"}) + "\n",
+                    "{not json\n" + json.dumps({"id": "b", "text": OTHER, "title": "B"}) + "\n",
                     encoding="utf-8")
     _, docs, table = run(cfg_for(params, path, id="id"), tmp_path)
     assert [d["id"] for d in docs] == ["a", "b"]
@@ -172,14 +174,19 @@ def test_duplicates_never_empty_a_document(params, tmp_path):
 
     folder = tmp_path / "c"
     folder.mkdir()
-    body = "\n".join(f"Paragraph {i}: the leaders discussed trade, energy and security cooperation at length today."
-                     for i in range(3))
-    (folder / "a.txt").write_text("Title A\n" + body, encoding="utf-8")
-    (folder / "b.txt").write_text("Title B\n" + body, encoding="utf-8")  # same body, another item
-    (folder / "c.txt").write_text("Title C\n" + body + "\nA closing paragraph that only this item has, long enough.",
+    topics = ["trade and energy", "grain exports", "border security", "rail transit", "gas prices", "tourism"]
+    para = [f"Paragraph {i}: the leaders discussed {t} cooperation at length today, with their ministers present."
+            for i, t in enumerate(topics)]
+    (folder / "a.txt").write_text("Title A\n" + "\n".join(para[:3]), encoding="utf-8")
+    (folder / "b.txt").write_text("Title B\n" + "\n".join(para[3:]), encoding="utf-8")
+    # Every paragraph repeats one of a's or b's, but the whole is a copy of neither.
+    (folder / "c.txt").write_text("Title C\n" + "\n".join([para[0], para[3], para[1]]), encoding="utf-8")
+    (folder / "d.txt").write_text("Title D\n" + "\n".join(para[:3]) + "\nA closing paragraph that only this "
+                                  "item has, long enough to make it more than a copy of item A: it reports the "
+                                  "questions of journalists, the answers given and the date of the next meeting.",
                                   encoding="utf-8")
     _, docs, table = run(cfg_for(params, folder), tmp_path)
-    assert [d["id"] for d in docs] == ["a", "b", "c"]
-    assert len(docs[1]["paragraphs"]) == 3 and "repeats document 'a'" in table["b.txt"]["warnings"]
-    assert docs[2]["paragraphs"] == ["A closing paragraph that only this item has, long enough."]
-    assert "3 duplicate paragraph(s)" in table["c.txt"]["warnings"]
+    assert [d["id"] for d in docs] == ["a", "b", "c", "d"]
+    assert len(docs[2]["paragraphs"]) == 3 and "repeats document 'a'" in table["c.txt"]["warnings"]
+    assert docs[3]["paragraphs"] == [docs[3]["paragraphs"][0]] and docs[3]["paragraphs"][0].startswith("A closing")
+    assert "3 duplicate paragraph(s)" in table["d.txt"]["warnings"]

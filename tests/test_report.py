@@ -15,6 +15,10 @@ HOSTILE_TITLE = "<script>alert('title')</script> Sanctions & security"
 HOSTILE_BODY = ('The minister said: "<img src=x onerror=alert(1)>" and <script>document.title="pwned"</script> '
                 "Sanctions against Belarus are illegal pressure, he added, and security is under threat.")
 
+RUSSIAN_TITLE = "Переговоры в Минске"
+RUSSIAN_BODY = ("Президент Беларуси провёл переговоры с Президентом России. Стороны обсудили санкции, безопасность "
+                "и сотрудничество в торговле, энергетике и транспорте, а также подготовку следующей встречи.")
+
 
 @pytest.fixture(scope="session")
 def seed_chain(tmp_path_factory, composed_params, root):
@@ -23,6 +27,10 @@ def seed_chain(tmp_path_factory, composed_params, root):
     for f in (root / "seeds").iterdir():
         shutil.copy(f, corpus / f.name)
     (corpus / "zz_hostile.txt").write_text(f"{HOSTILE_TITLE}\n\n{HOSTILE_BODY}\n\n{HOSTILE_BODY}\n", encoding="utf-8")
+    # A copy of a seed under another name, and an item in Russian: neither may count as evidence.
+    first = sorted((root / "seeds").iterdir())[0]
+    shutil.copy(first, corpus / f"zz_copy_of_{first.name}")
+    (corpus / "zz_russian.txt").write_text(f"{RUSSIAN_TITLE}\n\n{RUSSIAN_BODY}\n", encoding="utf-8")
     params = dict(composed_params)
     params["corpus"] = dict(params["corpus"], path=str(corpus))
     job = tmp_path_factory.mktemp("chain")
@@ -159,3 +167,28 @@ def test_report_renders_offline_in_chromium(seed_chain):
     assert failed == []
     assert [c for c in console if c[0] == "error"] == []
     assert title  # the page has its title, not a script's
+
+
+def test_copies_and_other_languages_are_said_as_done(seed_chain):
+    import csv
+
+    md = (seed_chain / "reports/index.md").read_text(encoding="utf-8")
+    table = {r["id"]: r for r in csv.DictReader(open(seed_chain / "reports/tables/corpus.csv", encoding="utf-8"))}
+    dups = list(csv.DictReader(open(seed_chain / "reports/tables/duplicates.csv", encoding="utf-8")))
+    whole = [d for d in dups if d["paragraph"] == ""]
+    assert [(d["kind"], d["action"]) for d in whole] == [("exact document", "dropped")]
+    assert table[whole[0]["doc_id"]]["status"] == "duplicate"
+    # The methods text states what the tables hold, not only what the settings allow.
+    assert "1 document copied an earlier one (1 exact, 0 near); 1 was dropped." in md
+    paragraphs = [d for d in dups if d["paragraph"] != ""]
+    dropped = sum(d["action"] == "dropped" for d in paragraphs)
+    assert f"{len(paragraphs)} paragraphs repeated an earlier document's; {dropped} dropped" in md
+    # The Russian item: recorded, not scored, and not reported as "no evidence".
+    assert table["zz_russian"]["language"] == "ru" and table["zz_russian"]["status"] == "not scored"
+    assert "zz\\_russian (not scored: language ru)" in md  # Markdown-escaped id
+    assert "1 document (language ru: 1)" in md
+    stance_docs = {r["doc_id"] for r in csv.DictReader(open(seed_chain / "reports/tables/stance_by_document.csv",
+                                                            encoding="utf-8"))}
+    assert "zz_russian" not in stance_docs and whole[0]["doc_id"] not in stance_docs
+    assert not any("Президент" in line for line in
+                   (seed_chain / "data/processed/segments.jsonl").read_text(encoding="utf-8").splitlines())

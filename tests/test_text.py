@@ -35,3 +35,29 @@ def test_curated_expressions_join_on_lemmas_longest_first():
     assert m.apply(words) == ["the", "head_of_state", "meet", "at", "the", "supreme_state_council", "of",
                               "the", "union_state"]
     assert MweMatcher([]).apply(["a", "b"]) == ["a", "b"]
+
+
+NAMES = ["Wales", "Athens", "Paris", "Lyons", "Brussels", "Cyprus", "Texas", "Netherlands", "Philippines", "Williams",
+         "Reuters"]
+
+
+def test_names_are_not_lemmatised_into_other_words():
+    # Lower-cased first, "Wales" was the plural of "wale" and "Athens" of "athen".
+    assert [lemma(n) for n in NAMES] == [n.lower() for n in NAMES]
+    # Capitalised common words, and words in capitals, are still lemmatised.
+    assert [lemma(w) for w in ["Sanctions", "Heads", "Ministers", "SANCTIONS", "Ukrainians"]] == [
+        "sanction", "head", "minister", "sanction", "ukrainian"]
+    assert lemma("wales") == "wale"  # the common noun, written as one
+
+
+def test_names_keep_their_form_in_preprocessed_sentences():
+    from pipeline.preprocess.stage import analyse_document
+
+    doc = {"id": "d", "date": None, "paragraphs": [
+        "Ministers from Wales, Athens, Paris, Lyons and Brussels met. Wales hosted the talks on sanctions."]}
+    (para,) = analyse_document(doc, lemmatize=True, lowercase=True, curated=[])["paragraphs"]
+    words = [w for _, sent in para for w in sent]
+    for name in ("wales", "athens", "paris", "lyons", "brussels"):
+        assert name in words
+    assert not {"wale", "athen", "pari", "lyon", "brussel"} & set(words)
+    assert words[0] == "minister" and "sanction" in words

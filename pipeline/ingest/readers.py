@@ -7,20 +7,24 @@ with the corpus as a whole (no such path, a missing text column) raise
 """
 from __future__ import annotations
 
+import codecs
 import gzip
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import IO, Iterator
 from urllib.parse import urlparse
 
 from ..errors import UserError
+from . import csvrows
 
 # Encodings political text outside UTF-8 usually comes in; tried first so a
 # French latin-1 file is not reported as some Baltic code page that happens to fit.
-COMMON_ENCODINGS = ["cp1252", "latin_1", "cp1251", "koi8_r", "cp1250", "iso8859_15", "cp1253", "cp1254", "utf_16"]
+COMMON_ENCODINGS = ["cp1252", "latin_1", "cp1251", "koi8_r", "cp1250", "iso8859_15", "cp1253", "cp1254", "utf_16",
+                    "utf_16_le", "utf_16_be"]
 _BINARY_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_TEXT_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f-\x9f]")
 _SAFE_ID = re.compile(r"[^\w.\-]+")
 
 
@@ -42,12 +46,57 @@ class Skipped:
     reason: str
 
 
+class Note(str):
+    """A remark on the corpus worth one line in the log, not a problem (a plain ``str`` is a warning)."""
+
+
 class BadDocument(Exception):
     """One document cannot be used; the message says why."""
 
 
+# Byte-order marks, longest first: a UTF-32-LE mark begins with the UTF-16-LE one.
+_BOMS = [
+    (codecs.BOM_UTF32_LE, "utf_32", "UTF-32-LE"),
+    (codecs.BOM_UTF32_BE, "utf_32", "UTF-32-BE"),
+    (codecs.BOM_UTF8, "utf_8_sig", None),
+    (codecs.BOM_UTF16_LE, "utf_16", "UTF-16-LE"),
+    (codecs.BOM_UTF16_BE, "utf_16", "UTF-16-BE"),
+]
+
+
+def _bom(data: bytes) -> tuple[str, str | None] | None:
+    """The codec a byte-order mark names, and its label (None for UTF-8)."""
+    for mark, codec, label in _BOMS:
+        if data.startswith(mark):
+            return codec, label
+    return None
+
+
+def _control_heavy(text: str) -> bool:
+    """More control characters than text has: binary, or a wrong decoding (UTF-16 read as UTF-8)."""
+    head = text[:65536]
+    return len(_TEXT_CONTROL.findall(head)) > max(8, len(head) // 200)
+
+
 def decode(data: bytes) -> tuple[str, str | None]:
     """Decode file bytes; return the text and a warning if it was not UTF-8.
+
+    A byte-order mark decides first (UTF-8, UTF-16, UTF-32); then UTF-8; then
+    ``charset-normalizer``, which also recognises UTF-16 without a mark. Only
+    bytes that no encoding turns into text are refused: a file is binary when
+    it has control bytes and no decoding gives text without them.
+
+    Parameters
+    ----------
+    data : bytes
+        The whole file.
+
+    Returns
+    -------
+    text : str
+        The decoded text, byte-order mark removed.
+    warning : str or None
+        ``"not UTF-8; decoded as ..."`` when it was not UTF-8.
 
     Raises
     ------
@@ -56,17 +105,37 @@ def decode(data: bytes) -> tuple[str, str | None]:
     """
     if not data.strip():
         raise BadDocument("empty file")
-    head = data[:65536]
-    if b"\x00" in head or len(_BINARY_CONTROL.findall(head)) > max(8, len(head) // 200):
-        raise BadDocument("binary file (control bytes), not text")
+    text, warning = _decode_text(data)
+    if not text.strip():
+        raise BadDocument("empty file")
+    return text, warning
+
+
+def _decode_text(data: bytes) -> tuple[str, str | None]:
+    bom = _bom(data)
+    if bom is not None:
+        codec, label = bom
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            raise BadDocument(f"undecodable bytes: starts with a {label or 'UTF-8'} byte-order mark "
+                              "but is not in that encoding") from None
+        if _control_heavy(text):
+            raise BadDocument(f"binary file (control characters after decoding as {label or 'UTF-8'}), not text")
+        return text, f"not UTF-8; decoded as {label} (byte-order mark)" if label else None
     try:
-        return data.decode("utf-8-sig"), None
+        text = data.decode("utf-8")
+        if not _control_heavy(text):
+            return text, None
     except UnicodeDecodeError:
         pass
     best = _best_guess(data)
-    if best is None or best.chaos > 0.3:
-        raise BadDocument("undecodable bytes: neither UTF-8 nor a recognisable encoding")
-    return str(best), f"not UTF-8; decoded as {best.encoding}"
+    if best is not None and best.chaos <= 0.3 and not _control_heavy(str(best)):
+        return str(best), f"not UTF-8; decoded as {best.encoding}"
+    head = data[:65536]
+    if len(_BINARY_CONTROL.findall(head)) > max(8, len(head) // 200):
+        raise BadDocument("binary file (control bytes), not text")
+    raise BadDocument("undecodable bytes: neither UTF-8 nor a recognisable encoding")
 
 
 def _best_guess(data: bytes):
@@ -108,16 +177,26 @@ def read_folder(path: Path) -> Iterator[RawDoc | Skipped]:
 
 def _detect_file_encoding(path: Path) -> tuple[str, str | None]:
     opener = gzip.open if path.name.endswith(".gz") else open
+    parts: list[bytes] = []
     with opener(path, "rb") as fh:
-        sample = fh.read(1 << 20)
+        try:
+            while sum(map(len, parts)) < 1 << 20 and (part := fh.read(1 << 16)):
+                parts.append(part)
+        except EOFError:  # a truncated .gz: judge by what is there; the reader reports the cut
+            pass
+    sample = b"".join(parts)
+    bom = _bom(sample)
+    if bom is not None:
+        codec, label = bom
+        return codec, f"not UTF-8; decoded as {label} (byte-order mark)" if label else None
     try:
-        sample.decode("utf-8")
-        return "utf-8", None
+        text = sample.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if exc.start > len(sample) - 4:  # a character cut at the sample's end
-            return "utf-8", None
+        text = sample[: exc.start].decode("utf-8") if exc.start > len(sample) - 4 else None  # a character cut at the sample's end
+    if text is not None and not _control_heavy(text):
+        return "utf_8", None
     best = _best_guess(sample)
-    if best is None:
+    if best is None or _control_heavy(str(best)):
         raise UserError(f"{path}: undecodable bytes: neither UTF-8 nor a recognisable encoding")
     return best.encoding, f"not UTF-8; decoded as {best.encoding}"
 
@@ -142,9 +221,25 @@ def _row_doc(row: dict, rownum: int, path: Path, cols: dict, seen_cols: set[str]
     return RawDoc(id=doc_id, source=source, text=text, title=col(cols["title"]), date=col(cols["date"]), meta=meta)
 
 
-def _check_columns(path: Path, present: list[str], cols: dict) -> tuple[set[str], list[str]]:
-    """Fatal if the text column is missing; a warning for the others."""
+def _id_column(present: list[str]) -> str | None:
+    """The file's own id column when ``corpus.columns.id`` is null: one named ``id`` in any case."""
+    if "id" in present:
+        return "id"
+    return next((name for name in present if name.strip().lower() == "id"), None)
+
+
+def _check_columns(path: Path, present: list[str], cols: dict) -> tuple[set[str], list[str], dict]:
+    """Fatal if the text column is missing; a warning for the others.
+
+    Returns the columns seen, the warnings, and ``cols`` with the id column
+    filled in when it was null and the file has a column named ``id``.
+    """
     seen = set(present)
+    if cols["id"] is None and (found := _id_column(present)) is not None:
+        cols = {**cols, "id": found}
+        notes = [Note(f"ids from the file's '{found}' column (corpus.columns.id is null; set it to name another column)")]
+    else:
+        notes = []
     if cols["text"] not in seen:
         raise UserError(
             f"{path}: text column '{cols['text']}' (corpus.columns.text) not found; columns are: {', '.join(present)}"
@@ -157,62 +252,130 @@ def _check_columns(path: Path, present: list[str], cols: dict) -> tuple[set[str]
     for name in cols["meta"]:
         if name not in seen:
             warnings.append(f"column '{name}' (corpus.columns.meta) not found; ignored")
-    return seen, warnings
+    return seen, notes + warnings, cols
 
 
-def read_csv(path: Path, cols: dict, chunksize: int = 2000) -> Iterator[RawDoc | Skipped | str]:
-    """Rows of a CSV (optionally gzipped), streamed in chunks. Yields warning strings too."""
-    import pandas as pd
+def _open_text(path: Path, encoding: str) -> IO[str]:
+    opener = gzip.open if path.name.endswith(".gz") else open
+    # newline="": line breaks inside quoted fields are the csv module's to read.
+    return opener(path, "rt", encoding=encoding, errors="replace", newline="")
 
+
+def _header_names(fields: list[str]) -> list[str]:
+    """Header names, a repeated one numbered as pandas does (``x``, ``x.1``)."""
+    out: list[str] = []
+    for name in fields:
+        new, n = name, 1
+        while new in out:
+            new = f"{name}.{n}"
+            n += 1
+        out.append(new)
+    return out
+
+
+def read_csv(path: Path, cols: dict) -> Iterator[RawDoc | Skipped | str]:
+    """Rows of a CSV (optionally gzipped), streamed.
+
+    A malformed row (an unclosed quote, too many fields) is skipped with its
+    line number; the rows before and after it are read as themselves (see
+    :mod:`pipeline.ingest.csvrows`).
+
+    Parameters
+    ----------
+    path : Path
+        A ``.csv`` or ``.csv.gz`` file in any encoding :func:`decode` accepts.
+    cols : dict
+        ``corpus.columns``.
+
+    Yields
+    ------
+    RawDoc, Skipped, Note or str
+        A document per usable row, a :class:`Skipped` per bad one, and
+        notes and warnings (plain strings) about the file.
+
+    Raises
+    ------
+    UserError
+        When the file has no readable header or lacks the text column.
+    """
     encoding, warning = _detect_file_encoding(path)
     if warning:
         yield f"{path.name}: {warning}"
-    kw = dict(dtype=str, keep_default_na=False, encoding=encoding, compression="infer")
     try:
-        header = list(pd.read_csv(path, nrows=0, **kw).columns)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise UserError(f"{path}: not a readable CSV ({str(exc).splitlines()[0]})") from None
-    seen, warnings = _check_columns(path, header, cols)
-    for w in warnings:
-        yield f"{path.name}: {w}"
-    rownum = 0
-    try:
-        for chunk in pd.read_csv(path, chunksize=chunksize, on_bad_lines="warn", **kw):
-            for row in chunk.to_dict("records"):
-                rownum += 1
-                yield _row_doc(row, rownum, path, cols, seen)
-    except pd.errors.ParserError as exc:
-        yield Skipped(f"{path.name}:{rownum + 1}", f"CSV parse error, rest of file unreadable ({str(exc).splitlines()[0]})")
+        with _open_text(path, encoding) as fh:
+            rows = csvrows.records(fh)
+            head = next(rows, None)
+            if head is None or head.fields is None:
+                why = "no header row" if head is None else f"line {head.line}: {head.problem}"
+                raise UserError(f"{path}: not a readable CSV ({why})")
+            header = _header_names(head.fields)
+            seen, warnings, cols = _check_columns(path, header, cols)
+            for w in warnings:
+                yield type(w)(f"{path.name}: {w}")
+            rownum = 0
+            try:
+                for rec in rows:
+                    rownum += 1
+                    if rec.fields is None:
+                        yield Skipped(f"{path.name}:{rownum}",
+                                      f"malformed CSV row at line {rec.line} of {path.name}: {rec.problem}; row skipped")
+                        continue
+                    doc = _row_doc(dict(zip(header, rec.fields)), rownum, path, cols, seen)
+                    if rec.problem and isinstance(doc, RawDoc):
+                        doc.warnings.append(f"line {rec.line}: {rec.problem}")
+                    yield doc
+            except (OSError, EOFError) as exc:  # a truncated .gz: the rows read so far stay
+                yield Skipped(f"{path.name}:{rownum + 1}", f"cannot read the rest of the file: {exc}")
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read: {exc}") from None
+
+
+def _json_lines(path: Path) -> Iterator[tuple[int, bytes | str]]:
+    """Numbered lines: bytes for UTF-8 (decoded line by line, so one bad line
+    costs only itself), text when a byte-order mark says UTF-16 or UTF-32."""
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rb") as fh:
+        bom = _bom(fh.read(4))
+    if bom is not None and bom[1] is not None:
+        with opener(path, "rt", encoding=bom[0], errors="replace", newline=None) as fh:
+            yield from enumerate(fh, 1)
+        return
+    with opener(path, "rb") as fh:
+        yield from enumerate(fh, 1)
 
 
 def read_jsonl(path: Path, cols: dict) -> Iterator[RawDoc | Skipped | str]:
     """One JSON object per line; a broken line is skipped with its line number."""
-    opener = gzip.open if path.name.endswith(".gz") else open
     checked = False
     seen: set[str] = set()
-    with opener(path, "rb") as fh:
-        for lineno, raw in enumerate(fh, 1):
-            if not raw.strip():
-                continue
-            source = f"{path.name}:{lineno}"
-            try:
-                row = json.loads(raw.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                yield Skipped(source, f"not valid JSON ({exc.__class__.__name__})")
-                continue
-            if not isinstance(row, dict):
-                yield Skipped(source, "not a JSON object")
-                continue
-            if not checked:
-                seen, warnings = _check_columns(path, list(row), cols)
-                for w in warnings:
-                    yield f"{path.name}: {w}"
-                checked = True
-            yield _row_doc(row, lineno, path, cols, seen | set(row))
+    for lineno, raw in _json_lines(path):
+        if not raw.strip():
+            continue
+        source = f"{path.name}:{lineno}"
+        try:
+            row = json.loads(raw if isinstance(raw, str) else raw.decode("utf-8-sig" if lineno == 1 else "utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            yield Skipped(source, f"not valid JSON ({exc.__class__.__name__})")
+            continue
+        if not isinstance(row, dict):
+            yield Skipped(source, "not a JSON object")
+            continue
+        if not checked:
+            seen, warnings, cols = _check_columns(path, list(row), cols)
+            for w in warnings:
+                yield type(w)(f"{path.name}: {w}")
+            checked = True
+        yield _row_doc(row, lineno, path, cols, seen | set(row))
 
 
-def read_corpus(path: str | Path, fmt: str, cols: dict) -> Iterator[RawDoc | Skipped | str]:
-    """Dispatch on ``corpus.format`` (or the path's suffix when ``auto``)."""
+def resolve_format(path: str | Path, fmt: str) -> str:
+    """``corpus.format``, or the format the path's suffix names when ``auto``.
+
+    Raises
+    ------
+    UserError
+        When the path does not exist, or its kind and the format disagree.
+    """
     p = Path(path)
     if not p.exists():
         raise UserError(f"corpus.path = '{path}' does not exist")
@@ -225,10 +388,17 @@ def read_corpus(path: str | Path, fmt: str, cols: dict) -> Iterator[RawDoc | Ski
             fmt = "jsonl"
         else:
             raise UserError(f"corpus.path = '{path}': cannot tell the format; set corpus.format to txt, csv or jsonl")
-    if fmt == "txt":
-        if not p.is_dir():
-            raise UserError(f"corpus.path = '{path}' is not a folder, but corpus.format is txt")
-        return read_folder(p)
-    if p.is_dir():
+    if fmt == "txt" and not p.is_dir():
+        raise UserError(f"corpus.path = '{path}' is not a folder, but corpus.format is txt")
+    if fmt != "txt" and p.is_dir():
         raise UserError(f"corpus.path = '{path}' is a folder, but corpus.format is {fmt}")
+    return fmt
+
+
+def read_corpus(path: str | Path, fmt: str, cols: dict) -> Iterator[RawDoc | Skipped | str]:
+    """Dispatch on ``corpus.format`` (or the path's suffix when ``auto``)."""
+    fmt = resolve_format(path, fmt)
+    p = Path(path)
+    if fmt == "txt":
+        return read_folder(p)
     return read_csv(p, cols) if fmt == "csv" else read_jsonl(p, cols)

@@ -63,7 +63,15 @@ NUMBER_TOKEN = "<num>"
 
 # ----------------------------------------------------------------- pure parts
 def analyse_document(doc: dict, lemmatize: bool, lowercase: bool, curated: list[str]) -> dict:
-    """Pass 1 for one document: sentences with their word lemmas, per paragraph."""
+    """Pass 1 for one document: sentences with their word lemmas, per paragraph.
+
+    A document ingest marked ``not_scored`` (another language than
+    ``corpus.language``) gets no sentences: English lemmas and stop words
+    would make a topic of its untouched words and read it as evidence of
+    nothing. The reason is carried on for the log and the metrics.
+    """
+    if doc.get("not_scored"):
+        return {"id": doc["id"], "date": doc.get("date"), "paragraphs": [], "not_scored": doc["not_scored"]}
     matcher = _matcher(tuple(curated))
     paragraphs = []
     for para in doc["paragraphs"]:
@@ -265,10 +273,15 @@ def run(cfg: dict, in_corpus: str | Path, out_segments: str | Path, out_phrases:
 
         # Pass 2
         vocab: Counter = Counter()
-        n_segments = n_tokens = empty_docs = 0
+        n_segments = n_tokens = empty_docs = not_scored = 0
         with atomic_open(out_segments) as out:
             for analysed in tqdm(read_jsonl(scratch), total=n_docs, desc="preprocess 2/2", unit="doc",
                                  disable=not show):
+                if analysed.get("not_scored"):
+                    not_scored += 1
+                    log.warning("%s: not scored: %s (see ingest's warning); document left out", analysed["id"],
+                                analysed["not_scored"])
+                    continue
                 segments = make_segments(analysed, cfg, phrases, stop)
                 doc_tokens = sum(len(s["tokens"]) for s in segments)
                 if doc_tokens == 0:
@@ -286,8 +299,9 @@ def run(cfg: dict, in_corpus: str | Path, out_segments: str | Path, out_phrases:
         scratch.unlink(missing_ok=True)
     write_csv(out_phrases, ["phrase", "count", "score"], phrase_table)
     metrics = {
-        "documents": n_docs - empty_docs,
+        "documents": n_docs - empty_docs - not_scored,
         "documents_without_tokens": empty_docs,
+        "documents_not_scored": not_scored,
         "segments": n_segments,
         "tokens": n_tokens,
         "vocabulary": len(vocab),

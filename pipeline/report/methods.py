@@ -15,26 +15,71 @@ def _list(items, limit: int = 8) -> str:
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
-def corpus(cfg: Mapping) -> str:
+def _n(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def corpus(cfg: Mapping, done: Mapping | None = None) -> str:
+    """The ingestion paragraph: the parameters, and what ingest did with them.
+
+    Parameters
+    ----------
+    cfg : mapping
+        The validated ``corpus`` group.
+    done : mapping, optional
+        The report's corpus section (read from ``corpus.csv`` and
+        ``duplicates.csv``): its ``copies`` and ``paragraph_copies`` counts
+        are stated, so the text says what was found and dropped, not only
+        what the settings allow.
+    """
     src = f"`{cfg['path']}` ({cfg['format']})"
     bp = cfg["boilerplate"]
     dd = cfg["dedup"]
+    drop = dd["policy"] == "keep_first"
     text = f"**Ingestion.** Documents were read from {src}"
     if cfg["limit"]:
         text += f", keeping the first {cfg['limit']}"
-    text += (". Text that is not UTF-8 was decoded after detecting its encoding, with a warning. "
-             f"Dates were parsed with day-month order `{cfg['date_order']}`; a date lacking day, month or year "
-             "was left empty rather than guessed. ")
+    text += (". Text that is not UTF-8 was decoded after detecting its encoding, with a warning; control "
+             "characters were removed. "
+             "All-numeric dates of a date column were read in one order, the one its values show (a day "
+             f"above 12), else `{cfg['date_order']}`; a page's dateline was read on its own, in "
+             f"`{cfg['date_order']}` unless only the other order makes a date. A date lacking day, month or year, "
+             "or impossible (31.02), was left empty rather than guessed. ")
     if bp["enabled"]:
         text += (f"Web-page furniture was removed: navigation above the dateline (within the first "
                  f"{bp['head_lines']} lines), {len(bp['drop'])} widget patterns (counters, calendars, menus), "
                  f"the footer after {len(bp['footer'])} marker patterns; photo credits and bylines were moved to "
                  "metadata. ")
+    text += (f"Each document's language was identified with py3langid (its model ships in the package); one "
+             f"confidently in another language than `{cfg['language']}` was kept in the corpus table but not "
+             "scored by any later stage")
+    if done is not None:
+        n = done["not_scored_total"]
+        text += (f": {_n(n, 'document')} ("
+                 + "; ".join(f"language {code}: {k}" for code, k in done["not_scored_languages"]) + ")"
+                 if n else ": there were none")
+    text += ". "
+    near = ("" if dd["document_threshold"] >= 1.0 else
+            f", or a near copy whose words agree with an earlier document's over at least "
+            f"{dd['document_threshold']:g} of their length (as when items differ in a dateline or a few words),")
+    text += (f"A document that is an exact copy of an earlier one (same words, whatever its id or headline){near} "
+             + ("was dropped" if drop else "was listed but kept") + ". ")
+    if done is not None:
+        c = done["copies"]
+        if c["found"]:
+            text += (f"{_n(c['found'], 'document')} copied an earlier one ({c['exact']} exact, {c['near']} near); "
+                     f"{c['dropped']} {'was' if c['dropped'] == 1 else 'were'} dropped. ")
+        else:
+            text += "No document copied an earlier one. "
     text += (f"Paragraphs of at least {dd['min_words']} words were compared across documents by MinHash "
              f"({dd['num_perm']} permutations) of their word {dd['shingle']}-gram sets; pairs with estimated "
              f"Jaccard similarity ≥ {dd['threshold']} count as near-duplicates, "
-             + ("and later copies were dropped (a document is only dropped whole when it is an exact copy)."
-                if dd["policy"] == "keep_first" else "and were reported but kept."))
+             + ("and later copies were dropped from their documents, unless every paragraph of a document "
+                "repeats earlier ones (it is then kept whole)." if drop else "and were listed but kept."))
+    if done is not None:
+        p = done["paragraph_copies"]
+        text += f" {_n(p['found'], 'paragraph')} repeated an earlier document's; {p['dropped']} dropped"
+        text += (f", {p['kept_whole']} kept in documents made only of repeats." if p["kept_whole"] else ".")
     return text
 
 
@@ -47,7 +92,8 @@ def preprocess(cfg: Mapping) -> str:
     }[cfg["unit"]]
     ph = cfg["phrases"]
     text = ("**Preprocessing.** Sentences and tokens were found with syntok; tokens were "
-            + ("lemmatised with simplemma and " if cfg["lemmatize"] else "")
+            + ("lemmatised with simplemma (capitalised words looked up as written, so names it knows keep "
+               "their form) and " if cfg["lemmatize"] else "")
             + ("lower-cased. " if cfg["lowercase"] else "kept in their case. "))
     if ph["curated"]:
         text += f"{len(ph['curated'])} curated multi-word expressions ({_list(ph['curated'], 4)}) were joined. "

@@ -15,7 +15,8 @@ from typing import Mapping
 #: Paths whose state decides the results.
 INPUT_PATHS = ["pipeline", "conf", "params.yaml", "dvc.yaml", "seeds", "tests/data"]
 PACKAGES = ["topic-stance-pipeline", "dvc", "hydra-core", "gensim", "scikit-learn", "numpy", "scipy", "pandas",
-            "matplotlib", "syntok", "simplemma", "dateparser", "vaderSentiment", "jinja2", "markdown"]
+            "matplotlib", "syntok", "simplemma", "dateparser", "py3langid", "vaderSentiment", "jinja2",
+            "markdown"]
 
 
 def _git(project: Path, *args: str) -> str | None:

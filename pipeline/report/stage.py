@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -90,9 +91,28 @@ def corpus_section(inp: Inputs, cfg: dict) -> dict:
     fig = None
     if figures.documents_over_time(dates, inp.root / "reports/figures/corpus_timeline.png"):
         fig = "figures/corpus_timeline.png"
+    not_scored = [r for r in rows if r["status"] == "not scored"]
+    languages = Counter(r.get("language") or "?" for r in not_scored)
+    doc_dups = [d for d in dups if d["paragraph"] in ("", None)]
+    par_dups = [d for d in dups if d["paragraph"] not in ("", None)]
     return {
         "documents": len(kept),
-        "skipped": [r for r in rows if r["status"] != "kept"],
+        "skipped": [r for r in rows if r["status"] == "skipped"],
+        # Another language than corpus.language: in corpus.jsonl, left out of every later stage.
+        "not_scored": not_scored[: cfg["max_rows"]],
+        "not_scored_total": len(not_scored),
+        "not_scored_languages": sorted(languages.items(), key=lambda kv: (-kv[1], kv[0])),
+        "copies": {
+            "found": len(doc_dups),
+            "exact": sum(1 for d in doc_dups if d["kind"] == "exact document"),
+            "near": sum(1 for d in doc_dups if d["kind"] == "near document"),
+            "dropped": sum(1 for d in doc_dups if d["action"] == "dropped"),
+        },
+        "paragraph_copies": {
+            "found": len(par_dups),
+            "dropped": sum(1 for d in par_dups if d["action"] == "dropped"),
+            "kept_whole": sum(1 for d in par_dups if d["action"].startswith("kept: every paragraph")),
+        },
         "dated": len(dates),
         "first_date": dates[0] if dates else None,
         "last_date": dates[-1] if dates else None,
@@ -106,7 +126,6 @@ def corpus_section(inp: Inputs, cfg: dict) -> dict:
         "warnings_total": sum(1 for r in rows if r["warnings"]),
         "duplicates": dups[: cfg["max_rows"]],
         "duplicates_total": len(dups),
-        "duplicates_dropped": sum(1 for d in dups if d["action"] == "dropped"),
         "figure": fig,
     }
 
@@ -193,9 +212,14 @@ def validation_section(inp: Inputs) -> dict:
 
 # ------------------------------------------------------------ grouped views
 def corpus_documents(inp: Inputs) -> list[dict]:
-    """Id, date and metadata of every kept document (the text is not kept in memory)."""
+    """Id, date and metadata of every scored document (the text is not kept in memory).
+
+    Documents in another language are in ``corpus.jsonl`` but in no later
+    stage: counting them in a group would dilute its shares.
+    """
     path = inp.path("data/interim/corpus.jsonl", "ingest")
-    return [{"id": d["id"], "date": d.get("date"), "meta": d.get("meta") or {}} for d in read_jsonl(path)]
+    return [{"id": d["id"], "date": d.get("date"), "meta": d.get("meta") or {}} for d in read_jsonl(path)
+            if not d.get("not_scored")]
 
 
 def meta_columns(docs: list[dict]) -> list[str]:
@@ -320,7 +344,7 @@ def build_context(root: Path, params: dict, params_file: Path, project: Path) ->
     else:
         grouped = grouped_views(inp, rcfg, docs, topics, groups["themes"])
     paragraphs = [
-        methods.corpus(groups["corpus"]),
+        methods.corpus(groups["corpus"], corpus),
         methods.preprocess(groups["preprocess"]),
         methods.tfidf(groups["tfidf"]),
         methods.lda(groups["lda"], topics["metrics"].get("k")),

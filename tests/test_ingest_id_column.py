@@ -1,0 +1,72 @@
+"""A column named ``id`` gives the ids when ``corpus.columns.id`` is null."""
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from pipeline import ingest
+from pipeline.config import group
+
+
+def cfg_for(params, path, **columns):
+    params["corpus"]["path"] = str(path)
+    params["corpus"]["columns"].update(columns)
+    return group(params, "corpus", ingest.SCHEMA)
+
+
+def run(cfg, tmp_path):
+    out = tmp_path / "out"
+    ingest.run(cfg, out / "corpus.jsonl", out / "corpus.csv", out / "dups.csv")
+    docs = [json.loads(l) for l in open(out / "corpus.jsonl", encoding="utf-8")]
+    table = list(csv.DictReader(open(out / "corpus.csv", encoding="utf-8")))
+    return docs, table
+
+
+def texts(n):
+    return [f"Item {i} is about the harvest, the budget and the roads of region {i}." for i in range(n)]
+
+
+def write(path, header, rows):
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+
+
+@pytest.mark.parametrize("name", ["id", "ID", "Id"])
+def test_csv_id_column_is_used_when_columns_id_is_null(params, tmp_path, caplog, name):
+    path = tmp_path / "items.csv"
+    t = texts(3)
+    write(path, [name, "text"], [["doc-7", t[0]], ["", t[1]], ["x/9", t[2]]])
+    caplog.set_level("INFO")
+    docs, table = run(cfg_for(params, path, id=None, title=None, date=None), tmp_path)
+    # A row with an empty id falls back to its row number; ids are made file-name safe.
+    assert [d["id"] for d in docs] == ["doc-7", "items-000002", "x_9"]
+    assert [r["id"] for r in table] == ["doc-7", "items-000002", "x_9"]
+    notes = [r.getMessage() for r in caplog.records if "ids from the file's" in r.getMessage()]
+    assert notes == [f"items.csv: ids from the file's '{name}' column (corpus.columns.id is null; set it to name "
+                     "another column)"]
+
+
+def test_row_numbers_when_there_is_no_id_column(params, tmp_path):
+    path = tmp_path / "items.csv"
+    write(path, ["identifier", "text"], [["a", t] for t in texts(2)])
+    docs, _ = run(cfg_for(params, path, id=None, title=None, date=None), tmp_path)
+    assert [d["id"] for d in docs] == ["items-000001", "items-000002"]
+
+
+def test_configured_id_column_wins_over_a_column_named_id(params, tmp_path):
+    path = tmp_path / "items.csv"
+    write(path, ["id", "link", "text"], [[str(i), f"http://x/n/{i}0", t] for i, t in enumerate(texts(2))])
+    docs, _ = run(cfg_for(params, path, id="link", title=None, date=None), tmp_path)
+    assert [d["id"] for d in docs] == ["00", "10"]
+
+
+def test_jsonl_id_key_is_used_when_columns_id_is_null(params, tmp_path):
+    path = tmp_path / "items.jsonl"
+    path.write_text("".join(json.dumps({"id": f"j{i}", "text": t}) + "\n" for i, t in enumerate(texts(2))),
+                    encoding="utf-8")
+    docs, _ = run(cfg_for(params, path, id=None, title=None, date=None), tmp_path)
+    assert [d["id"] for d in docs] == ["j0", "j1"]
