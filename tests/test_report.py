@@ -192,3 +192,32 @@ def test_copies_and_other_languages_are_said_as_done(seed_chain):
     assert "zz_russian" not in stance_docs and whole[0]["doc_id"] not in stance_docs
     assert not any("Президент" in line for line in
                    (seed_chain / "data/processed/segments.jsonl").read_text(encoding="utf-8").splitlines())
+
+
+def test_thin_topic_data_and_unmeasured_scores_are_said_in_words(seed_chain, tmp_path):
+    import json
+    import subprocess
+
+    copy = tmp_path / "run"
+    shutil.copytree(seed_chain, copy, symlinks=True)
+    path = copy / "reports/metrics/topics.json"
+    topics = json.loads(path.read_text(encoding="utf-8"))
+    topics.update(caveats=["12 training segments for up to 8 topics (fewer than 10 per topic): topics rest on a "
+                           "handful of segments"],
+                  perplexity=None, perplexity_note="not reported: the held-out set has 2 segment(s)",
+                  stability=None, stability_note="not measured (lda.stability_seeds = 0)")
+    path.write_text(json.dumps(topics), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "pipeline.report"], cwd=copy, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    md = (copy / "reports/index.md").read_text(encoding="utf-8")
+    section = md[md.index("## Topics"):]
+    # The caveat opens the section, before any figure of it.
+    assert section.index("**Caveat: the data are thin for these topics.**") < section.index(" topics. NPMI")
+    assert "12 training segments for up to 8 topics" in section
+    assert "held-out perplexity not reported: the held-out set has 2 segment(s)" in section
+    assert r"stability across seeds not measured (lda.stability\_seeds = 0)" in section  # Markdown-escaped
+    glance = next(line for line in md.splitlines() if line.startswith("**At a glance:**"))
+    assert "stability across seeds not measured" in glance and "thin data" in glance
+    # The seed run itself is neither thin nor unmeasured.
+    seed_md = (seed_chain / "reports/index.md").read_text(encoding="utf-8")
+    assert "Caveat: the data are thin" not in seed_md and "not measured" not in seed_md

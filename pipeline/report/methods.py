@@ -143,10 +143,13 @@ def lda(cfg: Mapping, chosen_k: int | None) -> str:
                  f"k = {chosen_k} was chosen by {cfg['select_by']}. ")
     else:
         text += f"k = {ks[0]} topics. "
-    text += (f"Stability: {cfg['stability_seeds']} further seeds were trained at the chosen k and their topics "
-             f"matched to the main model's (Hungarian algorithm on the Jaccard similarity of the top "
-             f"{cfg['coherence_topn']} words); a topic whose mean best-match similarity is below "
-             f"{cfg['stability_threshold']} is flagged unstable.")
+    if cfg["stability_seeds"]:
+        text += (f"Stability: {cfg['stability_seeds']} further seeds were trained at the chosen k and their topics "
+                 f"matched to the main model's (Hungarian algorithm on the Jaccard similarity of the top "
+                 f"{cfg['coherence_topn']} words); a topic whose mean best-match similarity is below "
+                 f"{cfg['stability_threshold']} is flagged unstable.")
+    else:
+        text += "Stability across seeds was not measured (lda.stability_seeds = 0)."
     return text
 
 
