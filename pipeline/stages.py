@@ -1,8 +1,11 @@
 """Which stage owns which config group, for validating a whole composition at once.
 
-Each stage validates its own groups when it starts; the Hydra app and the
-report check every group up front with the same code, so a sweep never
-starts with a value some stage would reject halfway through.
+Every stage entry (``python -m pipeline.<stage>``, what ``dvc repro`` and
+``dvc exp run`` call) checks every group of ``params.yaml`` before it does any
+work (:func:`load_checked`), and the Hydra app checks every value of a sweep
+up front with the same code: a typo in a theme file stops the first stage
+that runs, not the fifth. Each stage still depends in ``dvc.yaml`` only on the
+parameters it uses, so checking costs no re-runs.
 """
 from __future__ import annotations
 
@@ -60,3 +63,19 @@ def validate_params(params: Mapping, source: str = "params.yaml") -> dict:
     columns = [*corpus["columns"]["meta"], *(INGEST_META if corpus["boilerplate"]["enabled"] else ())]
     check_column(groups["report"]["group_by"], columns, source=source)
     return groups
+
+
+def load_checked(path) -> dict:
+    """``params.yaml`` read and every group validated (:func:`validate_params`).
+
+    Raises
+    ------
+    UserError
+        On the first group with a value or key its stage would reject, naming
+        the key, the value and what is allowed.
+    """
+    from .config import load_params
+
+    params = load_params(path)
+    validate_params(params, str(path))
+    return params

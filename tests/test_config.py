@@ -126,3 +126,23 @@ def test_dvc_stages_declare_only_their_groups(root):
 def test_dvc_hydra_composition_is_on(root):
     text = (root / ".dvc/config").read_text(encoding="utf-8")
     assert re.search(r"\[hydra\]\s*\n\s*enabled\s*=\s*true", text)
+
+
+def test_a_typo_in_a_theme_file_stops_the_first_stage_before_any_work(project_copy):
+    """Every stage entry checks every group of params.yaml: a misspelt theme key stops ingest, not stance."""
+    import subprocess
+    import sys
+
+    import yaml
+
+    p = project_copy / "params.yaml"
+    params = yaml.safe_load(p.read_text(encoding="utf-8"))
+    params["themes"]["sanctions"]["exlude"] = params["themes"]["sanctions"].pop("exclude")
+    p.write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
+    for stage in ("ingest", "preprocess", "topics", "report"):
+        out = subprocess.run([sys.executable, "-m", f"pipeline.{stage}"], cwd=project_copy, capture_output=True,
+                             text=True)
+        assert out.returncode == 2, (stage, out.stderr[-1500:])
+        lines = out.stderr.strip().splitlines()
+        assert len(lines) == 1 and "exlude" in lines[0] and "Traceback" not in out.stderr, (stage, out.stderr)
+    assert not (project_copy / "data").exists(), "no stage did any work"

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import argparse
 
-from ..config import group, load_params
+from ..config import group
 from ..errors import run_cli
+from ..stages import load_checked
 from . import SCHEMA, run
 
 
@@ -15,7 +16,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--table", default="reports/tables/corpus.csv")
     ap.add_argument("--duplicates", default="reports/tables/duplicates.csv")
     args = ap.parse_args(argv)
-    cfg = group(load_params(args.params), "corpus", SCHEMA, args.params)
+    cfg = group(load_checked(args.params), "corpus", SCHEMA, args.params)
     run(cfg, args.out, args.table, args.duplicates)
     return 0
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..config import load_params
 from ..errors import run_cli
+from ..stages import load_checked
 from . import run
 
 PROJECT = Path(__file__).resolve().parent.parent.parent
@@ -16,7 +16,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--params", default="params.yaml")
     ap.add_argument("--root", default=".", help="directory holding data/ and reports/")
     args = ap.parse_args(argv)
-    run(load_params(args.params), Path(args.params), Path(args.root), PROJECT)
+    run(load_checked(args.params), Path(args.params), Path(args.root), PROJECT)
     return 0
 
 

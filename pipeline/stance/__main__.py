@@ -13,6 +13,7 @@ import sys
 
 from ..config import load_params
 from ..errors import run_cli
+from ..stages import load_checked
 from ..io import dumps, write_csv, write_json, write_text
 from .evaluate import RESAMPLES, SEED, TABLE_HEADER, flat_metrics, table_rows
 from .stage import evaluation_markdown, run, run_evaluate
@@ -52,7 +53,7 @@ def main(argv: list[str]) -> int:
                     help="development set scored into the metrics ('' to skip)")
     ap.add_argument("--out-dir", default=".")
     args = ap.parse_args(argv)
-    run(load_params(args.params), args.segments, args.out_dir, args.corpus, args.gold or None, args.params)
+    run(load_checked(args.params), args.segments, args.out_dir, args.corpus, args.gold or None, args.params)
     return 0
 
 

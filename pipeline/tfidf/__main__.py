@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import argparse
 
-from ..config import group, load_params
+from ..config import group
 from ..errors import run_cli
+from ..stages import load_checked
 from . import SCHEMA, run
 
 
@@ -17,7 +18,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--tables", default="reports/tables")
     ap.add_argument("--figures", default="reports/figures")
     args = ap.parse_args(argv)
-    cfg = group(load_params(args.params), "tfidf", SCHEMA, args.params)
+    cfg = group(load_checked(args.params), "tfidf", SCHEMA, args.params)
     run(cfg, args.segments, args.out, args.tables, args.figures, args.corpus)
     return 0
 

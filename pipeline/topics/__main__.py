@@ -4,8 +4,9 @@ from __future__ import annotations
 import argparse
 
 from .. import executor
-from ..config import group, load_params
+from ..config import group
 from ..errors import run_cli
+from ..stages import load_checked
 from . import SCHEMA, run
 
 
@@ -20,7 +21,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--figures", default="reports/figures")
     ap.add_argument("--metrics", default="reports/metrics/topics.json")
     args = ap.parse_args(argv)
-    params = load_params(args.params)
+    params = load_checked(args.params)
     cfg = group(params, "lda", SCHEMA, args.params)
     exe = executor.from_params(params, args.params)
     executor.check(exe)  # inference comes after training: an unusable scheduler must fail first
