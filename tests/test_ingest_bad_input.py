@@ -9,28 +9,22 @@ import sys
 
 import pytest
 
-from pipeline import ingest
-from pipeline.config import group
 from pipeline.errors import UserError
 from pipeline.io import atomic_open
+
+from ingest_helpers import ingest_cfg, ingest_outputs
 
 GOOD = "Belarus and Russia discussed sanctions and security at the talks in Minsk on Monday.\n"
 # Another text: two rows with the same text would be one document and its copy.
 OTHER = "The finance ministers agreed on a common budget for roads, schools and hospitals next year.\n"
 
 
-def cfg_for(params, path, **columns):
-    params["corpus"]["path"] = str(path)
-    params["corpus"]["columns"].update(columns)
-    return group(params, "corpus", ingest.SCHEMA)
+cfg_for = ingest_cfg
 
 
 def run(cfg, tmp_path):
-    out = tmp_path / "out"
-    counts = ingest.run(cfg, out / "corpus.jsonl", out / "corpus.csv", out / "dups.csv")
-    docs = [json.loads(l) for l in open(out / "corpus.jsonl", encoding="utf-8")]
-    table = {r["source"]: r for r in csv.DictReader(open(out / "corpus.csv", encoding="utf-8"))}
-    return counts, docs, table
+    counts, docs, rows, _ = ingest_outputs(cfg, tmp_path)
+    return counts, docs, {r["source"]: r for r in rows}
 
 
 def test_bad_files_are_skipped_with_reasons_and_good_ones_kept(params, tmp_path, caplog):

@@ -2,28 +2,21 @@
 from __future__ import annotations
 
 import csv
-import json
 
-from pipeline import ingest
-from pipeline.config import group
 from pipeline.text import strip_controls
+
+from ingest_helpers import ingest_cfg, ingest_outputs
 
 BODY = "Belarus and Russia discussed sanctions and security at the talks in Minsk on Monday."
 
 
-def cfg_for(params, path, **columns):
-    params["corpus"]["path"] = str(path)
-    params["corpus"]["columns"].update(columns)
-    return group(params, "corpus", ingest.SCHEMA)
+cfg_for = ingest_cfg
 
 
 def run(cfg, tmp_path):
-    out = tmp_path / "out"
-    ingest.run(cfg, out / "corpus.jsonl", out / "corpus.csv", out / "dups.csv")
+    _, docs, rows, out = ingest_outputs(cfg, tmp_path)
     raw = b"".join((out / name).read_bytes() for name in ("corpus.jsonl", "corpus.csv", "dups.csv"))
-    docs = [json.loads(l) for l in open(out / "corpus.jsonl", encoding="utf-8")]
-    table = {r["id"]: r for r in csv.DictReader(open(out / "corpus.csv", encoding="utf-8"))}
-    return docs, table, raw
+    return docs, {r["id"]: r for r in rows}, raw
 
 
 def test_strip_controls_keeps_tab_newline_and_line_breaks():

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import codecs
-import csv
 import json
 
 import pytest
 
-from pipeline import ingest
-from pipeline.config import group
 from pipeline.ingest.readers import BadDocument, decode
+
+from ingest_helpers import ingest_cfg, ingest_outputs
 
 TITLE = "Talks in Minsk"
 BODY = "Belarus and Russia discussed sanctions and security at the talks in Minsk on Monday."
@@ -28,18 +27,12 @@ ENCODINGS = {
 }
 
 
-def cfg_for(params, path, **columns):
-    params["corpus"]["path"] = str(path)
-    params["corpus"]["columns"].update(columns)
-    return group(params, "corpus", ingest.SCHEMA)
+cfg_for = ingest_cfg
 
 
 def run(cfg, tmp_path):
-    out = tmp_path / "out"
-    counts = ingest.run(cfg, out / "corpus.jsonl", out / "corpus.csv", out / "dups.csv")
-    docs = [json.loads(l) for l in open(out / "corpus.jsonl", encoding="utf-8")]
-    table = {r["source"]: r for r in csv.DictReader(open(out / "corpus.csv", encoding="utf-8"))}
-    return counts, docs, table
+    counts, docs, rows, _ = ingest_outputs(cfg, tmp_path)
+    return counts, docs, {r["source"]: r for r in rows}
 
 
 @pytest.mark.parametrize("encoding", list(ENCODINGS))

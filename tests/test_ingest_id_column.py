@@ -6,22 +6,15 @@ import json
 
 import pytest
 
-from pipeline import ingest
-from pipeline.config import group
+from ingest_helpers import ingest_cfg, ingest_outputs
 
 
-def cfg_for(params, path, **columns):
-    params["corpus"]["path"] = str(path)
-    params["corpus"]["columns"].update(columns)
-    return group(params, "corpus", ingest.SCHEMA)
+cfg_for = ingest_cfg
 
 
 def run(cfg, tmp_path):
-    out = tmp_path / "out"
-    ingest.run(cfg, out / "corpus.jsonl", out / "corpus.csv", out / "dups.csv")
-    docs = [json.loads(l) for l in open(out / "corpus.jsonl", encoding="utf-8")]
-    table = list(csv.DictReader(open(out / "corpus.csv", encoding="utf-8")))
-    return docs, table
+    _, docs, rows, _ = ingest_outputs(cfg, tmp_path)
+    return docs, rows
 
 
 def texts(n):

@@ -1,0 +1,25 @@
+"""Running the ingest stage on tiny inputs a test writes (shared by the ingest tests)."""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from pipeline import ingest
+from pipeline.config import group
+
+
+def ingest_cfg(params: dict, path, **columns) -> dict:
+    """The validated ``corpus`` group reading ``path``, with ``columns`` overriding ``corpus.columns``."""
+    params["corpus"]["path"] = str(path)
+    params["corpus"]["columns"].update(columns)
+    return group(params, "corpus", ingest.SCHEMA)
+
+
+def ingest_outputs(cfg: dict, tmp_path: Path) -> tuple[dict, list[dict], list[dict], Path]:
+    """Run ingest into ``tmp_path/out``: (counts, documents of corpus.jsonl, rows of corpus.csv, out folder)."""
+    out = tmp_path / "out"
+    counts = ingest.run(cfg, out / "corpus.jsonl", out / "corpus.csv", out / "dups.csv")
+    docs = [json.loads(line) for line in open(out / "corpus.jsonl", encoding="utf-8")]
+    rows = list(csv.DictReader(open(out / "corpus.csv", encoding="utf-8")))
+    return counts, docs, rows, out
