@@ -8,6 +8,7 @@ launchers.
 """
 from __future__ import annotations
 
+import fnmatch
 import json
 import logging
 import math
@@ -23,13 +24,14 @@ log = logging.getLogger("sweep")
 #: (``python -m pipeline`` exits non-zero when there are any).
 FAILED: list[dict] = []
 
-#: Metrics plotted against the swept parameters, when present.
+#: Metrics plotted against the swept parameters, when present (shell-style
+#: patterns: stance_eval has one block per gold file of stance.validation).
 HEADLINE = [
-    "topics.npmi",
+    "topics.c_npmi",
     "topics.diversity",
     "topics.stability",
-    "stance_eval.stance_macro_f1",
-    "stance_eval.relevance_f1",
+    "stance_eval.*.stance_macro_f1",
+    "stance_eval.*.relevance_f1",
 ]
 
 
@@ -107,7 +109,8 @@ def write_summary(sweep_dir: Path) -> list[dict]:
     failed = sum(j.get("status") != "ok" for j in jobs)
     text = f"# Sweep summary\n\n{len(jobs)} jobs, {failed} failed.\n\n" + markdown_table(header, rows)
     figures = []
-    for metric in HEADLINE:
+    present = [k for k in header if "." in k]
+    for metric in (m for pattern in HEADLINE for m in fnmatch.filter(present, pattern)):
         name = f"summary_{metric.replace('.', '_')}.png"
         if plot_metric(jobs, metric, sweep_dir / name):
             figures.append(f"![{metric}]({name})")

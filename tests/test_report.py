@@ -221,3 +221,33 @@ def test_thin_topic_data_and_unmeasured_scores_are_said_in_words(seed_chain, tmp
     # The seed run itself is neither thin nor unmeasured.
     seed_md = (seed_chain / "reports/index.md").read_text(encoding="utf-8")
     assert "Caveat: the data are thin" not in seed_md and "not measured" not in seed_md
+
+
+def test_development_figures_are_never_the_headline(seed_chain, tmp_path):
+    import json
+    import subprocess
+
+    md = (seed_chain / "reports/index.md").read_text(encoding="utf-8")
+    glance = next(line for line in md.splitlines() if line.startswith("**At a glance:**"))
+    assert "not validated on this corpus" in glance and "macro-F1" not in glance
+    stance = md[md.index("## Stance"):md.index("## Validation")]
+    assert "> **Unvalidated for this corpus.**" in stance.split("\n\n")[1]
+    assert "**No held-out validation for this corpus.**" in md[md.index("## Validation"):]
+    # With a held-out file, its figure (not the development one) is the headline, and the warnings go.
+    copy = tmp_path / "run"
+    shutil.copytree(seed_chain, copy, symlinks=True)
+    path = copy / "reports/metrics/stance_eval.json"
+    metrics = json.loads(path.read_text(encoding="utf-8"))
+    dev = next(iter(metrics.values()))
+    metrics["ours"] = dict(dev, role="held-out", file="coding/ours.jsonl", n=200, stance_macro_f1=0.6123,
+                           stance_macro_f1_ci_low=0.55, stance_macro_f1_ci_high=0.67)
+    path.write_text(json.dumps(metrics), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "pipeline.report"], cwd=copy, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    md = (copy / "reports/index.md").read_text(encoding="utf-8")
+    glance = next(line for line in md.splitlines() if line.startswith("**At a glance:**"))
+    assert "held-out hand-coded sentences of this corpus (ours, 200 rows): macro-F1 0.61 [0.55, 0.67]" in glance
+    assert f"{dev['stance_macro_f1']:.2f}" not in glance.split("stance scorer")[1]
+    assert "Unvalidated for this corpus" not in md and "No held-out validation" not in md
+    table = md[md.index("| file | role | rows |"):]
+    assert table.index("| ours | held-out |") < table.index("| development |")

@@ -204,8 +204,28 @@ def stance_section(inp: Inputs, cfg: dict) -> dict:
 
 
 def validation_section(inp: Inputs) -> dict:
+    """Per gold file of ``stance.validation``: role and headline figures; the held-out one first, if any.
+
+    ``headline`` is the first held-out file (None without one): a development
+    figure, on sentences the lexicons were written on, is never the headline.
+    """
+    metrics = inp.json("reports/metrics/stance_eval.json", "stance_eval")
+    files = []
+    for name, m in metrics.items():
+        themes = sorted(k[: -len("_relevance_f1")] for k in m if k.endswith("_relevance_f1")
+                        and not k.startswith(("baseline_", "majority_baseline_")))
+        files.append({"name": name, "role": m["role"], "file": m["file"], "n": m["n"],
+                      "macro_f1": m["stance_macro_f1"],
+                      "ci": (m["stance_macro_f1_ci_low"], m["stance_macro_f1_ci_high"]),
+                      "mean_theme": m["mean_theme_stance_macro_f1"], "alpha": m["stance_alpha"],
+                      "vader": m["baseline_stance_macro_f1"],
+                      "relevance": ", ".join(f"{t} {m[f'{t}_relevance_f1']:.2f}" for t in themes)})
+    held = [f for f in files if f["role"] == "held-out"]
+    development = [f for f in files if f["role"] == "development"]
     return {
-        "metrics": inp.json("reports/metrics/stance_eval.json", "stance_eval"),
+        "files": held + development,
+        "headline": held[0] if held else None,
+        "development": development[0] if development else None,
         "table": inp.csv("reports/tables/stance_eval.csv", "stance_eval"),
     }
 

@@ -4,6 +4,8 @@
     the DVC stage: score data/processed/segments.jsonl, write tables, figures, metrics.
 ``python -m pipeline.stance evaluate GOLD.jsonl [--out TABLE.md] [--metrics FLAT.json] [--rows ROWS.csv]``
     score each row of GOLD as a sentence on its own; print one JSON report to stdout.
+``python -m pipeline.stance validate [--params params.yaml]``
+    the stance_eval stage: every gold file of ``stance.validation``, with its role.
 """
 from __future__ import annotations
 
@@ -43,16 +45,34 @@ def main(argv: list[str]) -> int:
             write_json(args.metrics, flat_metrics(report))
         sys.stdout.write(dumps(report) + "\n")
         return 0
+    if argv and argv[0] == "validate":
+        from pathlib import Path
+
+        from . import SCHEMA as STANCE_SCHEMA
+        from ..config import group
+        from .validation import run_validation
+
+        ap = argparse.ArgumentParser(prog="python -m pipeline.stance validate",
+                                     description="Score every gold file of stance.validation (the stance_eval stage).")
+        ap.add_argument("--params", default="params.yaml")
+        ap.add_argument("--metrics", default="reports/metrics/stance_eval.json",
+                        help="per gold file: its role and the flat metrics (default: %(default)s)")
+        ap.add_argument("--out", default="reports/tables/stance_eval.md",
+                        help="Markdown tables; a .csv is written beside it (default: %(default)s)")
+        args = ap.parse_args(argv[1:])
+        params = load_checked(args.params)
+        entries = group(params, "stance", STANCE_SCHEMA, args.params)["validation"]
+        run_validation(params, entries, Path(args.params).resolve().parent, Path(args.metrics), Path(args.out),
+                       args.params)
+        return 0
     ap = argparse.ArgumentParser(prog="python -m pipeline.stance", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--params", default="params.yaml")
     ap.add_argument("--segments", default="data/processed/segments.jsonl")
     ap.add_argument("--corpus", default="data/interim/corpus.jsonl", help="for document titles")
-    ap.add_argument("--gold", default="tests/data/stance_dev.jsonl",
-                    help="development set scored into the metrics ('' to skip)")
     ap.add_argument("--out-dir", default=".")
     args = ap.parse_args(argv)
-    run(load_checked(args.params), args.segments, args.out_dir, args.corpus, args.gold or None, args.params)
+    run(load_checked(args.params), args.segments, args.out_dir, args.corpus, args.params)
     return 0
 
 

@@ -24,6 +24,14 @@ def _window_shorthand(key: str, value) -> dict[str, int]:
     return {"sentences": value, "tokens": 0}
 
 
+def _identifier(key: str, value) -> str:
+    import re
+
+    if not isinstance(value, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", value):
+        raise C._fail(key, value, "a lower-case identifier (letters, digits, _), e.g. seeds_dev")
+    return value
+
+
 def _numbers(key: str, value) -> dict[str, float]:
     if not isinstance(value, Mapping):
         raise C._fail(key, value, "a mapping of term: number")
@@ -100,6 +108,16 @@ SCHEMA = C.Section(
                      "prepositions": [], "comparison": []}),
             }
         ),
+        # Gold files the stance_eval stage scores, each with its role:
+        # `development` (the lexicons were written or tuned on it) or `held-out`
+        # (coded from the analysed corpus, never used to tune). Only a held-out
+        # figure is a headline.
+        "validation": C.optional(
+            C.List(C.Section({"name": C.Free(_identifier, "a lower-case identifier (letters, digits, _)"),
+                              "file": C.Str(),
+                              "role": C.Str(choices=["development", "held-out"]),
+                              "source": C.optional(C.Str(), "")})),
+            []),
         "bootstrap": C.Section(
             {
                 "resamples": C.Int(min=100),
@@ -115,6 +133,10 @@ SCHEMA = C.Section(
 
 def validate(cfg: dict, source: str = C.PARAMS_FILE) -> dict:
     """Checks the schema cannot express; messages name the key like :func:`config.group`."""
+    names = [v["name"] for v in cfg["validation"]]
+    dup = next((n for n in names if names.count(n) > 1), None)
+    if dup is not None:
+        raise UserError(f"{source}: stance.validation: the name {dup!r} is used twice; each gold file needs its own")
     t = cfg["thresholds"]
     if not t["negative"] < t["positive"]:
         raise UserError(f"{source}: stance.thresholds = {t!r} is not allowed: negative < positive")

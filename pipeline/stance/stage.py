@@ -28,8 +28,8 @@ from .. import executor as X
 from ..errors import UserError, progress_enabled
 from ..io import markdown_table, read_jsonl, write_csv, write_json, write_jsonl, write_text
 from .aggregate import aggregate
-from .evaluate import (PREDICTION_HEADER, RESAMPLES, SEED, TABLE_HEADER, evaluate, evaluate_predictions, flat_metrics,
-                       prediction_rows, read_gold, table_rows)
+from .evaluate import (PREDICTION_HEADER, RESAMPLES, SEED, TABLE_HEADER, evaluate_predictions, prediction_rows,
+                       read_gold, table_rows)
 from .model import Scorer
 from .outputs import heatmap, mark, over_time
 from .scoring import prepare, word_count
@@ -124,10 +124,11 @@ def _titles(corpus: Path | None) -> dict[str, str]:
 
 
 def run(params: dict, segments: str | Path, out_dir: str | Path = ".", corpus: str | Path | None = None,
-        gold: str | Path | None = None, source: str = "params.yaml") -> dict:
+        source: str = "params.yaml") -> dict:
     """Run the stage on ``segments`` with ``params`` (the whole ``params.yaml``); return the metrics.
 
-    Paths of the outputs are fixed relative to ``out_dir`` (see the module docstring). Documents
+    Paths of the outputs are fixed relative to ``out_dir`` (see the module docstring); the
+    gold files are scored by the ``stance_eval`` stage (:mod:`.validation`), not here. Documents
     are scored in partitions on the executor of ``params["executor"]``; the outputs are the
     same bytes whichever it is.
     """
@@ -209,10 +210,6 @@ def run(params: dict, segments: str | Path, out_dir: str | Path = ".", corpus: s
                                  "negative", "neutral", "positive")},
             "documents_with_evidence": sum(1 for d in docs if by_doc[(d, t)]["status"] == "evidence"),
         }
-    if gold is not None:
-        rows_gold = read_gold(gold, themes)
-        metrics["validation"] = flat_metrics(evaluate(rows_gold, _predictor(scorer), themes))
-        log.info("validation on %s: stance macro-F1 %.3f", gold, metrics["validation"]["stance_macro_f1"])
     write_json(out / "reports/metrics/stance.json", metrics)
     return metrics
 

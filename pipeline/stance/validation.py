@@ -1,0 +1,115 @@
+"""The ``stance_eval`` stage: every gold file of ``stance.validation`` scored, labelled by its role.
+
+A figure on a ``development`` file (one the lexicons were written or tuned
+on) says how well the rules fit what they were made from; only a
+``held-out`` file, coded from the analysed corpus and never used to tune,
+says how far the scores can be trusted on it (van Atteveldt, van der Velden
+and Boukes 2021, "The Validity of Sentiment Analysis", *Communication Methods
+and Measures* 15(2)). The report headlines held-out figures only.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from ..errors import UserError
+from ..io import write_csv, write_json, write_text
+from .evaluate import RESAMPLES, SEED, TABLE_HEADER, flat_metrics, table_rows
+from .stage import evaluation_markdown, run_evaluate
+
+log = logging.getLogger("stance")
+
+#: Columns of ``stance_eval.csv``: the file and its role, then :data:`evaluate.TABLE_HEADER`.
+HEADER = ["file", "role"] + TABLE_HEADER
+
+
+def gold_files(entries: list[dict], root: Path, source: str = "params.yaml") -> list[tuple[dict, Path]]:
+    """Each ``stance.validation`` entry with its path under ``root``, all checked before any scoring.
+
+    Raises
+    ------
+    UserError
+        When a listed file does not exist (naming the entry and the path).
+    """
+    out = []
+    for i, entry in enumerate(entries):
+        path = Path(entry["file"])
+        path = path if path.is_absolute() else root / path
+        if not path.is_file():
+            raise UserError(f"{source}: stance.validation[{i}] ({entry['name']}): {entry['file']} not found; "
+                            "list gold files that exist (see README, 'Validating stance on your corpus')")
+        out.append((entry, path))
+    return out
+
+
+def run_validation(params: dict, entries: list[dict], root: Path, metrics_path: Path, table_md: Path,
+                   source: str = "params.yaml", *, resamples: int = RESAMPLES, seed: int = SEED) -> dict:
+    """Score every gold file with the configured scorer; write metrics per file and one table.
+
+    Parameters
+    ----------
+    params : dict
+        The whole parameters (the scorer reads ``stance`` and ``themes``).
+    entries : list of dict
+        The validated ``stance.validation`` list: ``name``, ``file``, ``role``, ``source``.
+    root : Path
+        Folder the relative ``file`` paths are read from.
+    metrics_path : Path
+        ``stance_eval.json``: per entry name, its role and file, and :func:`evaluate.flat_metrics`.
+    table_md : Path
+        The Markdown table; a ``.csv`` with :data:`HEADER` is written beside it.
+
+    Returns
+    -------
+    dict
+        What was written to ``metrics_path``.
+
+    Raises
+    ------
+    UserError
+        When a listed file is missing or unreadable, before any scoring.
+    """
+    files = gold_files(entries, root, source)
+    metrics: dict = {}
+    rows: list[list] = []
+    parts = [_preamble(entries)]
+    for entry, path in files:
+        report = run_evaluate(params, path, source, resamples=resamples, seed=seed)
+        flat = flat_metrics(report)
+        metrics[entry["name"]] = {"role": entry["role"], "file": entry["file"], **flat}
+        rows += [[entry["name"], entry["role"], *r] for r in table_rows(report)]
+        parts.append(f"## {entry['name']} ({entry['role']})\n\n{entry['source'] or entry['file']}\n\n"
+                     + evaluation_markdown(report, entry["file"]).split("\n", 2)[2])
+        log.info("%s (%s): stance macro-F1 %.3f, mean per theme %.3f on %d rows", entry["name"], entry["role"],
+                 flat["stance_macro_f1"], flat["mean_theme_stance_macro_f1"], flat["n"])
+    write_json(metrics_path, metrics)
+    write_text(table_md, "\n\n".join(parts) + "\n")
+    write_csv(str(table_md).rsplit(".", 1)[0] + ".csv", HEADER, rows)
+    return metrics
+
+
+def _preamble(entries: list[dict]) -> str:
+    held = [e["name"] for e in entries if e["role"] == "held-out"]
+    if held:
+        said = f"Held-out: {', '.join(held)} (coded from the analysed corpus, never used to tune)."
+    else:
+        said = ("No held-out gold file is configured: every figure below is a development figure, on sentences "
+                "the lexicons were written or tuned on, and says nothing about how far the scores hold on the "
+                "analysed corpus.")
+    return "# Stance validation\n\n" + said + " Roles are set in `stance.validation`."
+
+
+def summary(metrics: dict) -> list[dict]:
+    """One row per gold file for the report: name, role, n, pooled and mean per theme macro-F1, alpha, VADER."""
+    out = []
+    for name, m in metrics.items():
+        out.append({"name": name, "role": m["role"], "file": m["file"], "n": m["n"],
+                    "stance_macro_f1": m["stance_macro_f1"],
+                    "ci": [m["stance_macro_f1_ci_low"], m["stance_macro_f1_ci_high"]],
+                    "mean_theme": m["mean_theme_stance_macro_f1"], "alpha": m["stance_alpha"],
+                    "vader": m["baseline_stance_macro_f1"],
+                    "relevance": {k[: -len("_relevance_f1")]: v for k, v in m.items()
+                                  if k.endswith("_relevance_f1") and not k.startswith("baseline")}})
+    return out
+
+

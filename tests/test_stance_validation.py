@@ -1,0 +1,81 @@
+"""stance.validation: every gold file scored under its role; development figures are never the headline."""
+from __future__ import annotations
+
+import copy
+import csv
+import json
+
+import pytest
+
+from pipeline.config import group
+from pipeline.errors import UserError
+from pipeline.stance import SCHEMA
+from pipeline.stance.rules import validate
+from pipeline.stance.validation import HEADER, run_validation
+
+ROWS = [
+    {"doc": "a", "text": "The sanctions are illegal and must be lifted.", "theme": "sanctions", "relevant": True,
+     "stance": -1},
+    {"doc": "b", "text": "These sanctions are fully justified.", "theme": "sanctions", "relevant": True, "stance": 1},
+    {"doc": "c", "text": "The sanctions list was published on Tuesday.", "theme": "sanctions", "relevant": True,
+     "stance": 0},
+    {"doc": "d", "text": "The football club was fined.", "theme": "sanctions", "relevant": False, "stance": None},
+]
+
+
+def _gold(path, rows):
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def _entries(params, validation):
+    p = copy.deepcopy(params)
+    p["stance"]["validation"] = validation
+    return validate(group(p, "stance", SCHEMA), "params.yaml")["validation"]
+
+
+def test_each_file_is_scored_under_its_name_and_role(composed_params, tmp_path):
+    _gold(tmp_path / "dev.jsonl", ROWS)
+    _gold(tmp_path / "held.jsonl", ROWS[:3])
+    entries = _entries(composed_params, [
+        {"name": "dev", "file": "dev.jsonl", "role": "development"},
+        {"name": "mine", "file": "held.jsonl", "role": "held-out", "source": "coded by two of us"}])
+    metrics = run_validation(composed_params, entries, tmp_path, tmp_path / "m.json", tmp_path / "t.md",
+                             resamples=100)
+    assert list(metrics) == ["dev", "mine"]
+    assert (metrics["dev"]["role"], metrics["dev"]["n"]) == ("development", 4)
+    assert (metrics["mine"]["role"], metrics["mine"]["n"]) == ("held-out", 3)
+    assert json.loads((tmp_path / "m.json").read_text()) == metrics
+    rows = list(csv.DictReader(open(tmp_path / "t.csv", encoding="utf-8")))
+    assert list(rows[0]) == HEADER
+    assert {(r["file"], r["role"]) for r in rows} == {("dev", "development"), ("mine", "held-out")}
+    md = (tmp_path / "t.md").read_text(encoding="utf-8")
+    assert "## mine (held-out)" in md and "coded by two of us" in md and str(tmp_path) not in md
+
+
+def test_without_a_held_out_file_the_table_says_so(composed_params, tmp_path):
+    _gold(tmp_path / "dev.jsonl", ROWS)
+    entries = _entries(composed_params, [{"name": "dev", "file": "dev.jsonl", "role": "development"}])
+    run_validation(composed_params, entries, tmp_path, tmp_path / "m.json", tmp_path / "t.md", resamples=100)
+    assert "No held-out gold file is configured" in (tmp_path / "t.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("validation, needle", [
+    ([{"name": "dev", "file": "x.jsonl", "role": "tuning"}], "stance.validation[0].role = 'tuning'"),
+    ([{"name": "Dev set", "file": "x.jsonl", "role": "development"}], "stance.validation[0].name = 'Dev set'"),
+    ([{"name": "a", "file": "x.jsonl", "role": "development"}, {"name": "a", "file": "y.jsonl",
+                                                                  "role": "held-out"}], "'a' is used twice"),
+])
+def test_bad_entries_are_one_line(composed_params, validation, needle):
+    with pytest.raises(UserError, match=None) as err:
+        _entries(composed_params, validation)
+    assert needle in str(err.value) and "\n" not in str(err.value)
+
+
+def test_a_missing_gold_file_stops_before_any_scoring(composed_params, tmp_path):
+    _gold(tmp_path / "dev.jsonl", ROWS)
+    entries = _entries(composed_params, [{"name": "dev", "file": "dev.jsonl", "role": "development"},
+                                         {"name": "mine", "file": "coding/none.jsonl", "role": "held-out"}])
+    with pytest.raises(UserError, match=r"stance\.validation\[1\] \(mine\): coding/none\.jsonl not found"):
+        run_validation(composed_params, entries, tmp_path, tmp_path / "m.json", tmp_path / "t.md")
+    assert not (tmp_path / "m.json").exists()
