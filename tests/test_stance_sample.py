@@ -284,6 +284,19 @@ def test_disagreements_listed_and_written(tmp_path):
          ("Sentence 8.", "relevance", "0", ""), ("Sentence 10.", "relevance", "", "0")]
 
 
+def test_rows_coded_alike_become_a_gold_file(tmp_path, params):
+    from pipeline.stance.evaluate import read_gold
+
+    gold = tmp_path / "agreed.jsonl"
+    A.run_agreement(write_jsonl(tmp_path / "a.jsonl", PAIR_A), write_jsonl(tmp_path / "b.jsonl", PAIR_B),
+                    agreed=gold)
+    rows = read_gold(gold, THEMES)  # the format evaluate reads
+    # rows 2, 7, 8 and 10 disagree; the other six are kept as coded
+    assert [(r["text"], r["relevant"], r["stance"]) for r in rows] == [
+        ("Sentence 1.", True, -1), ("Sentence 3.", True, 0), ("Sentence 4.", True, 0), ("Sentence 5.", True, 0),
+        ("Sentence 6.", True, 1), ("Sentence 9.", False, None)]
+
+
 def test_per_theme_unmatched_and_uncoded_rows_and_a_csv_sheet(tmp_path, caplog):
     a = [coded("security", True, 1, 1), coded("security", True, -1, 2), coded("ukraine", False, None, 3),
          coded("ukraine", True, 0, 4), coded("ukraine", True, 1, 5, doc="kremlin:9"), coded("ukraine", None, None, 6)]

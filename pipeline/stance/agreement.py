@@ -1,6 +1,6 @@
 """Agreement between two coders' files of the same rows: Cohen's kappa and Krippendorff's alpha.
 
-``python -m pipeline.stance agreement A.jsonl B.jsonl [--out DISAGREEMENTS.csv]``
+``python -m pipeline.stance agreement A.jsonl B.jsonl [--out DISAGREEMENTS.csv] [--agreed GOLD.jsonl]``
 
 Each file is a gold file (JSONL, ``tests/data/stance_gold_README.md``) or a
 filled-in coding sheet (CSV, as ``sample`` writes it; ``relevant`` true/false,
@@ -20,6 +20,9 @@ Printed to stdout, as JSON: per theme and ``overall`` (pooled over themes),
 
 and ``disagreements``: every row where the two differ on relevance, or both
 call it relevant and differ on stance (``--out`` writes them as CSV too).
+``--agreed GOLD.jsonl`` writes the rows both coded alike in the gold format, a
+file ``evaluate`` can score the scorer on (disagreements resolved by
+discussion can be added to it by hand).
 A figure is ``null`` where it is undefined: no rows, or (kappa, alpha) every
 value the same in both codings, so chance agreement is total.
 
@@ -40,7 +43,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..errors import UserError
-from ..io import write_csv
+from ..io import write_csv, write_jsonl
 from ..text import normalise
 
 log = logging.getLogger("stance")
@@ -299,9 +302,28 @@ def compare(a_rows: list[dict], b_rows: list[dict], a_name: str = "A", b_name: s
     }
 
 
-def run_agreement(a: str | Path, b: str | Path, out: str | Path | None = None) -> dict:
-    """Read both files, compare them, write the disagreements to ``out`` (CSV) if given; return the report."""
-    report = compare(read_rows(a), read_rows(b), str(a), str(b))
+def agreed_rows(a_rows: list[dict], b_rows: list[dict]) -> list[dict]:
+    """Rows both coders coded alike (same relevance; same stance when relevant), gold format, in A's order."""
+    b_ix = _index(b_rows, "B")
+    out = []
+    for x in a_rows:
+        y = b_ix.get(_key(x))
+        if y is None or x["relevant"] is None or x["relevant"] != y["relevant"] or x["stance"] != y["stance"]:
+            continue
+        out.append({"doc": x["doc"], "text": x["text"], "theme": x["theme"], "relevant": x["relevant"],
+                    "stance": x["stance"]})
+    return out
+
+
+def run_agreement(a: str | Path, b: str | Path, out: str | Path | None = None,
+                  agreed: str | Path | None = None) -> dict:
+    """Read both files and compare them; return the report.
+
+    With ``out``, also write the disagreements there (CSV); with ``agreed``, the
+    rows both coded alike (gold JSONL, :func:`agreed_rows`).
+    """
+    a_rows, b_rows = read_rows(a), read_rows(b)
+    report = compare(a_rows, b_rows, str(a), str(b))
     if not report["coded_by_both"]:
         raise UserError(f"{a}, {b}: no row is in both files and coded in both; nothing to compare")
     o = report["overall"]
@@ -311,6 +333,9 @@ def run_agreement(a: str | Path, b: str | Path, out: str | Path | None = None) -
     if out is not None:
         write_csv(out, DISAGREEMENT_HEADER, ([d[h] for h in DISAGREEMENT_HEADER] for d in report["disagreements"]))
         log.info("wrote %d disagreements to %s", len(report["disagreements"]), out)
+    if agreed is not None:
+        n = write_jsonl(agreed, agreed_rows(a_rows, b_rows))
+        log.info("wrote the %d rows both coded alike to %s", n, agreed)
     return report
 
 
@@ -322,7 +347,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("a", help="the first coder's file (gold JSONL or coding sheet CSV)")
     ap.add_argument("b", help="the second coder's file, of the same rows")
     ap.add_argument("--out", help="also write the disagreements here as CSV")
+    ap.add_argument("--agreed", help="also write the rows both coded alike here, as a gold JSONL file")
     args = ap.parse_args(argv)
-    report = run_agreement(args.a, args.b, args.out)
+    report = run_agreement(args.a, args.b, args.out, args.agreed)
     sys.stdout.write(json.dumps(report, ensure_ascii=False, sort_keys=True, indent=2) + "\n")
     return 0
