@@ -6,6 +6,10 @@
     score each row of GOLD as a sentence on its own; print one JSON report to stdout.
 ``python -m pipeline.stance validate [--params params.yaml]``
     the stance_eval stage: every gold file of ``stance.validation``, with its role.
+``python -m pipeline.stance sample --n 200 --out coding/sample.jsonl``
+    draw a stratified sample of scored sentences for hand-coding (pipeline/stance/sample.py).
+``python -m pipeline.stance agreement A.jsonl B.jsonl [--out DISAGREEMENTS.csv]``
+    two coders' agreement: Cohen's kappa and Krippendorff's alpha (pipeline/stance/agreement.py).
 """
 from __future__ import annotations
 
@@ -21,6 +25,14 @@ from .stage import evaluation_markdown, run, run_evaluate
 
 
 def main(argv: list[str]) -> int:
+    if argv and argv[0] == "sample":
+        from .sample import main as sample_main
+
+        return sample_main(argv[1:])
+    if argv and argv[0] == "agreement":
+        from .agreement import main as agreement_main
+
+        return agreement_main(argv[1:])
     if argv and argv[0] == "evaluate":
         ap = argparse.ArgumentParser(prog="python -m pipeline.stance evaluate",
                                      description="Evaluate the stance scorer on a labelled JSONL file.")
