@@ -4,6 +4,8 @@
     the DVC stage: score data/processed/segments.jsonl, write tables, figures, metrics.
 ``python -m pipeline.stance evaluate GOLD.jsonl [--out TABLE.md] [--metrics FLAT.json] [--rows ROWS.csv]``
     score each row of GOLD as a sentence on its own; print one JSON report to stdout.
+``python -m pipeline.stance fit GOLD.jsonl --theme T --out conf/themes/T_mycorpus.yaml``
+    fit the theme's cues to GOLD (see pipeline/stance/fit.py); write a theme file.
 """
 from __future__ import annotations
 
@@ -19,6 +21,10 @@ from .stage import evaluation_markdown, run, run_evaluate
 
 
 def main(argv: list[str]) -> int:
+    if argv and argv[0] == "fit":
+        from .fit import main as fit_main
+
+        return fit_main(argv[1:])
     if argv and argv[0] == "evaluate":
         ap = argparse.ArgumentParser(prog="python -m pipeline.stance evaluate",
                                      description="Evaluate the stance scorer on a labelled JSONL file.")
