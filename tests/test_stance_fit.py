@@ -137,7 +137,7 @@ def test_a_rerun_is_byte_identical(fitted, gold_file, composed_params):
 
 def test_folds_never_share_a_document(monkeypatch, gold_file, composed_params, tmp_path):
     base = Scorer.from_params(composed_params)
-    gold, _ = F.gold_rows(gold_file, "sanctions", base)
+    gold, _ = F.gold_rows(gold_file, "sanctions")
     rows = F.featurise(base, "sanctions", gold)
     folds = F.grouped_folds(rows, 5, 7)
     assert sorted(i for _, test in folds for i in test) == list(range(len(rows)))

@@ -69,6 +69,7 @@ import logging
 import math
 import re
 import shlex
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,8 +80,8 @@ import yaml
 
 from ..config import load_params
 from ..errors import UserError
-from ..io import write_text
-from .evaluate import LABELS, SEED, macro_f1, macro_f1_of_confusion, read_gold
+from ..io import dumps, write_text
+from .evaluate import SEED, macro_f1, macro_f1_of_confusion, read_gold
 from .model import Scorer
 from .scoring import Sentence, _is_rule_word, matcher_for, mentions, prepare, units_of
 from .themes import compile_theme, term_key, validate_theme, validate_themes
@@ -92,15 +93,12 @@ MAX_NEW = 30
 MIN_DOCS = 3
 RESAMPLES = 1000
 #: Inverse L2 penalties tried by the inner cross-validation; 0 keeps the theme as written.
-C_GRID = (0.0, 0.03, 0.1, 0.3, 1.0)
+C_GRID = (0.0, 0.1, 0.3, 1.0, 3.0, 10.0, 100.0)
 #: The ``total`` column is multiplied by this, so its slope is in effect unpenalised.
 TOTAL_SCALE = 100.0
 DROP_BELOW = 0.25
-NEW_BELOW = 0.25
 MIN_WEIGHT = 0.5
 MAX_WEIGHT = 1.5
-#: Words around a mention that candidates come from (None: ``stance.rules.target.window``).
-CANDIDATE_WINDOW: int | None = None
 #: Gold rows of at least this many words are checked not to occur in the output.
 CHECK_WORDS = 3
 
@@ -145,7 +143,7 @@ def sha256(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def gold_rows(path: str | Path, theme: str, scorer: Scorer) -> tuple[list[dict], int]:
+def gold_rows(path: str | Path, theme: str) -> tuple[list[dict], int]:
     """The theme's relevant gold rows and the number of its rows (relevant or not).
 
     Rows of other themes are read (and checked) but not used; they need not be
@@ -242,8 +240,7 @@ def candidates(scorer: Scorer, theme: str, rows: Sequence[Row], min_docs: int) -
         hits = mentions(units, th)
         if not hits:
             continue
-        reach = rules.target_window if CANDIDATE_WINDOW is None else CANDIDATE_WINDOW
-        near = [any(abs(i - h) <= reach for h in hits) and i not in hits for i in range(len(units))]
+        near = [any(abs(i - h) <= rules.target_window for h in hits) and i not in hits for i in range(len(units))]
         good = [near[i] and ok(u) for i, u in enumerate(units)]
         for i, u in enumerate(units):
             if good[i]:
@@ -328,11 +325,16 @@ def ordinal_fit(total: np.ndarray, X: np.ndarray, y: np.ndarray, cuts: tuple[flo
     return a, coef[1:]
 
 
-def _weight(signed: float, cap: float, floor: float = DROP_BELOW) -> float | None:
+def _weight(signed: float, cap: float) -> float | None:
     """The weight a signed value becomes (see the module doc), None when it is no cue."""
-    if abs(signed) < floor:
+    if abs(signed) < DROP_BELOW:
         return None
     return round(min(max(abs(signed), MIN_WEIGHT), cap), 1)
+
+
+def weight_cap(base: Scorer, theme: str) -> float:
+    """The largest weight a fitted cue may have: 1.5, or the theme's largest if that is more."""
+    return max([MAX_WEIGHT] + [abs(v) for v in cue_signs(base, theme).values()])
 
 
 def fit_theme(base: Scorer, theme: str, raw: dict, rows: Sequence[Row], C: float, max_new: int,
@@ -354,7 +356,7 @@ def fit_theme(base: Scorer, theme: str, raw: dict, rows: Sequence[Row], C: float
     if fitted is None:
         return Fitted(copy.deepcopy(raw), 0.0)
     a, coef = fitted
-    cap = max([MAX_WEIGHT] + [abs(v) for v in signs.values()])
+    cap = weight_cap(base, theme)
     poles = _pole_names(raw)
     out = copy.deepcopy(raw)
     out["cues"] = {pole: dict(terms) for pole, terms in raw["cues"].items()}
@@ -388,7 +390,7 @@ def fit_theme(base: Scorer, theme: str, raw: dict, rows: Sequence[Row], C: float
     added = []
     for j, c in enumerate(cands):
         delta = float(coef[len(keys) + j]) / a
-        weight = _weight(delta, cap, NEW_BELOW)
+        weight = _weight(delta, cap)
         if weight is not None:
             added.append((-abs(delta), c.key, c, delta, weight, j))
     for _, _, c, delta, weight, j in sorted(added)[:max_new]:
@@ -506,8 +508,8 @@ def render(name: str, fitted: Fitted, info: dict) -> str:
         "cut points at the",
         "#   scorer's thresholds. Change in scorer units d = b / a; new weight w' = w + d; |w'| < 0.25 or a flipped "
         "sign drops",
-        "#   the cue; otherwise |w'| clipped to [0.5, 1.5] and rounded to 0.1. C chosen by grouped inner CV from "
-        f"{list(C_GRID)} (0 = unchanged).",
+        f"#   the cue; otherwise |w'| clipped to [{MIN_WEIGHT:g}, {info['cap']:g}] and rounded to 0.1. C chosen by "
+        f"grouped inner CV from {list(C_GRID)} (0 = unchanged).",
         f"# Candidates: words and 2-word phrases within {info['window']} words of a mention, in >= "
         f"{info['min_docs']} documents; at most {info['max_new']} added.",
         f"# Cross-validated stance macro-F1 ({info['folds']} folds grouped by document, StratifiedGroupKFold seed "
@@ -565,8 +567,11 @@ def run_fit(params: dict, gold: str | Path, theme: str, out: str | Path, *, fold
     base = Scorer.from_params(params, source)
     if theme not in base.themes:
         raise UserError(f"theme {theme!r} is not in {source} (themes: {', '.join(base.themes)})")
+    if name == theme:
+        raise UserError(f"--out {out}: a theme named {theme!r} would replace the theme it is fitted from; "
+                        f"give the file another name (e.g. {theme}_mycorpus.yaml)")
     raw = params["themes"][theme]
-    gold_list, n_rows = gold_rows(gold, theme, base)
+    gold_list, n_rows = gold_rows(gold, theme)
     rows = featurise(base, theme, gold_list)
     split = grouped_folds(rows, folds, seed)
     after = [0] * len(rows)
@@ -587,8 +592,8 @@ def run_fit(params: dict, gold: str | Path, theme: str, out: str | Path, *, fold
     final = fit_theme(base, theme, raw, rows, C, max_new, min_docs)
     info = {"theme": theme, "command": command, "gold": str(gold), "sha256": sha256(gold), "n_rows": n_rows,
             "n_relevant": len(rows), "n_docs": len({r.doc for r in rows}), "window": base.rules.target_window,
-            "min_docs": min_docs, "max_new": max_new, "folds": folds, "seed": seed, "resamples": resamples,
-            "cv": cv}
+            "min_docs": min_docs, "max_new": max_new, "cap": weight_cap(base, theme), "folds": folds, "seed": seed,
+            "resamples": resamples, "cv": cv}
     text = render(name, final, info)
     check_output(text, name, gold)
     write_text(out, text)
@@ -598,9 +603,7 @@ def run_fit(params: dict, gold: str | Path, theme: str, out: str | Path, *, fold
 
 
 def main(argv: list[str]) -> int:
-    from ..io import dumps
-    import sys
-
+    """The ``fit`` subcommand: parse ``argv`` (after ``fit``), fit, print the figures as one JSON line."""
     ap = argparse.ArgumentParser(prog="python -m pipeline.stance fit",
                                  description="Fit a theme's cue weights and new cues to a hand-coded gold file.")
     ap.add_argument("gold", help="JSONL rows {doc, text, theme, relevant, stance}")
