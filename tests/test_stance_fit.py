@@ -172,19 +172,21 @@ def run_cli(*args, cwd):
     ("missing", "gold file not found"),
     ("theme", "theme 'nato' is not in"),
     ("no_rows", "no rows for theme 'security'"),
+    ("same_name", "would replace the theme it is fitted from"),
 ])
 def test_errors_are_one_line(case, expected, gold_file, root, tmp_path):
-    gold, theme = gold_file, "sanctions"
+    gold, theme, out = gold_file, "sanctions", tmp_path / "out.yaml"
     if case == "missing":
         gold = tmp_path / "absent.jsonl"
     elif case == "theme":
         theme = "nato"
+    elif case == "same_name":
+        out = tmp_path / "sanctions.yaml"
     else:
         gold = tmp_path / "only_sanctions.jsonl"
         gold.write_text(json.dumps(gold_rows()[0]) + "\n", encoding="utf-8")
         theme = "security"
-    proc = run_cli(gold, "--theme", theme, "--out", tmp_path / "out.yaml", "--params", root / "params.yaml",
-                   cwd=root)
+    proc = run_cli(gold, "--theme", theme, "--out", out, "--params", root / "params.yaml", cwd=root)
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.strip().count("\n") == 0 and expected in proc.stderr, proc.stderr
-    assert "Traceback" not in proc.stderr and not (tmp_path / "out.yaml").exists()
+    assert "Traceback" not in proc.stderr and not out.exists()
