@@ -4,8 +4,6 @@
     the DVC stage: score data/processed/segments.jsonl, write tables, figures, metrics.
 ``python -m pipeline.stance evaluate GOLD.jsonl [--out TABLE.md] [--metrics FLAT.json] [--rows ROWS.csv]``
     score each row of GOLD as a sentence on its own; print one JSON report to stdout.
-``python -m pipeline.stance fit GOLD.jsonl --theme T --out conf/themes/T_mycorpus.yaml``
-    fit the theme's cues to GOLD (see pipeline/stance/fit.py); write a theme file.
 """
 from __future__ import annotations
 
