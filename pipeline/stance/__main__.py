@@ -10,6 +10,8 @@
     draw a stratified sample of scored sentences for hand-coding (pipeline/stance/sample.py).
 ``python -m pipeline.stance agreement A.jsonl B.jsonl [--out DISAGREEMENTS.csv]``
     two coders' agreement: Cohen's kappa and Krippendorff's alpha (pipeline/stance/agreement.py).
+``python -m pipeline.stance fit GOLD.jsonl --theme T --out conf/themes/T_mycorpus.yaml``
+    re-weight a theme's cues and propose new ones, scored by grouped cross-validation (pipeline/stance/fit.py).
 """
 from __future__ import annotations
 
@@ -33,6 +35,10 @@ def main(argv: list[str]) -> int:
         from .agreement import main as agreement_main
 
         return agreement_main(argv[1:])
+    if argv and argv[0] == "fit":
+        from .fit import main as fit_main
+
+        return fit_main(argv[1:])
     if argv and argv[0] == "evaluate":
         ap = argparse.ArgumentParser(prog="python -m pipeline.stance evaluate",
                                      description="Evaluate the stance scorer on a labelled JSONL file.")

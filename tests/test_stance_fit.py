@@ -1,0 +1,192 @@
+"""`python -m pipeline.stance fit`: a fit on constructed gold rows with known answers.
+
+The gold set: 20 documents of 5 sentences each about sanctions. A word no
+lexicon has ("zorbled") always marks favour; the favour cue "strict" always
+comes in sentences coded against; the against rows carry the theme's own cues
+and the neutral rows none.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from pipeline.config import compose
+from pipeline.errors import UserError
+from pipeline.stance import Scorer
+from pipeline.stance import fit as F
+from pipeline.stance.themes import term_key
+
+SUBJECTS = ["The minister", "The committee", "Our partners", "The delegation", "The government"]
+ENDINGS = ["last week", "in the spring", "this year", "after the vote", "at the summit"]
+AGAINST = ["illegal", "unjust", "illegitimate", "unjustified", "unlawful"]
+
+
+def gold_rows() -> list[dict]:
+    rows = []
+    for d in range(20):
+        doc = f"test:doc{d:02d}"
+        s, e = SUBJECTS[d % 5], ENDINGS[(d // 5 + d) % 5]
+        s2, e2 = SUBJECTS[(d + 2) % 5], ENDINGS[(d + 3) % 5]
+        rows += [
+            {"doc": doc, "theme": "sanctions", "relevant": True, "stance": 1,
+             "text": f"{s} said the sanctions were zorbled {e}."},
+            {"doc": doc, "theme": "sanctions", "relevant": True, "stance": 1,
+             "text": f"{s2} noted that these sanctions are zorbled {e2}."},
+            {"doc": doc, "theme": "sanctions", "relevant": True, "stance": -1,
+             "text": f"{s2} said the sanctions were {AGAINST[d % 5]} {e}."},
+            {"doc": doc, "theme": "sanctions", "relevant": True, "stance": -1,
+             "text": f"{s} said the sanctions were strict {e2}."},
+            {"doc": doc, "theme": "sanctions", "relevant": True, "stance": 0,
+             "text": f"{s} put the sanctions on the agenda {e}."},
+        ]
+    rows.append({"doc": "test:doc00", "theme": "security", "relevant": False, "stance": None,
+                 "text": "The weather was fine."})
+    return rows
+
+
+@pytest.fixture(scope="module")
+def gold_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("fit") / "gold.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in gold_rows()), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def fitted(gold_file, composed_params):
+    out = gold_file.parent / "sanctions_test.yaml"
+    result = F.run_fit(composed_params, gold_file, "sanctions", out, resamples=200, command="fit (test)")
+    return out, out.read_text(encoding="utf-8"), result
+
+
+def cues_of(text: str) -> dict[str, tuple[str, float]]:
+    theme = yaml.safe_load(text)
+    return {term_key(t): (pole, w) for pole, terms in theme["cues"].items() for t, w in terms.items()}
+
+
+def test_the_unfitted_scorer_misses_the_planted_cue(composed_params):
+    s = Scorer.from_params(composed_params)
+    assert s.sentence("The minister said the sanctions were zorbled last week.", "sanctions").label == 0
+    assert s.sentence("The minister said the sanctions were strict last week.", "sanctions").label == 1
+
+
+def test_fit_adds_the_planted_cue_to_the_favour_pole(fitted):
+    _, text, result = fitted
+    cues = cues_of(text)
+    assert cues[term_key("zorbled")][0] == "favour"
+    assert 0.5 <= cues[term_key("zorbled")][1] <= 1.5
+    assert "+ 'zorbled' -> favour" in text
+    assert result["changes"]["added"] >= 1
+
+
+def test_fit_drops_or_weakens_a_cue_of_the_wrong_sign(fitted, composed_params):
+    _, text, _ = fitted
+    old = composed_params["themes"]["sanctions"]["cues"]["favour"]["strict"]
+    now = cues_of(text).get(term_key("strict"))
+    assert now is None or (now[0] == "favour" and now[1] < old)
+    assert "'strict' (favour 0.8) dropped" in text or "'strict' (favour) 0.8 ->" in text
+
+
+def test_cross_validated_figures_improve_and_are_in_the_header(fitted):
+    _, text, result = fitted
+    assert result["after"] > result["before"]
+    assert f"before (unfitted scorer, same test rows): {result['before']:.4f}" in text
+    assert f"after (fitted on the training folds, scored by the Scorer): {result['after']:.4f}" in text
+    lo, hi = result["ci"]["after"]
+    assert lo <= hi
+    assert f"sha256 {F.sha256(fitted[0].parent / 'gold.jsonl')}" in text
+    assert "# Command: fit (test)" in text
+
+
+def test_output_validates_and_selects_as_a_theme(fitted, root, tmp_path):
+    out, text, _ = fitted
+    assert text.splitlines()[0] == "# @package themes.sanctions_test"
+    assert yaml.safe_load(text)["name"] == "sanctions_test"
+    conf = tmp_path / "conf"
+    shutil.copytree(root / "conf", conf)
+    shutil.copy(out, conf / "themes" / "sanctions_test.yaml")
+    params = compose(["themes=[sanctions_test]"], conf)
+    assert list(params["themes"]) == ["sanctions_test"]
+    s = Scorer.from_params(params)
+    assert s.sentence("The committee said the sanctions were zorbled in May.", "sanctions_test").label == 1
+
+
+def test_no_gold_sentence_in_the_output(fitted):
+    _, text, _ = fitted
+    flat = " ".join(text.split()).lower()
+    for r in gold_rows():
+        assert " ".join(r["text"].split()).lower() not in flat
+
+
+def test_the_output_check_refuses_a_gold_sentence(gold_file, tmp_path):
+    text = (gold_file.parent / "sanctions_test.yaml").read_text(encoding="utf-8")
+    leaked = text + f"# {gold_rows()[0]['text']}\n"
+    with pytest.raises(UserError, match="gold row"):
+        F.check_output(leaked, "sanctions_test", gold_file)
+
+
+def test_a_rerun_is_byte_identical(fitted, gold_file, composed_params):
+    out, text, _ = fitted
+    F.run_fit(composed_params, gold_file, "sanctions", out, resamples=200, command="fit (test)")
+    assert out.read_text(encoding="utf-8") == text
+
+
+def test_folds_never_share_a_document(monkeypatch, gold_file, composed_params, tmp_path):
+    base = Scorer.from_params(composed_params)
+    gold, _ = F.gold_rows(gold_file, "sanctions")
+    rows = F.featurise(base, "sanctions", gold)
+    folds = F.grouped_folds(rows, 5, 7)
+    assert sorted(i for _, test in folds for i in test) == list(range(len(rows)))
+    for train, test in folds:
+        assert not {rows[i].doc for i in train} & {rows[i].doc for i in test}
+    # Every split the whole procedure makes (outer folds and the inner ones choosing C).
+    calls = []
+    real = F.grouped_folds
+
+    def spy(rs, k, seed):
+        split = real(rs, k, seed)
+        calls.append((list(rs), split))
+        return split
+
+    monkeypatch.setattr(F, "grouped_folds", spy)
+    F.run_fit(composed_params, gold_file, "sanctions", tmp_path / "x.yaml", resamples=10)
+    (outer_rows, outer), *inner = calls
+    assert len(outer) == 5 and len(inner) == 5 + 1  # one inner CV per outer fold, one for the final fit
+    for rs, split in calls:
+        for train, test in split:
+            assert not {rs[i].doc for i in train} & {rs[i].doc for i in test}
+    for (train, test), (rs, _) in zip(outer, inner):
+        assert {id(r) for r in rs} == {id(outer_rows[i]) for i in train}
+
+
+def run_cli(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "pipeline.stance", "fit", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("case,expected", [
+    ("missing", "gold file not found"),
+    ("theme", "theme 'nato' is not in"),
+    ("no_rows", "no rows for theme 'security'"),
+    ("same_name", "would replace the theme it is fitted from"),
+])
+def test_errors_are_one_line(case, expected, gold_file, root, tmp_path):
+    gold, theme, out = gold_file, "sanctions", tmp_path / "out.yaml"
+    if case == "missing":
+        gold = tmp_path / "absent.jsonl"
+    elif case == "theme":
+        theme = "nato"
+    elif case == "same_name":
+        out = tmp_path / "sanctions.yaml"
+    else:
+        gold = tmp_path / "only_sanctions.jsonl"
+        gold.write_text(json.dumps(gold_rows()[0]) + "\n", encoding="utf-8")
+        theme = "security"
+    proc = run_cli(gold, "--theme", theme, "--out", out, "--params", root / "params.yaml", cwd=root)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.strip().count("\n") == 0 and expected in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr and not out.exists()
