@@ -483,8 +483,9 @@ def prediction_rows(rows: list[dict], predictions: Sequence) -> list[list]:
     ``pred_label`` is the label the evaluation counts (0 for a row predicted
     irrelevant); ``pred_stance`` is the continuous score. From a ``Scored``
     prediction, ``targets`` lists the theme terms found, ``cues`` each cue as
-    ``term:value`` and ``rules`` each rule that changed a cue as ``term: rule``;
-    a plain ``(relevant, label)`` prediction leaves these three and ``pred_stance`` empty.
+    ``term:value`` (``term:value (expansion)`` for a cue ``stance.expansion``
+    added) and ``rules`` each rule that changed a cue as ``term: rule``; a plain
+    ``(relevant, label)`` prediction leaves these three and ``pred_stance`` empty.
     """
     out = []
     for row, p in zip(rows, predictions):
@@ -494,7 +495,8 @@ def prediction_rows(rows: list[dict], predictions: Sequence) -> list[list]:
             row.get("doc", ""), group_of(row) or "", row["text"], row["theme"], _flag(row["relevant"]),
             row.get("stance") if row["relevant"] else "", _flag(relevant), getattr(p, "stance", None), label,
             "; ".join(t["term"] for t in getattr(p, "targets", None) or []),
-            "; ".join(f"{c['term']}:{c['value']:+.2f}" for c in cues),
+            "; ".join(f"{c['term']}:{c['value']:+.2f}{' (expansion)' if c.get('source') == 'expansion' else ''}"
+                      for c in cues),
             "; ".join(f"{c['term']}: {rule}" for c in cues for rule in c["rules"]),
         ])
     return out

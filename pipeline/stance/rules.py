@@ -15,6 +15,13 @@ from .. import config as C
 from ..errors import UserError
 from .themes import term_key, term_words
 
+#: ``stance.expansion`` when the group leaves it out (conf/stance/default.yaml says the same).
+EXPANSION_DEFAULTS = {"enabled": False, "dim": 100, "window": 5, "min_count": 5, "epochs": 10, "seed": 1,
+                      "candidates_window": 5, "keyness_p": 0.01, "top": 20, "min_similarity": 0.3, "weight": 0.5,
+                      "corpus": None, "exclude": []}
+
+_X = EXPANSION_DEFAULTS
+
 _WEIGHTS = C.Free(lambda k, v: _numbers(k, v), "a mapping of term: number")
 
 
@@ -118,6 +125,28 @@ SCHEMA = C.Section(
                               "role": C.Str(choices=["development", "held-out"]),
                               "source": C.optional(C.Str(), "")})),
             []),
+        # Corpus-adapted lexicon expansion (Latent Semantic Scaling, see .expansion):
+        # word vectors trained on the corpus propose cues near target mentions.
+        "expansion": C.optional(
+            C.Section({
+                "enabled": C.optional(C.Bool(), _X["enabled"]),
+                "dim": C.optional(C.Int(min=2), _X["dim"]),
+                "window": C.optional(C.Int(min=1), _X["window"]),
+                "min_count": C.optional(C.Int(min=1), _X["min_count"]),
+                "epochs": C.optional(C.Int(min=1), _X["epochs"]),
+                "seed": C.optional(C.Int(min=0), _X["seed"]),
+                # words within this many of a target mention are candidates
+                "candidates_window": C.optional(C.Int(min=1), _X["candidates_window"]),
+                # ... and are more frequent there than elsewhere (chi-square p below this; LSX char_context)
+                "keyness_p": C.optional(C.Float(min=0, max=1), _X["keyness_p"]),
+                "top": C.optional(C.Int(min=0), _X["top"]),  # words added per pole and theme
+                "min_similarity": C.optional(C.Float(min=-1, max=1), _X["min_similarity"]),
+                "weight": C.optional(C.Float(min=0, max=2), _X["weight"]),
+                "corpus": C.optional(C.Str(nullable=True), _X["corpus"]),
+                # words a reviewer struck from reports/tables/stance_expansion.csv
+                "exclude": C.optional(C.List(C.Str()), _X["exclude"]),
+            }),
+            EXPANSION_DEFAULTS),
         "bootstrap": C.Section(
             {
                 "resamples": C.Int(min=100),

@@ -875,6 +875,8 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
                     notes.append(f"away from the target x{far:g}")
             v = value * factor
             total += v
+            if source == "cue" and units[k].key in theme.expanded:
+                source = "expansion"  # a cue stance.expansion added: the evidence says so
             cues.append({
                 "term": units[k].surface, "key": units[k].key, "source": source,
                 "pole": pole, "value": round(v, 4), "rules": notes,

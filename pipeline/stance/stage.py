@@ -7,6 +7,8 @@ Outputs
     target terms and cues with the rules that changed them.
 ``data/processed/stance_segments.jsonl``
     Segment x theme summaries ("no evidence" where a theme is absent).
+``reports/tables/stance_expansion.csv``
+    The cues ``stance.expansion`` added (:mod:`.expansion`); only the header when it is off.
 ``reports/tables/stance_by_document.csv``, ``stance_by_date.csv``, ``stance_by_theme.csv``
     Salience, mean stance, bootstrap interval and label counts; the last is a DVC plot.
 ``reports/stance_evidence.md``, ``reports/tables/stance_evidence.csv``
@@ -27,6 +29,7 @@ from tqdm import tqdm
 from .. import executor as X
 from ..errors import UserError, progress_enabled
 from ..io import markdown_table, read_jsonl, write_csv, write_json, write_jsonl, write_text
+from . import expansion as E
 from .aggregate import aggregate
 from .evaluate import (PREDICTION_HEADER, RESAMPLES, SEED, TABLE_HEADER, evaluate_predictions, prediction_rows,
                        read_gold, table_rows)
@@ -94,10 +97,15 @@ def evidence(rows: list[dict], per_pole: int, scorer: Scorer) -> list[dict]:
                     "stance": r["stance"], "sentence_id": r["id"], "text": r["text"],
                     "marked": mark(r["text"], tokens, [t["span"] for t in r["targets"]], [c["span"] for c in focal]),
                     "targets": "; ".join(t["term"] for t in r["targets"]),
-                    "cues": "; ".join(f"{c['term']} ({c['value']:+.2f}{', ' + ', '.join(c['rules']) if c['rules'] else ''})"
-                                      for c in r["cues"]),
+                    "cues": "; ".join(f"{c['term']} ({c['value']:+.2f}{_cue_notes(c)})" for c in r["cues"]),
                 })
     return out
+
+
+def _cue_notes(cue: dict) -> str:
+    """", rule, rule" after a cue's value; an expanded cue says so first."""
+    notes = (["expansion"] if cue.get("source") == "expansion" else []) + list(cue["rules"])
+    return "".join(f", {n}" for n in notes)
 
 
 def _summary_rows(summary: dict, themes: list[str], keys: list) -> Iterator[list]:
@@ -132,11 +140,13 @@ def run(params: dict, segments: str | Path, out_dir: str | Path = ".", corpus: s
     are scored in partitions on the executor of ``params["executor"]``; the outputs are the
     same bytes whichever it is.
     """
-    scorer = Scorer.from_params(params, source)
-    executor = X.from_params(params, source)
     segments, out = Path(segments), Path(out_dir)
+    scorer = Scorer.from_params(params, source, corpus=segments, cache_dir=out / E.CACHE_DIR)
+    executor = X.from_params(params, source)
     if not segments.is_file():
         raise UserError(f"{segments}: not found; run the preprocess stage first (dvc repro preprocess)")
+    # Written whether expansion is on or off (then only its header), so the outputs never vary.
+    E.write_table(out / "reports/tables/stance_expansion.csv", scorer.expansion)
     themes = list(scorer.themes)
     log.info("scoring themes %s (%s)", ", ".join(themes), X.describe(executor))
     # One document's results at a time: its rows stream to stance_sentences.jsonl and

@@ -255,6 +255,7 @@ class Theme:
     background: frozenset[str] = frozenset()
     enumeration: int = 0
     expressions: list[str] = field(default_factory=list)  # multi-word terms, for the matcher
+    expanded: frozenset[str] = frozenset()  # cues added by stance.expansion (source "expansion")
 
     def pole_name(self, sign: int) -> str | None:
         return next((p for p, s in self.poles.items() if s == sign), None)
