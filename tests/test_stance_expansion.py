@@ -169,6 +169,15 @@ def test_cache_and_struck_words(composed_params, corpus_file, tmp_path, expanded
     assert [a.term for a in struck] == [a.term for a in first if a.term != "zorblax"]
 
 
+def test_min_similarity_keeps_weak_words_out(composed_params, corpus_file, expanded):
+    scores = {a.term: a.score for a in expanded.expansion}
+    params = _enabled(composed_params)
+    params["stance"]["expansion"]["min_similarity"] = (scores["zorblax"] + scores["grumbly"]) / 2
+    kept = Scorer.from_params(params, corpus=corpus_file, cache_dir=None).expansion
+    strong = max(scores, key=scores.get)
+    assert [a.term for a in kept] == [strong]
+
+
 def test_evaluate_uses_the_same_expansion(composed_params, corpus_file, tmp_path, monkeypatch):
     """`python -m pipeline.stance evaluate --params P` with stance.expansion.corpus set expands the same way."""
     gold = tmp_path / "gold.jsonl"

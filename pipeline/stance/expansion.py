@@ -21,8 +21,10 @@ Technique for New Domains and Languages", *Communication Methods and Measures*
   words ("sweden" and "finland" around "nato"). A word written capitalised in
   most of its occurrences that do not open a sentence is taken for a name.
 
-The top ``top`` words of each pole (that pass ``min_similarity`` to their
-nearest seed) are added to the theme's cues with weight
+The top ``top`` words of each pole whose score is at least ``min_similarity``
+(a difference of mean cosines: in a corpus too small for word vectors every
+word is about as similar to every cue, and nothing passes) are added to the
+theme's cues with weight
 ``weight * score / best score of the theme``, below the hand cues. Every added
 word is listed in ``reports/tables/stance_expansion.csv`` (:data:`HEADER`) with
 its pole, score, nearest seed cues and frequency; a reviewer strikes one with
@@ -57,7 +59,7 @@ from .themes import Theme
 log = logging.getLogger("stance")
 
 #: Bumped when the algorithm changes, so no cached result of an older one is reused.
-VERSION = 1
+VERSION = 2
 
 #: The analysed corpus's sentences, read when ``stance.expansion.corpus`` is null.
 DEFAULT_CORPUS = Path("data/processed/segments.jsonl")
@@ -287,12 +289,10 @@ def score_theme(name: str, theme: Theme, vectors, index: dict[str, int], counts:
         rows = []
         for i, w in enumerate(candidates):
             score = float(sign * polarity[i])
-            if score <= 0:
+            if score <= 0 or score < cfg["min_similarity"]:
                 continue
             order = np.argsort(-sims[pole][i], kind="stable")[:_NEAREST]
             nearest = tuple((by_pole[pole][j], round(float(sims[pole][i][j]), 3)) for j in order)
-            if nearest[0][1] < cfg["min_similarity"]:
-                continue
             rows.append((round(score, 4), w, nearest))
         rows.sort(key=lambda r: (-r[0], r[1]))
         # A struck word leaves its place empty: striking never brings in an unreviewed word.

@@ -17,7 +17,7 @@ from .themes import term_key, term_words
 
 #: ``stance.expansion`` when the group leaves it out (conf/stance/default.yaml says the same).
 EXPANSION_DEFAULTS = {"enabled": False, "dim": 100, "window": 5, "min_count": 5, "epochs": 10, "seed": 1,
-                      "candidates_window": 5, "keyness_p": 0.01, "top": 20, "min_similarity": 0.3, "weight": 0.5,
+                      "candidates_window": 5, "keyness_p": 0.01, "top": 20, "min_similarity": 0.05, "weight": 0.5,
                       "corpus": None, "exclude": []}
 
 _X = EXPANSION_DEFAULTS
@@ -140,7 +140,8 @@ SCHEMA = C.Section(
                 # ... and are more frequent there than elsewhere (chi-square p below this; LSX char_context)
                 "keyness_p": C.optional(C.Float(min=0, max=1), _X["keyness_p"]),
                 "top": C.optional(C.Int(min=0), _X["top"]),  # words added per pole and theme
-                "min_similarity": C.optional(C.Float(min=-1, max=1), _X["min_similarity"]),
+                # a word's mean similarity to its pole's cues minus that to the other pole's, at least
+                "min_similarity": C.optional(C.Float(min=0, max=2), _X["min_similarity"]),
                 "weight": C.optional(C.Float(min=0, max=2), _X["weight"]),
                 "corpus": C.optional(C.Str(nullable=True), _X["corpus"]),
                 # words a reviewer struck from reports/tables/stance_expansion.csv
