@@ -45,6 +45,7 @@ import numpy as np
 from ..errors import UserError
 from ..io import write_csv, write_jsonl
 from ..text import normalise
+from .evaluate import numbered_objects
 
 log = logging.getLogger("stance")
 
@@ -103,19 +104,7 @@ def _raw_rows(path: Path) -> list[tuple[int, dict]]:
                 raise UserError(f"{path}: a coding sheet needs a header with a 'text' column "
                                 f"(found: {', '.join(reader.fieldnames or [])})")
             return [(n, row) for n, row in enumerate(reader, 2)]
-    out = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError:
-                raise UserError(f"{path}:{n}: not a JSON object") from None
-            if not isinstance(row, dict):
-                raise UserError(f"{path}:{n}: not a JSON object")
-            out.append((n, row))
-    return out
+    return list(numbered_objects(path))
 
 
 def read_rows(path: str | Path, coded: bool = True) -> list[dict]:

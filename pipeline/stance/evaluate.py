@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -52,6 +52,27 @@ CONFIDENCE = 0.95
 NO_GROUP = "(none)"
 #: The predictors of a report, as named in it.
 PREDICTORS = ("scorer", "baseline", "majority_baseline")
+
+
+def numbered_objects(path: Path) -> Iterator[tuple[int, dict]]:
+    """(line number, object) of each non-empty line of a JSON Lines file.
+
+    Raises
+    ------
+    UserError
+        On a line that is not a JSON object, naming the file and the line.
+    """
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                raise UserError(f"{path}:{n}: not a JSON object") from None
+            if not isinstance(row, dict):
+                raise UserError(f"{path}:{n}: not a JSON object")
+            yield n, row
 
 
 def read_gold(path: str | Path, themes: Iterable[str]) -> list[dict]:
@@ -69,26 +90,19 @@ def read_gold(path: str | Path, themes: Iterable[str]) -> list[dict]:
         raise UserError(f"{path}: gold file not found")
     known = set(themes)
     rows = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError:
-                raise UserError(f"{path}:{n}: not a JSON object") from None
-            if not isinstance(row, dict) or not isinstance(row.get("text"), str):
-                raise UserError(f"{path}:{n}: 'text' must be a string")
-            if row.get("theme") not in known:
-                raise UserError(f"{path}:{n}: theme = {row.get('theme')!r} is not a selected theme "
-                                f"(selected: {', '.join(sorted(known))})")
-            if not isinstance(row.get("relevant"), bool):
-                raise UserError(f"{path}:{n}: relevant = {row.get('relevant')!r} is not allowed: true or false")
-            if row["relevant"] and row.get("stance") not in LABELS:
-                raise UserError(f"{path}:{n}: stance = {row.get('stance')!r} is not allowed: -1, 0 or 1")
-            if row.get("group") is not None and not isinstance(row["group"], str):
-                raise UserError(f"{path}:{n}: group = {row['group']!r} is not allowed: a string")
-            rows.append(row)
+    for n, row in numbered_objects(path):
+        if not isinstance(row.get("text"), str):
+            raise UserError(f"{path}:{n}: 'text' must be a string")
+        if row.get("theme") not in known:
+            raise UserError(f"{path}:{n}: theme = {row.get('theme')!r} is not a selected theme "
+                            f"(selected: {', '.join(sorted(known))})")
+        if not isinstance(row.get("relevant"), bool):
+            raise UserError(f"{path}:{n}: relevant = {row.get('relevant')!r} is not allowed: true or false")
+        if row["relevant"] and row.get("stance") not in LABELS:
+            raise UserError(f"{path}:{n}: stance = {row.get('stance')!r} is not allowed: -1, 0 or 1")
+        if row.get("group") is not None and not isinstance(row["group"], str):
+            raise UserError(f"{path}:{n}: group = {row['group']!r} is not allowed: a string")
+        rows.append(row)
     if not rows:
         raise UserError(f"{path}: no rows")
     return rows
