@@ -18,11 +18,28 @@ class UserError(Exception):
     """A problem the user can fix; its message is the whole report."""
 
 
+class _Stderr(logging.StreamHandler):
+    """A handler that writes to ``sys.stderr`` as it is when a record is emitted.
+
+    A stage entry run in-process (tests, notebooks) installs the handler once;
+    binding the stream then would keep a stream that is later replaced and
+    closed, and every later log line would print "I/O operation on closed file".
+    """
+
+    @property
+    def stream(self):  # type: ignore[override]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
 def setup_logging(stage: str, level: int = logging.INFO) -> logging.Logger:
     """Log one line per step to stderr, prefixed with the stage name."""
     root = logging.getLogger()
     if not any(getattr(h, "_pipeline", False) for h in root.handlers):
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _Stderr()
         handler.setFormatter(logging.Formatter("%(name)s: %(levelname)s %(message)s"))
         handler._pipeline = True  # type: ignore[attr-defined]
         root.addHandler(handler)

@@ -146,3 +146,27 @@ def test_a_typo_in_a_theme_file_stops_the_first_stage_before_any_work(project_co
         lines = out.stderr.strip().splitlines()
         assert len(lines) == 1 and "exlude" in lines[0] and "Traceback" not in out.stderr, (stage, out.stderr)
     assert not (project_copy / "data").exists(), "no stage did any work"
+
+
+def test_the_log_handler_follows_stderr_when_it_is_replaced(monkeypatch):
+    """setup_logging run once in-process must not keep a stream that is later closed."""
+    import io
+    import logging
+
+    from pipeline.errors import setup_logging
+
+    root = logging.getLogger()
+    before = list(root.handlers)
+    try:
+        first = io.StringIO()
+        monkeypatch.setattr("sys.stderr", first)
+        log = setup_logging("probe")
+        first.close()
+        second = io.StringIO()
+        monkeypatch.setattr("sys.stderr", second)
+        log.info("step one")
+        assert "probe: INFO step one" in second.getvalue()
+    finally:
+        for h in root.handlers[:]:
+            if h not in before:
+                root.removeHandler(h)
