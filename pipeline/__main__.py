@@ -42,20 +42,25 @@ def config_overrides(argv: list[str]) -> list[str]:
     return out
 
 
+def parse(overrides: list[str]) -> list:
+    """Hydra's parsed overrides; a value it cannot parse is one line that says how to quote it."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    from .errors import UserError
+
+    try:
+        return OverridesParser.create().parse_overrides(overrides)
+    except Exception as exc:  # hydra raises its own OverrideParseException
+        raise UserError(f"cannot parse overrides: {str(exc).splitlines()[0]}; {QUOTING}") from None
+
+
 def expand_single(overrides: list[str]) -> list[list[str]]:
     """Override lists that together try every value of every swept key once.
 
     Each swept key varies on its own with the others at their first value, so
     validation costs the sum, not the product, of the sweep's sizes.
     """
-    from hydra.core.override_parser.overrides_parser import OverridesParser
-
-    from .errors import UserError
-
-    try:
-        parsed = OverridesParser.create().parse_overrides(overrides)
-    except Exception as exc:  # hydra raises its own OverrideParseException
-        raise UserError(f"cannot parse overrides: {str(exc).splitlines()[0]}; {QUOTING}") from None
+    parsed = parse(overrides)
     values = []
     for o in parsed:
         key = o.input_line.split("=", 1)[0]
@@ -89,12 +94,9 @@ def check_paths(overrides: list[str], root: Path = PROJECT) -> None:
         Naming the key, the value that does not exist and, for a comma-split
         value, the quoting that keeps it whole.
     """
-    from hydra.core.override_parser.overrides_parser import OverridesParser
-
     from .errors import UserError
 
-    expand_single(overrides)  # parse errors first, with their quoting hint
-    for o in OverridesParser.create().parse_overrides(overrides):
+    for o in parse(overrides):
         key = o.input_line.partition("=")[0]
         if not _is_path_key(key):
             continue

@@ -97,19 +97,3 @@ def _preamble(entries: list[dict]) -> str:
                 "the lexicons were written or tuned on, and says nothing about how far the scores hold on the "
                 "analysed corpus.")
     return "# Stance validation\n\n" + said + " Roles are set in `stance.validation`."
-
-
-def summary(metrics: dict) -> list[dict]:
-    """One row per gold file for the report: name, role, n, pooled and mean per theme macro-F1, alpha, VADER."""
-    out = []
-    for name, m in metrics.items():
-        out.append({"name": name, "role": m["role"], "file": m["file"], "n": m["n"],
-                    "stance_macro_f1": m["stance_macro_f1"],
-                    "ci": [m["stance_macro_f1_ci_low"], m["stance_macro_f1_ci_high"]],
-                    "mean_theme": m["mean_theme_stance_macro_f1"], "alpha": m["stance_alpha"],
-                    "vader": m["baseline_stance_macro_f1"],
-                    "relevance": {k[: -len("_relevance_f1")]: v for k, v in m.items()
-                                  if k.endswith("_relevance_f1") and not k.startswith("baseline")}})
-    return out
-
-
