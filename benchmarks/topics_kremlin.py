@@ -75,11 +75,15 @@ def engine(name: str, work: Path, k: int) -> dict:
     if name.startswith("stage"):
         from pipeline.topics import run
 
+        from pipeline import executor
+        from pipeline.config import compose
+
         cfg = lda_cfg(k, "tomotopy" if name == "stage-tomotopy" else "gensim")
+        exe = executor.from_params(compose([], conf_dir=ROOT / "conf"))  # as dvc repro runs it
         out = work / name
         t = time.perf_counter()
         m = run(cfg, segments, out / "models", out / "data", out / "tables", out / "figures", out / "topics.json",
-                work / "corpus.jsonl")
+                work / "corpus.jsonl", exe)
         return {"seconds": time.perf_counter() - t, "c_npmi": m["c_npmi"], "diversity": m["diversity"],
                 "stability": m["stability"]}
 

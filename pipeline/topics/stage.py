@@ -25,14 +25,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from tqdm import tqdm
 
 from .. import config as C
+from .. import executor as X
 from ..errors import UserError, progress_enabled
 from . import corpus as B
 from . import infer, report, scores
 from .stability import stability
-from .train import train, without_lifecycle
+from .train import train_many, without_lifecycle
 
 log = logging.getLogger("topics")
 
@@ -204,10 +204,15 @@ def run(cfg: dict, in_segments: str | Path, model_dir: str | Path, data_dir: str
             log.warning("topics: perplexity %s", check.perplexity_note)
             heldout = []  # scored as "not reported", never from a handful of segments
 
-        models = []
-        for k in tqdm(ks, desc="topics: k", unit="k", disable=not show or len(ks) == 1):
-            m = train(train_corpus, dictionary, cfg, k, cfg["random_state"])
-            models.append(m)
+        seeds = [cfg["random_state"] + i for i in range(1, cfg["stability_seeds"] + 1)]
+        # One k: its stability runs train beside it; several: the candidates first, then the chosen k's runs.
+        jobs = [(k, cfg["random_state"], True) for k in ks]
+        if len(ks) == 1:
+            jobs += [(ks[0], seed, False) for seed in seeds]
+        log.info("training %d model(s) on %s", len(jobs), X.describe(executor))
+        trained = train_many(jobs, train_corpus, dictionary, cfg, executor, progress=show)
+        models, others = trained[:len(ks)], trained[len(ks):]
+        for k in ks:
             log.info("trained k=%d (%s, seed %d)", k, cfg["backend"], cfg["random_state"])
         rows = score_candidates(models, dictionary, tokens, train_corpus, heldout, cfg)
         for r in rows:
@@ -219,11 +224,10 @@ def run(cfg: dict, in_segments: str | Path, model_dir: str | Path, data_dir: str
         del models
 
         ref_top = scores.top_word_ids(model.topic_word, cfg["coherence_topn"])
-        others = []
-        seeds = [cfg["random_state"] + i for i in range(1, cfg["stability_seeds"] + 1)]
-        for seed in tqdm(seeds, desc="topics: stability", unit="seed", disable=not show or not seeds):
-            other = train(train_corpus, dictionary, cfg, best["k"], seed)
-            others.append(scores.top_word_ids(other.topic_word, cfg["coherence_topn"]))
+        if len(ks) > 1 and seeds:
+            others = train_many([(best["k"], s, False) for s in seeds], train_corpus, dictionary, cfg, executor,
+                                progress=show)
+        for seed in seeds:
             log.info("stability run: k=%d, seed %d", best["k"], seed)
         per_topic_stab, overall_stab = stability(ref_top, others)
 

@@ -17,8 +17,11 @@ from typing import Iterable, Sequence
 
 import numpy as np
 from gensim.models import LdaModel
+from tqdm import tqdm
 
+from .. import executor as X
 from ..errors import UserError
+from . import scores
 
 
 def _alpha_eta(value, k: int):
@@ -46,7 +49,7 @@ def batch_inference(model, chunk, collect_sstats: bool = False):
     of its gamma falls below ``model.gamma_threshold`` or after
     ``model.iterations``, and a stopped document keeps its values. Only the
     order of floating-point sums differs, so results agree with gensim's to
-    rounding (tests/test_topics_inference.py). The loop runs over the
+    rounding (tests/test_topics_training.py). The loop runs over the
     documents still changing, as arrays, instead of one document at a time in
     Python: about 2-3 times faster on short segments.
 
@@ -389,3 +392,67 @@ def train(corpus, dictionary, cfg: dict, k: int, seed: int):
     """Train one model of the configured backend."""
     cls = TomotopyLDA if cfg["backend"] == "tomotopy" else GensimLDA
     return cls.train(corpus, dictionary, cfg, k, seed)
+
+
+def _train_job(shared: tuple, job: tuple):
+    corpus, dictionary, cfg, topn = shared
+    k, seed, whole = job
+    if isinstance(corpus, str):
+        from gensim.corpora import MmCorpus
+
+        corpus = MmCorpus(corpus)
+    model = train(corpus, dictionary, cfg, k, seed)
+    return model if whole else scores.top_word_ids(model.topic_word, topn)
+
+
+def train_many(jobs: Sequence[tuple[int, int, bool]], corpus, dictionary, cfg: dict, executor=None,
+               progress: bool = False) -> list:
+    """Train one model per job, side by side on the executor; results in the order of ``jobs``.
+
+    Parameters
+    ----------
+    jobs : sequence of (k, seed, whole)
+        ``whole`` True returns the trained model (:class:`GensimLDA` or
+        :class:`TomotopyLDA`); False only the ids of each topic's
+        ``cfg["coherence_topn"]`` top words (k lists), which is all a stability
+        run needs and is small to send back.
+    corpus : gensim ``MmCorpus`` or sequence of bags of words
+        The training corpus. Local worker processes re-open an ``MmCorpus``
+        from its file; a Dask cluster is sent the bags of words.
+    dictionary : gensim.corpora.Dictionary
+    cfg : dict
+        The validated ``lda`` group.
+    executor : mapping, optional
+        The validated ``executor`` group; None (or ``lda.workers > 1``, whose
+        gensim model runs its own processes) trains one model after another here.
+    progress : bool
+        Show a progress bar of the models trained (a terminal, not CI).
+
+    Returns
+    -------
+    list
+        Models or top-word id lists, one per job. Each equals what
+        :func:`train` gives in this process: a model depends on its corpus,
+        k and seed only.
+    """
+    topn = cfg["coherence_topn"]
+    if cfg["workers"] > 1:
+        executor = None  # LdaMulticore starts its own processes, which a pool's worker may not
+    local = [i for i, (_, _, whole) in enumerate(jobs) if whole and cfg["backend"] == "tomotopy"]
+    # tomotopy's model does not pickle: whole tomotopy models are trained here.
+    out: list = [None] * len(jobs)
+    for i in local:
+        out[i] = _train_job((corpus, dictionary, cfg, topn), jobs[i])
+    rest = [i for i in range(len(jobs)) if i not in local]
+    fname = getattr(corpus, "fname", None)
+    portable = fname if fname and not (executor and executor.get("address")) else list(corpus)
+    results = X.map_partitions(_train_partition, ([jobs[i]] for i in rest), executor,
+                               (portable, dictionary, cfg, topn))
+    for i, result in zip(rest, tqdm(results, total=len(rest), desc="topics: training", unit="model",
+                                    disable=not progress or len(rest) < 2)):
+        out[i] = result
+    return out
+
+
+def _train_partition(shared: tuple, part: list) -> object:
+    return _train_job(shared, part[0])
