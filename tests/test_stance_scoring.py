@@ -388,3 +388,36 @@ def test_frames_are_configuration(composed_params):
     text = "The terrorist state Russia keeps bombing Ukrainian cities."
     no_counter = scorer_with(composed_params, lambda p: p["themes"]["ukraine"].update(counter_targets=[]))
     assert not any("counter-target" in n for c in no_counter.sentence(text, "ukraine").cues for n in c["rules"])
+
+
+# The cheap test of score_window (no target lemma in the sentence: not relevant) must never
+# change a judgement: inflected, possessive, capitalised, hyphenated and multi-word targets,
+# a target inside a multi-word cue, and sentences with no target at all.
+PREFILTER = [
+    ("sanctions", "The Sanctions imposed on us have failed."),
+    ("sanctions", "Sanctions work."),
+    ("sanctions", "The assembly sanctioned the use of the reserve fund."),
+    ("sanctions", "Partners must adopt a further package of restrictive measures without delay."),
+    ("sanctions", "The weather was fine and the harvest was good."),
+    ("ukraine", "Ukraine's resilience is admirable; the pro-Ukraine rally was large."),
+    ("ukraine", "We welcome the peace talks in Istanbul."),
+    ("ukraine", "The UKRAINIAN delegation left early."),
+    ("ukraine", "The weather was fine and the harvest was good."),
+    ("security", "Threats to our national security keep growing."),
+    ("security", "They went home."),
+]
+
+
+@pytest.mark.parametrize("theme, text", PREFILTER)
+def test_target_prefilter_never_changes_a_judgement(scorer, theme, text):
+    from pipeline.stance.scoring import prepare
+
+    th = scorer.themes[theme]
+    fast = scorer.sentence(text, theme)
+    # The prefilter passes every sentence when every lemma of it counts as a target head.
+    th.__dict__["target_heads"] = frozenset(th.target_heads) | prepare(text).lemmas
+    try:
+        full = scorer.sentence(text, theme)
+    finally:
+        del th.__dict__["target_heads"]
+    assert fast == full

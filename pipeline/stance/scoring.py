@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..text import MweMatcher, is_word, lemma, split_sentences
 from .rules import Rules
@@ -62,6 +63,13 @@ class Sentence:
 
     text: str
     tokens: tuple[str, ...]
+    # Units per matcher: a sentence is the focus of one window and a neighbour in others.
+    units: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def lemmas(self) -> frozenset[str]:
+        """Lemmas of the word tokens, as :func:`units_of` matches them."""
+        return frozenset(lemma(t) for t in self.tokens if is_word(t))
 
 
 @dataclass(frozen=True)
@@ -104,7 +112,13 @@ def matcher_for(expressions: tuple[str, ...]) -> MweMatcher:
 
 
 def units_of(sentence: Sentence, matcher: MweMatcher) -> list[Unit]:
-    """Words of the sentence with multi-word terms joined, within punctuation-free runs."""
+    """Words of the sentence with multi-word terms joined, within punctuation-free runs (computed once)."""
+    if matcher not in sentence.units:
+        sentence.units[matcher] = _units_of(sentence, matcher)
+    return sentence.units[matcher]
+
+
+def _units_of(sentence: Sentence, matcher: MweMatcher) -> list[Unit]:
     units: list[Unit] = []
     run: list[int] = []
     boundary = False
@@ -751,12 +765,14 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
     lexicon
         From :func:`rules.polarity_lexicon`.
     """
+    if theme.target_heads.isdisjoint(window[focus].lemmas):
+        return Scored(relevant=False)  # no target word at all: most sentences of a corpus, decided cheaply
     matcher = matcher_for(tuple(sorted(set(theme.expressions) | set(rules.expressions))))
-    per_sentence = [units_of(s, matcher) for s in window]
-    focal = per_sentence[focus]
+    focal = units_of(window[focus], matcher)
     hits = mentions(focal, theme)
     if not hits:
         return Scored(relevant=False)
+    per_sentence = [units_of(s, matcher) for s in window]
     weight = cfg["polarity"]["weight"] if theme.polarity_weight is None else theme.polarity_weight
     max_dist = cfg["window"]["tokens"]
     offsets, acc = [], 0

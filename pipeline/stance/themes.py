@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Mapping
 
 from .. import config as C
@@ -259,6 +260,11 @@ class Theme:
 
     def pole_name(self, sign: int) -> str | None:
         return next((p for p, s in self.poles.items() if s == sign), None)
+
+    @cached_property
+    def target_heads(self) -> frozenset[str]:
+        """First lemma of every target key: a sentence without one of them cannot mention the theme."""
+        return frozenset(key.split("_")[0] for key in self.targets)
 
 
 def compile_theme(theme: dict) -> Theme:
