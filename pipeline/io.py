@@ -121,5 +121,6 @@ def markdown_table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
 
 
 def write_text(path: str | os.PathLike, text: str) -> None:
+    """Write ``text`` to ``path`` atomically, UTF-8 with Unix line endings."""
     with atomic_open(path) as fh:
         fh.write(text)

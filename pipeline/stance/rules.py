@@ -35,19 +35,19 @@ def _identifier(key: str, value) -> str:
     import re
 
     if not isinstance(value, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", value):
-        raise C._fail(key, value, "a lower-case identifier (letters, digits, _), e.g. seeds_dev")
+        raise C.fail(key, value, "a lower-case identifier (letters, digits, _), e.g. seeds_dev")
     return value
 
 
 def _numbers(key: str, value) -> dict[str, float]:
     if not isinstance(value, Mapping):
-        raise C._fail(key, value, "a mapping of term: number")
+        raise C.fail(key, value, "a mapping of term: number")
     return {str(t): C.Float(min=0).check(f"{key}.{t}", w) for t, w in value.items()}
 
 
 def _signed_numbers(key: str, value) -> dict[str, float]:
     if not isinstance(value, Mapping):
-        raise C._fail(key, value, "a mapping of word: valence")
+        raise C.fail(key, value, "a mapping of word: valence")
     return {str(t): C.Float().check(f"{key}.{t}", w) for t, w in value.items()}
 
 

@@ -38,11 +38,11 @@ def _theme_file(key: str) -> str:
 
 def _mapping_of_numbers(key: str, value: Any) -> dict[str, float]:
     if not isinstance(value, Mapping):
-        raise C._fail(key, value, "a mapping of term: weight")
+        raise C.fail(key, value, "a mapping of term: weight")
     out = {}
     for term, weight in value.items():
         if not isinstance(term, str) or not term_words(term):
-            raise C._fail(key, term, "a non-empty term")
+            raise C.fail(key, term, "a non-empty term")
         out[term] = C.Float().check(f"{key}.{term}", weight)
     return out
 
@@ -50,17 +50,17 @@ def _mapping_of_numbers(key: str, value: Any) -> dict[str, float]:
 def _mapping_of_poles(key: str, value: Any) -> dict[str, dict]:
     pole = C.Section({"sign": C.Int(min=-1, max=1), "description": C.Str()})
     if not isinstance(value, Mapping) or len(value) != 2:
-        raise C._fail(key, value, "exactly two poles, each {sign: -1 or 1, description: ...}")
+        raise C.fail(key, value, "exactly two poles, each {sign: -1 or 1, description: ...}")
     out = {str(name): pole.check(f"{key}.{name}", spec) for name, spec in value.items()}
     signs = sorted(p["sign"] for p in out.values())
     if signs != [-1, 1]:
-        raise C._fail(f"{key}.*.sign", signs, "one pole with sign -1 and one with sign 1")
+        raise C.fail(f"{key}.*.sign", signs, "one pole with sign -1 and one with sign 1")
     return out
 
 
 def _mapping_of_cues(key: str, value: Any) -> dict[str, dict[str, float]]:
     if not isinstance(value, Mapping):
-        raise C._fail(key, value, "a mapping of pole name: {term: weight}")
+        raise C.fail(key, value, "a mapping of pole name: {term: weight}")
     return {str(pole): _mapping_of_numbers(f"{key}.{pole}", terms) for pole, terms in value.items()}
 
 
@@ -167,11 +167,11 @@ def validate_theme(key: str, raw: Any) -> dict:
 
 def _check_semantics(path: str, theme: dict) -> None:
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", theme["name"]):
-        raise C._fail(f"{path}.name", theme["name"], "a name of letters, digits and _")
+        raise C.fail(f"{path}.name", theme["name"], "a name of letters, digits and _")
     for i, t in enumerate(theme["targets"]):
         term = t if isinstance(t, str) else t["term"]
         if not term_words(term):
-            raise C._fail(f"{path}.targets[{i}]", term, "a non-empty term")
+            raise C.fail(f"{path}.targets[{i}]", term, "a non-empty term")
     poles = theme["poles"]
     seen: dict[str, str] = {}
     for pole, terms in theme["cues"].items():
