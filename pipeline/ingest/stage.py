@@ -20,59 +20,17 @@ from typing import Iterable, Iterator
 
 from tqdm import tqdm
 
-from .. import config as C
 from ..errors import UserError, progress_enabled
 from ..io import atomic_open, dumps, write_csv
 from ..text import describe_controls, strip_controls, word_count
 from .boilerplate import Patterns, clean_page, split_paragraphs
 from .dates import ColumnOrder, date_in_lead, is_dateline, parse_date
 from .dedup import DocumentIndex, Duplicate, ParagraphIndex
-from .language import SUPPORTED, SUPPORTED_NOTE, identify
+from ..schema.corpus import BYLINE, PHOTO_CREDIT, SCHEMA, SUPPORTED_NOTE  # noqa: F401  (SCHEMA re-exported)
+from .language import identify
 from .readers import Note, RawDoc, Skipped, read_corpus, resolve_format
 
 log = logging.getLogger("ingest")
-
-SCHEMA = C.Section(
-    {
-        "name": C.Str(),
-        "path": C.Str(),
-        "format": C.Str(choices=["auto", "txt", "csv", "jsonl"]),
-        "columns": C.Section(
-            {
-                "id": C.Str(nullable=True),
-                "text": C.Str(),
-                "title": C.Str(nullable=True),
-                "date": C.Str(nullable=True),
-                "meta": C.List(C.Str()),
-                "na_values": C.List(C.Str()),
-            }
-        ),
-        "date_order": C.Str(choices=["DMY", "MDY", "YMD"]),
-        "language": C.Str(choices=list(SUPPORTED), note=SUPPORTED_NOTE),
-        "limit": C.Int(min=1, nullable=True),
-        "paragraph_separator": C.Regex(nullable=True),
-        "boilerplate": C.Section(
-            {
-                "enabled": C.Bool(),
-                "head_lines": C.Int(min=0),
-                "drop": C.List(C.Regex()),
-                "footer": C.List(C.Regex()),
-                "credit": C.List(C.Regex()),
-                "byline": C.List(C.Regex()),
-            }
-        ),
-        "dedup": C.Section(
-            {
-                "policy": C.Str(choices=["keep_first", "keep_all"]),
-                "threshold": C.Float(min=0.1, max=1.0),
-                "shingle": C.Int(min=1, max=5),
-                "min_words": C.Int(min=3),
-                "num_perm": C.Int(min=16, max=1024),
-                "document_threshold": C.Float(min=0.5, max=1.0),
-            }
-        ),
-    }
-)
 
 CORPUS_COLUMNS = ["id", "title", "date", "language", "source", "status", "paragraphs", "tokens", "warnings"]
 DUPLICATE_COLUMNS = ["doc_id", "paragraph", "duplicate_of", "of_paragraph", "kind", "similarity", "action", "excerpt"]
@@ -149,9 +107,9 @@ def build_document(raw: RawDoc, cfg: dict, patterns: Patterns | None, column_ord
         paragraphs = [p for para in cleaned.paragraphs for p in split_paragraphs(para, sep)]
         title = title or cleaned.title
         if cleaned.credits:
-            meta["photo_credit"] = "; ".join(cleaned.credits)
+            meta[PHOTO_CREDIT] = "; ".join(cleaned.credits)
         if cleaned.bylines:
-            meta["byline"] = "; ".join(cleaned.bylines)
+            meta[BYLINE] = "; ".join(cleaned.bylines)
         if raw.is_page and date is None:
             if cleaned.date_line:
                 parsed = parse_date(cleaned.date_line, order)

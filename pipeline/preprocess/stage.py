@@ -28,7 +28,6 @@ from typing import Iterator
 
 from tqdm import tqdm
 
-from .. import config as C
 from .. import executor as X
 from ..errors import UserError, progress_enabled
 from ..io import atomic_open, dumps, read_jsonl, write_csv, write_json
@@ -36,27 +35,7 @@ from ..text import MweMatcher, is_number, is_word, lemma, sentences_with_text
 
 log = logging.getLogger("preprocess")
 
-SCHEMA = C.Section(
-    {
-        "unit": C.Str(choices=["document", "paragraph", "sentences"]),
-        "window": C.Int(min=1),
-        "max_sentences": C.Int(min=0),
-        "lemmatize": C.Bool(),
-        "lowercase": C.Bool(),
-        "min_token_length": C.Int(min=1),
-        "numbers": C.Str(choices=["drop", "keep", "token"]),
-        "stopwords": C.Section({"standard": C.Bool(), "extra": C.List(C.Str())}),
-        "phrases": C.Section(
-            {
-                "enabled": C.Bool(),
-                "min_count": C.Int(min=1),
-                "threshold": C.Float(),
-                "scoring": C.Str(choices=["npmi", "default"]),
-                "curated": C.List(C.Str()),
-            }
-        ),
-    }
-)
+from ..schema.preprocess import SCHEMA  # noqa: F401  (re-exported)
 
 NUMBER_TOKEN = "<num>"
 

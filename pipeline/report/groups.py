@@ -29,65 +29,16 @@ import math
 import re
 import zlib
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from ..errors import UserError
+from ..schema.report import DATE_PREFIX, DATE_UNITS, check_column, check_syntax, date_choices  # noqa: F401
 
 MISSING = "(missing)"
-DATE_UNITS = {"year": 4, "month": 7, "day": 10}  # unit -> length of the ISO prefix kept
-DATE_PREFIX = "date:"
-#: Metadata keys ingest writes itself (saved web pages), besides ``corpus.columns.meta``.
-INGEST_META = ("photo_credit", "byline")
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _BOOT_BLOCK = 2_000_000  # resamples x documents per matrix product: bounds memory on one huge group
-
-
-# ------------------------------------------------------------------- the spec
-def date_choices() -> list[str]:
-    return [DATE_PREFIX + u for u in DATE_UNITS]
-
-
-def check_syntax(key: str, value: Any) -> str | None:
-    """Schema check of ``report.group_by``: null, a column name, or ``date:<unit>``.
-
-    Whether the column exists is known only from the corpus; see :func:`check_column`.
-    """
-    if value is None:
-        return None
-    allowed = f"null, a metadata column of the corpus, or one of {', '.join(date_choices())}"
-    if not isinstance(value, str) or not value.strip():
-        raise UserError(f"{key} = {value!r} is not allowed: {allowed}")
-    if value == "date" or value.startswith(DATE_PREFIX):
-        unit = value[len(DATE_PREFIX):] if value.startswith(DATE_PREFIX) else ""
-        if unit not in DATE_UNITS:
-            raise UserError(f"{key} = {value!r} is not allowed: the document date is grouped by "
-                            f"{', '.join(date_choices())}")
-    return value
-
-
-def check_column(spec: str | None, columns: Iterable[str], key: str = "report.group_by",
-                 source: str = "params.yaml") -> None:
-    """Raise a one-line :class:`UserError` when ``spec`` names a column not in ``columns``.
-
-    Parameters
-    ----------
-    spec
-        A value accepted by :func:`check_syntax`.
-    columns
-        The metadata columns the documents can have, in the order to list them.
-    key, source
-        Named in the message, so the user knows what to edit and where.
-    """
-    if spec is None or spec.startswith(DATE_PREFIX):
-        return
-    cols = list(dict.fromkeys(columns))
-    if spec not in cols:
-        available = ", ".join(cols) if cols else "none (list them in corpus.columns.meta)"
-        raise UserError(f"{source}: {key} = {spec!r} is not a metadata column of the corpus "
-                        f"(columns: {available}; dates: {', '.join(date_choices())})")
 
 
 def describe(spec: str) -> str:

@@ -25,25 +25,7 @@ from .render import markdown_to_html, render_markdown
 
 log = logging.getLogger("report")
 
-SCHEMA = C.Section(
-    {
-        "title": C.Str(),
-        "max_rows": C.Int(min=5),
-        "group_by": C.Free(G.check_syntax, "null, a metadata column, or date:year, date:month, date:day"),
-        "max_groups": C.Int(min=2),
-        "evidence_per_pole": C.Int(min=1),
-        "evidence_per_group": C.Int(min=1),
-        "excerpt_chars": C.Int(min=40),
-        "bootstrap": C.Section(
-            {
-                "resamples": C.Int(min=100),
-                "seed": C.Int(min=0),
-                "confidence": C.Float(min=0.5, max=0.999),
-                "min_documents": C.Int(min=2),
-            }
-        ),
-    }
-)
+from ..schema.report import SCHEMA  # noqa: E402,F401  (re-exported)
 
 #: What the grouped views write, whether or not ``group_by`` is set (DVC expects every output).
 GROUP_TABLES = {"topics": "reports/tables/topics_by_group.csv", "stance": "reports/tables/stance_by_group.csv"}
