@@ -28,6 +28,7 @@ import argparse
 import json
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -38,16 +39,17 @@ CSV = ROOT.parent / "shared" / "corpora" / "kremlin_en_2021_2022.csv"
 
 
 def prepare(work: Path) -> Path:
-    from pipeline import executor, ingest, preprocess
-    from pipeline.config import compose, group
+    from pipeline import ingest, preprocess
+    from pipeline.config import compose
+    from pipeline.paths import Paths
+    from pipeline.stages import validate_params
 
     params = compose(["corpus=kremlin"], conf_dir=ROOT / "conf")
-    c = group(params, "corpus", ingest.SCHEMA)
-    c["path"] = str(CSV)
-    ingest.run(c, work / "corpus.jsonl", work / "corpus.csv", work / "duplicates.csv")
-    preprocess.run(group(params, "preprocess", preprocess.SCHEMA), work / "corpus.jsonl", work / "segments.jsonl",
-                   work / "phrases.csv", work / "preprocess.json", executor.from_params(params))
-    return work / "segments.jsonl"
+    params["corpus"]["path"] = str(CSV)
+    groups, paths = validate_params(params), Paths(work)
+    ingest.run(groups, paths)
+    preprocess.run(groups, paths)
+    return paths.segments
 
 
 def lda_cfg(k: int, backend: str = "gensim") -> dict:
@@ -71,15 +73,19 @@ def engine(name: str, work: Path, k: int) -> dict:
     """Run one engine in this process and return its numbers."""
     import numpy as np
 
-    segments = work / "segments.jsonl"
+    from pipeline.paths import Paths
+
+    segments = Paths(work).segments
     if name.startswith("stage"):
         from pipeline.topics import run
 
         cfg = lda_cfg(k, "tomotopy" if name == "stage-tomotopy" else "gensim")
-        out = work / name
+        out = Paths(work / name)
+        for name_ in ("segments", "corpus"):  # the stage reads its inputs from its own workspace
+            getattr(out, name_).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(getattr(Paths(work), name_), getattr(out, name_))
         t = time.perf_counter()
-        m = run(cfg, segments, out / "models", out / "data", out / "tables", out / "figures", out / "topics.json",
-                work / "corpus.jsonl")
+        m = run({"lda": cfg}, out)
         return {"seconds": time.perf_counter() - t, "c_npmi": m["c_npmi"], "diversity": m["diversity"],
                 "stability": m["stability"]}
 

@@ -82,7 +82,7 @@ def load_checked(path) -> dict:
     Returns
     -------
     dict
-        The parameters as read.
+        Group name -> the validated group: what every stage's ``run`` takes.
 
     Raises
     ------
@@ -90,6 +90,4 @@ def load_checked(path) -> dict:
         On the first group with a value or key its stage would reject, naming
         the key, the value and what is allowed.
     """
-    params = load_params(path)
-    validate_params(params, str(path))
-    return params
+    return validate_params(load_params(path), str(path))

@@ -13,11 +13,13 @@ from pipeline.stance import Scorer, macro_f1, metrics, prf, run, score_document
 from pipeline.stance.aggregate import aggregate, bootstrap_mean, summarise
 from pipeline.stance.outputs import mark
 
+from workspace import groups, workspace
+
 
 @pytest.fixture(scope="module")
 def stance_run(seed_run, composed_params, tmp_path_factory):
     out = tmp_path_factory.mktemp("stance")
-    m = run(composed_params, seed_run["segments"], out, seed_run["corpus"], None)
+    m = run(groups(composed_params), workspace(out, segments=seed_run["segments"], corpus=seed_run["corpus"]))
     return out, m
 
 
@@ -42,7 +44,7 @@ def test_seed_outputs(stance_run, seed_run, composed_params):
 
 def test_same_inputs_same_bytes(stance_run, seed_run, composed_params, tmp_path):
     out, _ = stance_run
-    run(composed_params, seed_run["segments"], tmp_path, seed_run["corpus"], None)
+    run(groups(composed_params), workspace(tmp_path, segments=seed_run["segments"], corpus=seed_run["corpus"]))
     for rel in ("data/processed/stance_sentences.jsonl", "reports/tables/stance_by_document.csv",
                 "reports/metrics/stance.json", "reports/figures/stance_heatmap.png",
                 "reports/figures/stance_over_time.png", "reports/stance_evidence.md"):
@@ -55,7 +57,7 @@ def test_evidence_report_is_capped_but_the_csv_is_not(stance_run, seed_run, comp
     out, _ = stance_run
     params = copy.deepcopy(composed_params)
     params["stance"]["evidence"]["max_documents"] = 2
-    run(params, seed_run["segments"], tmp_path, seed_run["corpus"], None)
+    run(groups(params), workspace(tmp_path, segments=seed_run["segments"], corpus=seed_run["corpus"]))
     md = (tmp_path / "reports/stance_evidence.md").read_text(encoding="utf-8")
     full = (out / "reports/stance_evidence.md").read_text(encoding="utf-8")
     assert md.count("\n## ") == 2 and full.count("\n## ") == 5
@@ -167,7 +169,7 @@ def test_evaluate_rejects_bad_rows(project_copy, tmp_path):
 def test_development_set_bars(root, composed_params):
     from pipeline.stance.stage import run_evaluate
 
-    report = run_evaluate(composed_params, root / "tests/data/stance_dev.jsonl")
+    report = run_evaluate(Scorer.from_params(composed_params), root / "tests/data/stance_dev.jsonl")
     assert report["overall"]["stance_macro_f1"] >= 0.75
     for theme, m in report["themes"].items():
         assert m["relevance"]["f1"] >= 0.85, theme

@@ -16,12 +16,13 @@ import logging
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Mapping
 
 from tqdm import tqdm
 
 from ..errors import UserError, progress_enabled
 from ..io import atomic_open, dumps, write_csv
+from ..paths import Paths
 from ..text import describe_controls, strip_controls, word_count
 from .boilerplate import Patterns, clean_page, split_paragraphs
 from .dates import ColumnOrder, date_in_lead, is_dateline, parse_date
@@ -297,15 +298,15 @@ def date_column_order(cfg: dict) -> ColumnOrder | None:
     return order
 
 
-def run(cfg: dict, out_corpus: str | Path, out_table: str | Path, out_duplicates: str | Path) -> dict:
-    """Run the stage with the validated ``corpus`` group.
+def run(groups: Mapping[str, dict], paths: Paths) -> dict:
+    """Run the stage: the corpus of ``groups["corpus"]`` in, ``paths.corpus``, ``corpus_table``, ``duplicates`` out.
 
     Parameters
     ----------
-    cfg : dict
-        The validated ``corpus`` group.
-    out_corpus, out_table, out_duplicates : path
-        ``corpus.jsonl``, ``corpus.csv`` and ``duplicates.csv``, each written atomically.
+    groups : Mapping
+        Validated config groups by name (:func:`pipeline.stages.load_checked`); reads ``corpus``.
+    paths : Paths
+        The file contract under the workspace root; each output is written atomically.
 
     Returns
     -------
@@ -319,6 +320,7 @@ def run(cfg: dict, out_corpus: str | Path, out_table: str | Path, out_duplicates
     UserError
         No such path, no usable document, or none in ``corpus.language``.
     """
+    cfg = groups["corpus"]
     table: list[list] = []
     dup_rows: list[list] = []
     counts = {"documents": 0, "not_scored": 0, "skipped": 0, "duplicate_documents": 0, "dropped_documents": 0,
@@ -332,7 +334,7 @@ def run(cfg: dict, out_corpus: str | Path, out_table: str | Path, out_duplicates
     if said is not None:
         (log.info if said[0] == "note" else warn)("%s: %s", Path(cfg["path"]).name, said[1])
     items = read_corpus(cfg["path"], cfg["format"], cfg["columns"])
-    with atomic_open(out_corpus) as fh:
+    with atomic_open(paths.corpus) as fh:
         for kind, payload in ingest_documents(items, cfg, dates.order if dates is not None else None):
             if kind == "note":
                 log.info("%s", payload)
@@ -380,8 +382,8 @@ def run(cfg: dict, out_corpus: str | Path, out_table: str | Path, out_duplicates
         if counts["documents"] == counts["not_scored"]:
             raise UserError(f"corpus.path = '{cfg['path']}': no document in corpus.language '{cfg['language']}' "
                             f"({_languages(languages)}); {SUPPORTED_NOTE}")
-    write_csv(out_table, CORPUS_COLUMNS, table)
-    write_csv(out_duplicates, DUPLICATE_COLUMNS, dup_rows)
+    write_csv(paths.corpus_table, CORPUS_COLUMNS, table)
+    write_csv(paths.duplicates, DUPLICATE_COLUMNS, dup_rows)
     if counts["not_scored"]:
         log.warning("%d documents will not be scored: %s; corpus.language is '%s', and %s", counts["not_scored"],
                     _languages(languages), cfg["language"], SUPPORTED_NOTE)

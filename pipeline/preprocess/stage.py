@@ -24,13 +24,14 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from tqdm import tqdm
 
 from .. import executor as X
 from ..errors import UserError, progress_enabled
 from ..io import atomic_open, dumps, read_jsonl, write_csv, write_json
+from ..paths import Paths
 from ..text import MweMatcher, is_number, is_word, lemma, sentences_with_text
 
 log = logging.getLogger("preprocess")
@@ -211,23 +212,25 @@ def learn_phrases(scratch: Path, cfg: dict, stopwords: frozenset[str]):
     return frozen, table
 
 
-def run(cfg: dict, in_corpus: str | Path, out_segments: str | Path, out_phrases: str | Path,
-        out_metrics: str | Path, executor: dict | None = None) -> dict:
-    """Run the stage with the validated ``preprocess`` group; return the metrics.
+def run(groups: Mapping[str, dict], paths: Paths) -> dict:
+    """Run the stage: ``paths.corpus`` in, ``segments``, ``phrases`` and ``preprocess_metrics`` out.
 
     Parameters
     ----------
-    cfg : dict
-        The validated ``preprocess`` group.
-    in_corpus : path
-        ``corpus.jsonl`` from ``ingest``.
-    out_segments, out_phrases, out_metrics : path
-        ``segments.jsonl``, ``phrases.csv`` and ``preprocess.json``.
-    executor : dict, optional
-        The validated ``executor`` group for pass 1; None runs it in this process.
+    groups : Mapping
+        Validated config groups by name (:func:`pipeline.stages.load_checked`); reads
+        ``preprocess``, and ``executor`` for pass 1 when present (absent: this process only).
         The outputs are the same bytes either way.
+    paths : Paths
+        The file contract under the workspace root.
+
+    Returns
+    -------
+    dict
+        The metrics written to ``paths.preprocess_metrics``.
     """
-    in_corpus, out_segments = Path(in_corpus), Path(out_segments)
+    cfg, executor = groups["preprocess"], groups.get("executor")
+    in_corpus, out_segments = paths.corpus, paths.segments
     if not in_corpus.is_file():
         raise UserError(f"{in_corpus}: not found; run the ingest stage first (dvc repro ingest)")
     show = progress_enabled()
@@ -276,7 +279,7 @@ def run(cfg: dict, in_corpus: str | Path, out_segments: str | Path, out_phrases:
                 raise UserError(f"{in_corpus}: no document has usable tokens after preprocessing")
     finally:
         scratch.unlink(missing_ok=True)
-    write_csv(out_phrases, ["phrase", "count", "score"], phrase_table)
+    write_csv(paths.phrases, ["phrase", "count", "score"], phrase_table)
     metrics = {
         "documents": n_docs - empty_docs - not_scored,
         "documents_without_tokens": empty_docs,
@@ -287,6 +290,6 @@ def run(cfg: dict, in_corpus: str | Path, out_segments: str | Path, out_phrases:
         "phrases_learned": len(phrase_table),
         "tokens_per_segment": round(n_tokens / n_segments, 2),
     }
-    write_json(out_metrics, metrics)
+    write_json(paths.preprocess_metrics, metrics)
     log.info("wrote %d segments, %d tokens, vocabulary %d", n_segments, n_tokens, len(vocab))
     return metrics

@@ -12,8 +12,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Mapping
 
+from ..paths import FILES
+
 #: Paths whose state decides the results.
-INPUT_PATHS = ["pipeline", "conf", "params.yaml", "dvc.yaml", "seeds", "tests/data"]
+INPUT_PATHS = ["pipeline", "conf", "params.yaml", "dvc.yaml", "seeds", FILES["gold_dir"]]
 PACKAGES = ["topic-stance-pipeline", "dvc", "hydra-core", "gensim", "scikit-learn", "numpy", "scipy", "pandas",
             "matplotlib", "syntok", "simplemma", "dateparser", "py3langid", "vaderSentiment", "jinja2",
             "markdown"]
@@ -67,7 +69,19 @@ def seeds(params: Mapping) -> dict[str, object]:
     return found
 
 
-def provenance(project: Path, params_file: Path, params: Mapping) -> dict:
+def provenance(project: Path, params_file: Path) -> dict:
+    """The commit, the parameters file's hash, the package versions and every seed, for the report's footer.
+
+    Parameters
+    ----------
+    project : Path
+        The git checkout.
+    params_file : Path
+        ``params.yaml``; its seeds are read as written there.
+    """
+    from ..config import load_params
+
+    params = load_params(params_file)
     state = git_state(project)
     return {
         **state,

@@ -3,7 +3,7 @@
 Steps: dictionary and streamed bags of words (:mod:`.corpus`); one model per
 candidate k trained on 90% of segments (:mod:`.train`); every candidate scored
 (:mod:`.scores`) and the best kept by ``lda.select_by``; further seeds at that
-k to measure stability (:mod:`.stability`); tables and figures (:mod:`.report`).
+k to measure stability (:mod:`.stability`); tables and figures (:mod:`.outputs`).
 
 Outputs
 -------
@@ -22,13 +22,15 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Mapping
 
 import numpy as np
 from tqdm import tqdm
 
 from ..errors import UserError, progress_enabled
+from ..paths import Paths
 from . import corpus as B
-from . import infer, report, scores
+from . import infer, outputs, scores
 from .stability import stability
 from .train import train, without_lifecycle
 
@@ -66,32 +68,25 @@ def score_candidates(models: list, dictionary, tokens, train_corpus, heldout: li
     return rows
 
 
-def run(cfg: dict, in_segments: str | Path, model_dir: str | Path, data_dir: str | Path, tables_dir: str | Path,
-        figures_dir: str | Path, metrics_path: str | Path, in_corpus: str | Path | None = None,
-        executor: dict | None = None) -> dict:
-    """Run the stage with the validated ``lda`` group; return the metrics.
+def run(groups: Mapping[str, dict], paths: Paths) -> dict:
+    """Run the stage: ``paths.segments`` (and ``corpus`` for titles) in, model, topic shares, tables, figures out.
 
     Parameters
     ----------
-    cfg : dict
-        The validated ``lda`` group (``num_topics`` already a sorted list).
-    in_segments : path
-        ``segments.jsonl`` from ``preprocess``.
-    model_dir : path
-        Folder for the gensim model and dictionary (replaced as a whole).
-    data_dir : path
-        Folder for the segment-topic and document-topic matrices.
-    tables_dir, figures_dir : path
-        Folders for the report tables and figures.
-    metrics_path : path
-        ``topics.json``.
-    in_corpus : path, optional
-        ``corpus.jsonl``, for document titles in the heatmap.
-    executor : dict, optional
-        The validated ``executor`` group for inferring every segment's topic
-        shares (:mod:`.infer`); None infers in this process, with the same result.
+    groups : Mapping
+        Validated config groups by name (:func:`pipeline.stages.load_checked`); reads ``lda``
+        (``num_topics`` already a sorted list), and ``executor`` for inferring every segment's
+        topic shares (:mod:`.infer`) when present (absent: this process, with the same result).
+    paths : Paths
+        The file contract under the workspace root; ``paths.lda_dir`` is replaced as a whole.
+
+    Returns
+    -------
+    dict
+        The metrics written to ``paths.topics_metrics``.
     """
-    in_segments = Path(in_segments)
+    cfg, executor = groups["lda"], groups.get("executor")
+    in_segments, model_dir = paths.segments, paths.lda_dir
     if not in_segments.is_file():
         raise UserError(f"{in_segments}: not found; run the preprocess stage first (dvc repro preprocess)")
     ks = list(cfg["num_topics"])
@@ -154,7 +149,6 @@ def run(cfg: dict, in_segments: str | Path, model_dir: str | Path, data_dir: str
 
         theta = infer.doc_topics(model, dictionary, in_segments, executor)
 
-        model_dir = Path(model_dir)
         tmp_models = scratch / "model"
         tmp_models.mkdir()
         model.save(tmp_models)
@@ -169,11 +163,9 @@ def run(cfg: dict, in_segments: str | Path, model_dir: str | Path, data_dir: str
 
     notes = {"perplexity": check.perplexity_note,
              "stability": None if seeds else "not measured (lda.stability_seeds = 0)"}
-    metrics = report.write_all(
+    metrics = outputs.write_all(
         cfg=cfg, model=model, dictionary=dictionary, index=index, theta=theta, rows=rows, best=best,
-        stab=(per_topic_stab, overall_stab), segments_path=in_segments, corpus_path=in_corpus,
-        data_dir=Path(data_dir), tables_dir=Path(tables_dir), figures_dir=Path(figures_dir),
-        metrics_path=Path(metrics_path), caveats=list(check.caveats), notes=notes,
+        stab=(per_topic_stab, overall_stab), paths=paths, caveats=list(check.caveats), notes=notes,
     )
     stab_text = notes["stability"] or f"{metrics['stability']:.3f}"
     log.info("k=%d: c_npmi %.4f, diversity %.3f, stability %s; %d unstable topic(s)", metrics["k"],
