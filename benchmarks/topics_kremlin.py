@@ -62,10 +62,10 @@ def lda_cfg(k: int, backend: str = "gensim") -> dict:
 
 def score(topic_word, dictionary, segments: Path) -> dict:
     from pipeline.topics import scores
-    from pipeline.topics.corpus import SegmentTokens
+    from pipeline.segments import UnitTokens
 
     top10 = [[dictionary[i] for i in ids] for ids in scores.top_word_ids(topic_word, 10)]
-    npmi = scores.coherence(top10, "c_npmi", dictionary, texts=SegmentTokens(segments), topn=10)
+    npmi = scores.coherence(top10, "c_npmi", dictionary, texts=UnitTokens(segments), topn=10)
     return {"c_npmi": sum(npmi) / len(npmi), "diversity": scores.diversity(scores.top_word_ids(topic_word, 25))}
 
 
@@ -89,10 +89,11 @@ def engine(name: str, work: Path, k: int) -> dict:
         return {"seconds": time.perf_counter() - t, "c_npmi": m["c_npmi"], "diversity": m["diversity"],
                 "stability": m["stability"]}
 
+    from pipeline.segments import UnitTokens
     from pipeline.topics import corpus as B
 
     cfg = lda_cfg(k)
-    tokens = B.SegmentTokens(segments)
+    tokens = UnitTokens(segments)
     dictionary, _ = B.build_dictionary(tokens, cfg)
     bows = list(B.all_bows(tokens, dictionary))
     t = time.perf_counter()

@@ -22,6 +22,7 @@ from pipeline import executor as X
 from pipeline import preprocess, stance
 from pipeline.config import group
 from pipeline.errors import UserError
+from pipeline.segments import UnitTokens
 from pipeline.topics import SCHEMA as LDA_SCHEMA
 from pipeline.topics import corpus as B
 from pipeline.topics import infer
@@ -174,14 +175,14 @@ def test_cli_unreachable_scheduler_is_one_line_and_exit_2(project_copy):
 def lda(seed_run, composed_params):
     """A small gensim model of the seeds and its dictionary."""
     cfg = group({"lda": dict(composed_params["lda"], passes=2, iterations=20)}, "lda", LDA_SCHEMA)
-    tokens = B.SegmentTokens(seed_run["segments"])
+    tokens = UnitTokens(seed_run["segments"])
     dictionary, _ = B.build_dictionary(tokens, cfg)
     return train([dictionary.doc2bow(t) for t in tokens], dictionary, cfg, 4, 42), dictionary
 
 
 def test_inference_in_partitions_equals_one_process(lda, seed_run):
     model, dictionary = lda
-    bows = list(B.all_bows(B.SegmentTokens(seed_run["segments"]), dictionary))
+    bows = list(B.all_bows(UnitTokens(seed_run["segments"]), dictionary))
     assert len(bows) > 4 * SMALL_BATCH
     # What the topics stage computed in one process before inference was partitioned:
     assert np.array_equal(infer.doc_topics(model, dictionary, seed_run["segments"], TWO), model.doc_topics(bows))
@@ -194,7 +195,7 @@ def test_inference_in_partitions_equals_one_process(lda, seed_run):
 def test_tomotopy_inference_survives_the_trip_to_a_worker(seed_run, composed_params):
     pytest.importorskip("tomotopy", reason="the optional tomotopy backend is not installed")
     cfg = group({"lda": dict(composed_params["lda"], backend="tomotopy", gibbs_iterations=50)}, "lda", LDA_SCHEMA)
-    tokens = B.SegmentTokens(seed_run["segments"])
+    tokens = UnitTokens(seed_run["segments"])
     dictionary, _ = B.build_dictionary(tokens, cfg)
     model = train([dictionary.doc2bow(t) for t in tokens], dictionary, cfg, 4, 42)
     expected = model.doc_topics(B.all_bows(tokens, dictionary))

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from pipeline.stance import Scorer, macro_f1, metrics, prf, run, score_document
-from pipeline.stance.aggregate import aggregate, bootstrap_mean, summarise
+from pipeline.stance.aggregate import aggregate, summarise
+from pipeline.stats import bootstrap_mean
 from pipeline.stance.outputs import mark
 
 from workspace import groups, workspace
@@ -99,11 +100,11 @@ def test_bootstrap_is_seeded():
 
 
 def test_bootstrap_in_blocks_keeps_its_interval(monkeypatch):
-    import pipeline.stance.aggregate as A
+    from pipeline import stats
 
     x = list(np.random.default_rng(1).normal(0.2, 0.5, size=400))
     whole = bootstrap_mean(x, 2000, 5, 0.95)
-    monkeypatch.setattr(A, "_BLOCK", 400 * 7)   # 7 resamples a block instead of all 2,000 at once
+    monkeypatch.setattr(stats, "BLOCK", 400 * 7)   # 7 resamples a block instead of all 2,000 at once
     blocked = bootstrap_mean(x, 2000, 5, 0.95)
     assert blocked == bootstrap_mean(x, 2000, 5, 0.95)       # still seeded
     assert blocked == pytest.approx(whole, abs=0.02)           # another draw of the same interval

@@ -30,9 +30,10 @@ from tqdm import tqdm
 
 from .. import executor as X
 from ..errors import UserError, progress_enabled
+from ..documents import read_documents
 from ..io import atomic_open, dumps, read_jsonl, write_csv, write_json
 from ..paths import Paths
-from ..text import MweMatcher, is_number, is_word, lemma, sentences_with_text
+from ..text import is_number, is_word, lemma, matcher_for, sentences_with_text
 
 log = logging.getLogger("preprocess")
 
@@ -52,7 +53,7 @@ def analyse_document(doc: dict, lemmatize: bool, lowercase: bool, curated: list[
     """
     if doc.get("not_scored"):
         return {"id": doc["id"], "date": doc.get("date"), "paragraphs": [], "not_scored": doc["not_scored"]}
-    matcher = _matcher(tuple(curated))
+    matcher = matcher_for(tuple(curated))
     paragraphs = []
     for para in doc["paragraphs"]:
         sents = []
@@ -65,15 +66,6 @@ def analyse_document(doc: dict, lemmatize: bool, lowercase: bool, curated: list[
         if sents:
             paragraphs.append(sents)
     return {"id": doc["id"], "date": doc.get("date"), "paragraphs": paragraphs}
-
-
-_MATCHERS: dict[tuple[str, ...], MweMatcher] = {}
-
-
-def _matcher(curated: tuple[str, ...]) -> MweMatcher:
-    if curated not in _MATCHERS:
-        _MATCHERS[curated] = MweMatcher(list(curated))
-    return _MATCHERS[curated]
 
 
 def stopword_set(cfg: dict) -> frozenset[str]:
@@ -242,7 +234,7 @@ def run(groups: Mapping[str, dict], paths: Paths) -> dict:
         settings = (cfg["lemmatize"], cfg["lowercase"], tuple(cfg["phrases"]["curated"]))
         n_docs = 0
         with open(scratch, "w", encoding="utf-8") as fh:
-            for analysed in tqdm(X.map_items(_analyse_job, read_jsonl(in_corpus), executor, settings),
+            for analysed in tqdm(X.map_items(_analyse_job, read_documents(in_corpus), executor, settings),
                                  desc="preprocess 1/2", unit="doc", disable=not show):
                 fh.write(dumps(analysed) + "\n")
                 n_docs += 1

@@ -16,7 +16,8 @@ from typing import Any, Mapping
 import numpy as np
 
 from ..errors import UserError
-from ..io import read_jsonl, write_csv, write_text
+from ..documents import scored_metadata
+from ..io import write_csv, write_text
 from ..paths import FILES, Paths
 from . import figures, methods
 from . import groups as G
@@ -226,9 +227,7 @@ def corpus_documents(inp: Inputs) -> list[dict]:
     Documents in another language are in ``corpus.jsonl`` but in no later
     stage: counting them in a group would dilute its shares.
     """
-    path = inp.path("corpus", "ingest")
-    return [{"id": d["id"], "date": d.get("date"), "meta": d.get("meta") or {}} for d in read_jsonl(path)
-            if not d.get("not_scored")]
+    return scored_metadata(inp.path("corpus", "ingest"))
 
 
 def meta_columns(docs: list[dict]) -> list[str]:

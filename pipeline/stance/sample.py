@@ -250,7 +250,8 @@ def mentions_word(units: list, theme) -> bool:
 
 def irrelevant_rows(segments: Path, scorer, relevant_ids: set[tuple[str, str]]) -> Iterator[dict]:
     """Sentences of ``segments`` that mention a theme's target word but that the scorer calls irrelevant."""
-    from .scoring import matcher_for, mentions, prepare, units_of
+    from ..text import matcher_for
+    from .scoring import mentions, prepare, units_of
 
     if not segments.is_file():
         raise UserError(f"{segments}: not found; run the preprocess stage first, or pass --segments '' to "

@@ -28,8 +28,10 @@ from tqdm import tqdm
 
 from .. import executor as X
 from ..errors import UserError, progress_enabled
-from ..io import markdown_table, read_jsonl, write_csv, write_json, write_jsonl, write_text
+from ..documents import titles as document_titles
+from ..io import markdown_table, write_csv, write_json, write_jsonl, write_text
 from ..paths import Paths
+from ..segments import by_document
 from . import expansion as E
 from .aggregate import aggregate
 from .evaluate import (PREDICTION_HEADER, RESAMPLES, SEED, TABLE_HEADER, evaluate_predictions, prediction_rows,
@@ -121,17 +123,6 @@ def _score_job(scorer: Scorer, segments: list[dict]) -> tuple[list[dict], list[d
     return score_document(segments, scorer)
 
 
-def _segments_by_doc(path: Path) -> Iterator[list[dict]]:
-    for _, group in groupby(read_jsonl(path), key=lambda s: s["doc_id"]):
-        yield list(group)
-
-
-def _titles(corpus: Path | None) -> dict[str, str]:
-    if corpus is None or not Path(corpus).is_file():
-        return {}
-    return {d["id"]: d.get("title") or "" for d in read_jsonl(corpus)}
-
-
 def run(groups: Mapping[str, dict], paths: Paths) -> dict:
     """Run the stage: ``paths.segments`` (and ``corpus`` for titles) in, scored sentences, tables, figures out.
 
@@ -171,7 +162,7 @@ def run(groups: Mapping[str, dict], paths: Paths) -> dict:
     per_pole = scorer.cfg["evidence"]["per_pole"]
 
     def scored_rows() -> Iterator[dict]:
-        scored = X.map_items(_score_job, _segments_by_doc(segments), executor, scorer)
+        scored = X.map_items(_score_job, by_document(segments), executor, scorer)
         for u, r in tqdm(scored, desc="stance", unit="doc", disable=not progress_enabled()):
             units.extend(u)
             docs.append(u[0]["doc_id"])
@@ -197,7 +188,7 @@ def run(groups: Mapping[str, dict], paths: Paths) -> dict:
                 ({"segment_id": k, "theme": t, **by_seg[(k, t)]} for k in (u["segment_id"] for u in units)
                  for t in themes))
     by_doc = aggregate(units, rows, "doc_id", themes, boot)
-    titles = _titles(paths.corpus)
+    titles = document_titles(paths.corpus)
     write_csv(paths.stance_by_document, ["doc_id", "theme"] + SUMMARY_FIELDS,
               _summary_rows(by_doc, themes, docs))
     dated = [u for u in units if u["date"]]

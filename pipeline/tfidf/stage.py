@@ -34,9 +34,12 @@ from typing import Iterable, Iterator, Mapping, Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from .. import figures
+from ..documents import labels
 from ..errors import UserError
-from ..io import atomic_path, read_jsonl, write_csv, write_table
+from ..io import atomic_path, write_csv, write_table
 from ..paths import Paths
+from ..segments import UnitTokens  # noqa: F401  (re-exported)
 
 log = logging.getLogger("tfidf")
 
@@ -45,38 +48,6 @@ from ..schema.tfidf import SCHEMA  # noqa: F401  (re-exported)
 
 
 # ----------------------------------------------------------------- pure parts
-class UnitTokens:
-    """Restartable stream of the token lists of the chosen unit, read from ``segments.jsonl``.
-
-    ``document`` joins a document's segments in order of position; preprocess
-    writes a document's segments together, so one document at a time is held.
-    Nothing keeps the corpus' token lists in memory.
-    """
-
-    def __init__(self, path: str | Path, unit: str):
-        self.path, self.unit = Path(path), unit
-
-    def __iter__(self) -> Iterator[list[str]]:
-        for _, _, tokens in self.rows():
-            yield tokens
-
-    def rows(self) -> Iterator[tuple[str, str, list[str]]]:
-        """(row id, document id, tokens) of every unit."""
-        if self.unit == "segment":
-            for seg in read_jsonl(self.path):
-                yield seg["id"], seg["doc_id"], seg["tokens"]
-            return
-        doc, parts = None, []
-        for seg in read_jsonl(self.path):
-            if seg["doc_id"] != doc and parts:
-                yield doc, doc, [t for _, toks in sorted(parts, key=lambda p: p[0]) for t in toks]
-                parts = []
-            doc = seg["doc_id"]
-            parts.append((seg["position"], seg["tokens"]))
-        if parts:
-            yield doc, doc, [t for _, toks in sorted(parts, key=lambda p: p[0]) for t in toks]
-
-
 def vectorizer(cfg: dict, n_units: int):
     """A ``CountVectorizer`` that takes token lists as they are (TF-IDF weights follow from its counts)."""
     from sklearn.feature_extraction.text import CountVectorizer
@@ -242,30 +213,11 @@ def save_npz(path: str | Path, M: sp.csr_matrix) -> None:
                 zf.writestr(info, buf.getvalue())
 
 
-def doc_labels(doc_ids: Sequence[str], corpus: Path | None, width: int = 40) -> list[str]:
-    """Short labels for documents: date and title from the corpus when it is there."""
-    meta: dict[str, dict] = {}
-    if corpus is not None and Path(corpus).is_file():
-        wanted = set(doc_ids)
-        for d in read_jsonl(corpus):
-            if d["id"] in wanted:
-                meta[d["id"]] = d
-    out = []
-    for i in doc_ids:
-        d = meta.get(i, {})
-        title = (d.get("title") or i).strip()
-        title = title if len(title) <= width else title[: width - 1] + "…"
-        out.append(f"{d['date']} {title}" if d.get("date") else title)
-    return out
-
-
 def similarity_figure(path: Path, S: np.ndarray, labels: Sequence[str], total: int) -> None:
     """Labelled heatmap of document cosine similarity (viridis, 0 to 1)."""
-    from ..topics.figures import new_figure, save_figure
-
     n = len(labels)
     size = max(5.0, 0.28 * n + 3.0)
-    fig, ax = new_figure(figsize=(size + 1.5, size))
+    fig, ax = figures.pyplot("tfidf").subplots(1, 1, figsize=(size + 1.5, size))
     im = ax.imshow(S, cmap="viridis", vmin=0.0, vmax=1.0, interpolation="nearest")
     ax.set_xticks(range(n), labels, rotation=90, fontsize=7)
     ax.set_yticks(range(n), labels, fontsize=7)
@@ -274,7 +226,7 @@ def similarity_figure(path: Path, S: np.ndarray, labels: Sequence[str], total: i
     shown = f" (first {n} of {total} documents)" if n < total else ""
     ax.set_title(f"Document similarity: cosine of TF-IDF vectors{shown}")
     fig.colorbar(im, ax=ax, label="cosine similarity (0–1)", fraction=0.046, pad=0.04)
-    save_figure(fig, path)
+    figures.save(fig, path, "tfidf", tight_layout=True)
 
 
 # ------------------------------------------------------------------ the stage
@@ -326,7 +278,8 @@ def run(groups: Mapping[str, dict], paths: Paths) -> dict:
     total_counts = np.asarray(counts.sum(axis=0)).ravel()
     corpus_rows = [(rank, t, round(w, 6), int(total_counts[terms.index(t)]), int(dfs[terms.index(t)]))
                    for rank, (t, w) in enumerate(top_terms(corpus_mean, terms, n), 1)]
-    write_table(paths.tfidf_corpus_terms, paths.tfidf_corpus_terms_md, ["rank", "term", "mean_tfidf", "count", "df"], corpus_rows)
+    write_table(paths.tfidf_corpus_terms, paths.tfidf_corpus_terms_md, ["rank", "term", "mean_tfidf", "count", "df"],
+                corpus_rows)
 
     key_rows = []
     Dc = sp.csr_matrix(Dc)
@@ -356,6 +309,6 @@ def run(groups: Mapping[str, dict], paths: Paths) -> dict:
                for i, near in neighbours(D, cfg["neighbours"]) for rank, (j, v) in enumerate(near, 1)))
     shown = min(square, cfg["heatmap_max_docs"])
     similarity_figure(paths.doc_similarity_figure, S[:shown, :shown],
-                      doc_labels(docs[:shown], paths.corpus), len(docs))
+                      labels(docs[:shown], paths.corpus), len(docs))
     log.info("wrote top terms, keyness (%s) and similarity of %d documents", cfg["keyness"], len(docs))
     return {"rows": X.shape[0], "terms": X.shape[1], "documents": len(docs)}

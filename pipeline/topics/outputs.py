@@ -9,10 +9,15 @@ from typing import Sequence
 
 import numpy as np
 
-from ..io import read_jsonl, write_csv, write_json, write_table
+from ..documents import labels as document_labels
+from ..io import write_csv, write_json, write_table
 from ..paths import Paths
+from ..segments import read_segments
 from . import figures
 from .scores import top_word_ids
+
+#: decimals of the topic shares in data/topics
+SHARE_DECIMALS = 4
 
 SELECTION_COLUMNS = ["k", "c_npmi", "u_mass", "diversity", "perplexity", "c_v", "chosen"]
 
@@ -85,7 +90,7 @@ def by_period(dates: Sequence[str | None], theta: np.ndarray) -> tuple[list[date
 def excerpts(path: Path, wanted: set[int], chars: int) -> dict[int, str]:
     """Text of the wanted segments (by line number), cut at ``chars`` on a word boundary."""
     out = {}
-    for i, seg in enumerate(read_jsonl(path)):
+    for i, seg in enumerate(read_segments(path)):
         if i in wanted:
             text = " ".join(seg["sentences"])
             if len(text) > chars:
@@ -103,8 +108,6 @@ def write_all(*, cfg: dict, model, dictionary, index, theta: np.ndarray, rows: l
     metrics as ``caveats``; ``notes`` maps a score ("perplexity",
     "stability") to why it is null, written as ``<score>_note``.
     """
-    from ..tfidf.stage import doc_labels
-
     k = model.k
     tw = model.topic_word
     top_ids = top_word_ids(tw, cfg["top_words"])
@@ -117,11 +120,14 @@ def write_all(*, cfg: dict, model, dictionary, index, theta: np.ndarray, rows: l
     npmi = best["c_npmi_per_topic"]
 
     topic_cols = [f"topic_{t}" for t in range(k)]
+    # Four decimals: what the shares carry across machines (a CPU with other BLAS kernels moves the
+    # sixth, pipeline/blas.py), and what every table of the report shows.
     write_csv(paths.segment_topics, ["id", "doc_id", *topic_cols],
-              [(sid, did, *(f"{v:.6f}" for v in row)) for sid, did, row in zip(index.ids, index.doc_ids, theta)])
+              [(sid, did, *(f"{v:.{SHARE_DECIMALS}f}" for v in row))
+               for sid, did, row in zip(index.ids, index.doc_ids, theta)])
     docs, D = document_topics(theta, index.doc_ids, index.n_tokens)
     write_csv(paths.document_topics, ["doc_id", *topic_cols],
-              [(d, *(f"{v:.6f}" for v in row)) for d, row in zip(docs, D)])
+              [(d, *(f"{v:.{SHARE_DECIMALS}f}" for v in row)) for d, row in zip(docs, D)])
 
     header = ["topic", "label", "top_words", "prevalence", "c_npmi", "stability", "stable"]
     trows = []
@@ -135,7 +141,8 @@ def write_all(*, cfg: dict, model, dictionary, index, theta: np.ndarray, rows: l
     texts = excerpts(paths.segments, {i for r in reps for i in r}, cfg["excerpt_chars"])
     rep_rows = [(t, labels[t], rank, index.ids[i], _r(theta[i, t], 3), texts.get(i, ""))
                 for t in range(k) for rank, i in enumerate(reps[t], 1)]
-    write_table(paths.topic_segments, paths.topic_segments_md, ["topic", "label", "rank", "segment", "share", "excerpt"], rep_rows)
+    write_table(paths.topic_segments, paths.topic_segments_md,
+                ["topic", "label", "rank", "segment", "share", "excerpt"], rep_rows)
 
     chosen = best["k"]
     write_csv(paths.topic_selection, SELECTION_COLUMNS,
@@ -146,7 +153,7 @@ def write_all(*, cfg: dict, model, dictionary, index, theta: np.ndarray, rows: l
     figures.top_words_grid(paths.topic_words_figure, topics, labels, unstable)
     shown = min(len(docs), cfg["heatmap_max_docs"])
     more = f" (first {shown} of {len(docs)} documents)" if shown < len(docs) else ""
-    figures.heatmap(paths.topic_documents_figure, D[:shown], doc_labels(docs[:shown], paths.corpus),
+    figures.heatmap(paths.topic_documents_figure, D[:shown], document_labels(docs[:shown], paths.corpus),
                     [f"{t}: {labels[t]}" for t in range(k)], f"Topic shares per document{more}", "topic",
                     "document", "topic share (0–1)")
     periods, P, unit = by_period(index.dates, theta)

@@ -29,6 +29,7 @@ from tqdm import tqdm
 
 from ..errors import UserError, progress_enabled
 from ..paths import Paths
+from ..segments import UnitTokens
 from . import corpus as B
 from . import infer, outputs, scores
 from .stability import stability
@@ -92,7 +93,7 @@ def run(groups: Mapping[str, dict], paths: Paths) -> dict:
     ks = list(cfg["num_topics"])
     index = B.read_index(in_segments)
     B.check_segments(len(index.ids), ks, str(in_segments))
-    tokens = B.SegmentTokens(in_segments)
+    tokens = UnitTokens(in_segments)
     dictionary, vocab_before = B.build_dictionary(tokens, cfg)
     log.info("dictionary: %d of %d words kept over %d segments", len(dictionary), vocab_before, len(index.ids))
     mask = B.heldout_mask(index.ids, cfg["heldout"])
