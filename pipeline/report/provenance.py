@@ -12,10 +12,16 @@ from importlib import metadata
 from pathlib import Path
 from typing import Mapping
 
+from .. import blas
 from ..paths import FILES
 
+#: What a machine other than an x86-64 one with AVX2 may compute differently (pipeline/blas.py).
+MACHINE_DEPENDENT = (f"`{FILES['lda_dir']}` (the last bits of its float32 weights) and, very rarely, the fourth "
+                     f"decimal of `{FILES['topics_dir']}`, on a CPU without AVX2 or of another architecture; "
+                     "nothing in `reports/`")
+
 #: Paths whose state decides the results.
-INPUT_PATHS = ["pipeline", "conf", "params.yaml", "dvc.yaml", "seeds", FILES["gold_dir"]]
+INPUT_PATHS = ["pipeline", "conf", "params.yaml", "dvc.yaml", "constraints.txt", "seeds", FILES["gold_dir"]]
 PACKAGES = ["topic-stance-pipeline", "dvc", "hydra-core", "gensim", "scikit-learn", "numpy", "scipy", "pandas",
             "matplotlib", "syntok", "simplemma", "dateparser", "py3langid", "vaderSentiment", "jinja2",
             "markdown"]
@@ -88,4 +94,6 @@ def provenance(project: Path, params_file: Path) -> dict:
         "params_sha256": params_hash(params_file),
         "versions": versions(),
         "seeds": seeds(params),
+        "blas": blas.describe(),
+        "machine_dependent": MACHINE_DEPENDENT,
     }

@@ -1,12 +1,20 @@
 """``python -m pipeline.topics [--params params.yaml]``: the DVC stage entry.
 
 Files are those of the contract (:mod:`pipeline.paths`) under the current folder.
+The entry runs with one OpenBLAS kernel on every x86-64 CPU with AVX2
+(:mod:`pipeline.blas`), so the model and topic shares are the same bytes there.
 """
 from __future__ import annotations
 
 import argparse
+import sys
 
-from .. import executor
+from ..blas import ensure_pinned
+
+# Before numpy does any work under another kernel: this starts the entry again with it pinned.
+ensure_pinned("pipeline.topics", sys.argv[1:])
+
+from .. import executor  # noqa: E402
 from ..errors import run_cli
 from ..paths import Paths
 from ..stages import load_checked
