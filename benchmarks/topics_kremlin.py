@@ -28,6 +28,7 @@ import argparse
 import json
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -38,16 +39,17 @@ CSV = ROOT.parent / "shared" / "corpora" / "kremlin_en_2021_2022.csv"
 
 
 def prepare(work: Path) -> Path:
-    from pipeline import executor, ingest, preprocess
-    from pipeline.config import compose, group
+    from pipeline import ingest, preprocess
+    from pipeline.config import compose
+    from pipeline.paths import Paths
+    from pipeline.stages import validate_params
 
     params = compose(["corpus=kremlin"], conf_dir=ROOT / "conf")
-    c = group(params, "corpus", ingest.SCHEMA)
-    c["path"] = str(CSV)
-    ingest.run(c, work / "corpus.jsonl", work / "corpus.csv", work / "duplicates.csv")
-    preprocess.run(group(params, "preprocess", preprocess.SCHEMA), work / "corpus.jsonl", work / "segments.jsonl",
-                   work / "phrases.csv", work / "preprocess.json", executor.from_params(params))
-    return work / "segments.jsonl"
+    params["corpus"]["path"] = str(CSV)
+    groups, paths = validate_params(params), Paths(work)
+    ingest.run(groups, paths)
+    preprocess.run(groups, paths)
+    return paths.segments
 
 
 def lda_cfg(k: int, backend: str = "gensim") -> dict:
@@ -60,10 +62,10 @@ def lda_cfg(k: int, backend: str = "gensim") -> dict:
 
 def score(topic_word, dictionary, segments: Path) -> dict:
     from pipeline.topics import scores
-    from pipeline.topics.corpus import SegmentTokens
+    from pipeline.segments import UnitTokens
 
     top10 = [[dictionary[i] for i in ids] for ids in scores.top_word_ids(topic_word, 10)]
-    npmi = scores.coherence(top10, "c_npmi", dictionary, texts=SegmentTokens(segments), topn=10)
+    npmi = scores.coherence(top10, "c_npmi", dictionary, texts=UnitTokens(segments), topn=10)
     return {"c_npmi": sum(npmi) / len(npmi), "diversity": scores.diversity(scores.top_word_ids(topic_word, 25))}
 
 
@@ -71,7 +73,9 @@ def engine(name: str, work: Path, k: int) -> dict:
     """Run one engine in this process and return its numbers."""
     import numpy as np
 
-    segments = work / "segments.jsonl"
+    from pipeline.paths import Paths
+
+    segments = Paths(work).segments
     if name.startswith("stage"):
         from pipeline.topics import run
 
@@ -80,17 +84,20 @@ def engine(name: str, work: Path, k: int) -> dict:
 
         cfg = lda_cfg(k, "tomotopy" if name == "stage-tomotopy" else "gensim")
         exe = executor.from_params(compose([], conf_dir=ROOT / "conf"))  # as dvc repro runs it
-        out = work / name
+        out = Paths(work / name)
+        for name_ in ("segments", "corpus"):  # the stage reads its inputs from its own workspace
+            getattr(out, name_).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(getattr(Paths(work), name_), getattr(out, name_))
         t = time.perf_counter()
-        m = run(cfg, segments, out / "models", out / "data", out / "tables", out / "figures", out / "topics.json",
-                work / "corpus.jsonl", exe)
+        m = run({"lda": cfg, "executor": exe}, out)
         return {"seconds": time.perf_counter() - t, "c_npmi": m["c_npmi"], "diversity": m["diversity"],
                 "stability": m["stability"]}
 
+    from pipeline.segments import UnitTokens
     from pipeline.topics import corpus as B
 
     cfg = lda_cfg(k)
-    tokens = B.SegmentTokens(segments)
+    tokens = UnitTokens(segments)
     dictionary, _ = B.build_dictionary(tokens, cfg)
     bows = list(B.all_bows(tokens, dictionary))
     t = time.perf_counter()

@@ -14,6 +14,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -33,6 +34,7 @@ def main() -> None:
     from pipeline import executor, topics
     from pipeline.config import compose, group
     from pipeline.errors import setup_logging
+    from pipeline.paths import Paths
 
     from pipeline.topics import corpus as B
 
@@ -44,10 +46,11 @@ def main() -> None:
     for sample in args.samples.split(","):
         params = compose(["corpus=ungdc", f"lda.train_sample={sample}", *args.override], conf_dir=ROOT / "conf")
         cfg = group(params, "lda", topics.SCHEMA)
-        out = args.work / f"s{sample}"
+        out = Paths(args.work / f"s{sample}")
+        out.segments.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(args.segments, out.segments)  # the stage reads its input from its own workspace
         t = time.perf_counter()
-        m = topics.run(cfg, args.segments, out / "models", out / "data", out / "tables", out / "figures",
-                       out / "topics.json", None, executor.from_params(params))
+        m = topics.run({"lda": cfg, "executor": executor.from_params(params)}, out)
         seconds = time.perf_counter() - t
         trained = sum(B.train_sample_mask(ids, B.heldout_mask(ids, cfg["heldout"]), cfg["train_sample"]))
         stab = "–" if m["stability"] is None else f"{m['stability']:.3f}"  # None without stability runs

@@ -23,7 +23,6 @@ from __future__ import annotations
 import logging
 import multiprocessing as mp
 import os
-import re
 from collections import deque
 from itertools import chain, islice
 from typing import Any, Callable, Iterable, Iterator, Mapping, TypeVar
@@ -41,26 +40,7 @@ CONNECT_TIMEOUT = 10
 #: Partitions in flight per worker: one running, one waiting, so no worker idles.
 IN_FLIGHT_PER_WORKER = 2
 
-# scheme://host:port, host:port or scheme://host; what distributed.Client accepts.
-_ADDRESS = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?\[?[\w.:-]+\]?(?::\d+)?$", re.IGNORECASE)
-
-
-def _address(key: str, value: Any) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or not _ADDRESS.match(value.strip()):
-        raise UserError(f"{key} = {value!r} is not allowed: null (local processes) or a Dask scheduler "
-                        "address such as tcp://host:8786")
-    return value.strip()
-
-
-SCHEMA = C.Section(
-    {
-        "address": C.Free(_address, "null (local processes) or a Dask scheduler address such as tcp://host:8786"),
-        "n_jobs": C.Int(min=0),
-        "partition_size": C.Int(min=1),
-    }
-)
+from .schema.executor import SCHEMA  # noqa: F401  (re-exported)
 
 #: What a stage uses when it is called without an executor (tests, notebooks): this process only.
 IN_PROCESS: dict = {"address": None, "n_jobs": 1, "partition_size": 16}

@@ -121,5 +121,23 @@ def markdown_table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
 
 
 def write_text(path: str | os.PathLike, text: str) -> None:
+    """Write ``text`` to ``path`` atomically, UTF-8 with Unix line endings."""
     with atomic_open(path) as fh:
         fh.write(text)
+
+
+def write_table(csv_path: str | os.PathLike, md_path: str | os.PathLike, header: Sequence[str],
+                rows: list[Sequence[Any]]) -> None:
+    """The same table as CSV (for tools) and as Markdown (for reading on a git host), both atomically.
+
+    Parameters
+    ----------
+    csv_path, md_path : path
+        Where the two files go.
+    header : sequence of str
+        Column names.
+    rows : list of sequences
+        The rows, read twice (so not an iterator).
+    """
+    write_csv(csv_path, header, rows)
+    write_text(md_path, markdown_table(header, rows))

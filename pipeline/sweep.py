@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .chain import flatten
+from .figures import OKABE_ITO, pyplot, save
 from .io import markdown_table, write_csv, write_text
 
 log = logging.getLogger("sweep")
@@ -64,11 +65,6 @@ def summary_rows(jobs: list[dict]) -> tuple[list[str], list[list[Any]]]:
 
 def plot_metric(jobs: list[dict], metric: str, out: Path) -> bool:
     """Metric against the swept parameters (one panel per swept key)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     points = []
     for job in jobs:
         value = flatten(job.get("metrics", {})).get(metric)
@@ -78,7 +74,7 @@ def plot_metric(jobs: list[dict], metric: str, out: Path) -> bool:
     if not points:
         return False
     keys = sorted({k for over, _ in points for k in over}) or ["job"]
-    fig, axes = plt.subplots(1, len(keys), figsize=(4 * len(keys), 3.2), squeeze=False)
+    fig, axes = pyplot("sweep").subplots(1, len(keys), figsize=(4 * len(keys), 3.2), squeeze=False)
     for ax, key in zip(axes[0], keys):
         xs = [over.get(key, "") for over, _ in points]
         try:
@@ -88,17 +84,14 @@ def plot_metric(jobs: list[dict], metric: str, out: Path) -> bool:
             cats = sorted(set(xs))
             xv = [cats.index(x) for x in xs]
             categorical = True
-        ax.scatter(xv, [v for _, v in points], color="#0072B2")
+        ax.scatter(xv, [v for _, v in points], color=OKABE_ITO[0])
         if categorical:
             ax.set_xticks(range(len(cats)), cats)
         ax.set_xlabel(key)
         ax.set_ylabel(metric)
         ax.grid(alpha=0.3)
     fig.suptitle(f"{metric} across the sweep")
-    fig.tight_layout()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=100, metadata={"Software": None})
-    plt.close(fig)
+    save(fig, out, "sweep", tight_layout=True)
     return True
 
 

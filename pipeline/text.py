@@ -172,6 +172,18 @@ class MweMatcher:
         return out
 
 
+@functools.lru_cache(maxsize=64)
+def matcher_for(expressions: tuple[str, ...]) -> MweMatcher:
+    """One :class:`MweMatcher` per set of expressions, built once per process (a tuple, so it can key the cache).
+
+    Parameters
+    ----------
+    expressions : tuple of str
+        The multi-word expressions, as configured.
+    """
+    return MweMatcher(list(expressions))
+
+
 def word_count(text: str) -> int:
     """Words in ``text`` for size tables (not the model's tokens)."""
     return len(re.findall(r"\w+(?:['\u2019-]\w+)*", text))

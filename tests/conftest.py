@@ -49,23 +49,17 @@ def seed_run(tmp_path_factory, composed_params) -> dict:
     """
     from pipeline import executor, ingest, preprocess
     from pipeline.config import group
+    from pipeline.paths import Paths
 
     out = tmp_path_factory.mktemp("seed_run")
     corpus_cfg = group(composed_params, "corpus", ingest.SCHEMA)
     corpus_cfg["path"] = str(ROOT / "seeds")
-    paths = {
-        "dir": out,
-        "corpus": out / "data/interim/corpus.jsonl",
-        "corpus_table": out / "reports/tables/corpus.csv",
-        "duplicates": out / "reports/tables/duplicates.csv",
-        "segments": out / "data/processed/segments.jsonl",
-        "phrases": out / "reports/tables/phrases.csv",
-        "preprocess_metrics": out / "reports/metrics/preprocess.json",
-    }
-    ingest.run(corpus_cfg, paths["corpus"], paths["corpus_table"], paths["duplicates"])
+    contract = Paths(out)
+    paths = {"dir": out, **{name: getattr(contract, name) for name in
+                            ("corpus", "corpus_table", "duplicates", "segments", "phrases", "preprocess_metrics")}}
+    ingest.run({"corpus": corpus_cfg}, contract)
     pre_cfg = group(composed_params, "preprocess", preprocess.SCHEMA)
-    preprocess.run(pre_cfg, paths["corpus"], paths["segments"], paths["phrases"], paths["preprocess_metrics"],
-                   executor.from_params(composed_params))
+    preprocess.run({"preprocess": pre_cfg, "executor": executor.from_params(composed_params)}, contract)
     return paths
 
 

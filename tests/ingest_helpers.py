@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pipeline import ingest
 from pipeline.config import group
+from pipeline.paths import Paths
 
 
 def ingest_cfg(params: dict, path, **columns) -> dict:
@@ -16,10 +17,10 @@ def ingest_cfg(params: dict, path, **columns) -> dict:
     return group(params, "corpus", ingest.SCHEMA)
 
 
-def ingest_outputs(cfg: dict, tmp_path: Path) -> tuple[dict, list[dict], list[dict], Path]:
-    """Run ingest into ``tmp_path/out``: (counts, documents of corpus.jsonl, rows of corpus.csv, out folder)."""
-    out = tmp_path / "out"
-    counts = ingest.run(cfg, out / "corpus.jsonl", out / "corpus.csv", out / "dups.csv")
-    docs = [json.loads(line) for line in open(out / "corpus.jsonl", encoding="utf-8")]
-    rows = list(csv.DictReader(open(out / "corpus.csv", encoding="utf-8")))
-    return counts, docs, rows, out
+def ingest_outputs(cfg: dict, tmp_path: Path) -> tuple[dict, list[dict], list[dict], Paths]:
+    """Run ingest into ``tmp_path/out``: (counts, documents of corpus.jsonl, rows of corpus.csv, its paths)."""
+    paths = Paths(tmp_path / "out")
+    counts = ingest.run({"corpus": cfg}, paths)
+    docs = [json.loads(line) for line in open(paths.corpus, encoding="utf-8")]
+    rows = list(csv.DictReader(open(paths.corpus_table, encoding="utf-8")))
+    return counts, docs, rows, paths

@@ -22,10 +22,13 @@ from pipeline import executor as X
 from pipeline import preprocess, stance
 from pipeline.config import group
 from pipeline.errors import UserError
+from pipeline.segments import UnitTokens
 from pipeline.topics import SCHEMA as LDA_SCHEMA
 from pipeline.topics import corpus as B
 from pipeline.topics import infer
 from pipeline.topics.train import train
+
+from workspace import groups, workspace
 
 ONE = {"address": None, "n_jobs": 1, "partition_size": 16}
 #: Two local processes and partitions of one document: every document crosses a process boundary.
@@ -172,14 +175,14 @@ def test_cli_unreachable_scheduler_is_one_line_and_exit_2(project_copy):
 def lda(seed_run, composed_params):
     """A small gensim model of the seeds and its dictionary."""
     cfg = group({"lda": dict(composed_params["lda"], passes=2, iterations=20)}, "lda", LDA_SCHEMA)
-    tokens = B.SegmentTokens(seed_run["segments"])
+    tokens = UnitTokens(seed_run["segments"])
     dictionary, _ = B.build_dictionary(tokens, cfg)
     return train([dictionary.doc2bow(t) for t in tokens], dictionary, cfg, 4, 42), dictionary
 
 
 def test_inference_in_partitions_equals_one_process(lda, seed_run):
     model, dictionary = lda
-    bows = list(B.all_bows(B.SegmentTokens(seed_run["segments"]), dictionary))
+    bows = list(B.all_bows(UnitTokens(seed_run["segments"]), dictionary))
     assert len(bows) > 4 * SMALL_BATCH
     # What the topics stage computed in one process before inference was partitioned:
     assert np.array_equal(infer.doc_topics(model, dictionary, seed_run["segments"], TWO), model.doc_topics(bows))
@@ -192,7 +195,7 @@ def test_inference_in_partitions_equals_one_process(lda, seed_run):
 def test_tomotopy_inference_survives_the_trip_to_a_worker(seed_run, composed_params):
     pytest.importorskip("tomotopy", reason="the optional tomotopy backend is not installed")
     cfg = group({"lda": dict(composed_params["lda"], backend="tomotopy", gibbs_iterations=50)}, "lda", LDA_SCHEMA)
-    tokens = B.SegmentTokens(seed_run["segments"])
+    tokens = UnitTokens(seed_run["segments"])
     dictionary, _ = B.build_dictionary(tokens, cfg)
     model = train([dictionary.doc2bow(t) for t in tokens], dictionary, cfg, 4, 42)
     expected = model.doc_topics(B.all_bows(tokens, dictionary))
@@ -203,12 +206,14 @@ def test_tomotopy_inference_survives_the_trip_to_a_worker(seed_run, composed_par
 @pytest.fixture(scope="module")
 def stance_one(seed_run, composed_params, tmp_path_factory):
     out = tmp_path_factory.mktemp("stance_one")
-    stance.run(dict(composed_params, executor=ONE), seed_run["segments"], out, seed_run["corpus"], None)
+    stance.run(groups(dict(composed_params, executor=ONE)),
+               workspace(out, segments=seed_run["segments"], corpus=seed_run["corpus"]))
     return _outputs(out)
 
 
 def test_stance_same_bytes_in_one_and_two_processes(stance_one, seed_run, composed_params, tmp_path):
-    stance.run(dict(composed_params, executor=TWO), seed_run["segments"], tmp_path, seed_run["corpus"], None)
+    stance.run(groups(dict(composed_params, executor=TWO)),
+               workspace(tmp_path, segments=seed_run["segments"], corpus=seed_run["corpus"]))
     got = _outputs(tmp_path)
     assert "data/processed/stance_sentences.jsonl" in got and len(got) >= 10
     assert got == stance_one
@@ -236,11 +241,11 @@ def test_dask_map_keeps_partition_order(dask_address):
 
 def test_dask_preprocess_equals_local(dask_address, seed_run, composed_params, tmp_path):
     cfg = group(composed_params, "preprocess", preprocess.SCHEMA)
-    preprocess.run(cfg, seed_run["corpus"], tmp_path / "seg.jsonl", tmp_path / "phrases.csv", tmp_path / "m.json",
-                   _on(dask_address))
-    assert (tmp_path / "seg.jsonl").read_bytes() == seed_run["segments"].read_bytes()
-    assert (tmp_path / "phrases.csv").read_bytes() == seed_run["phrases"].read_bytes()
-    assert (tmp_path / "m.json").read_bytes() == seed_run["preprocess_metrics"].read_bytes()
+    paths = workspace(tmp_path, corpus=seed_run["corpus"])
+    preprocess.run({"preprocess": cfg, "executor": _on(dask_address)}, paths)
+    assert paths.segments.read_bytes() == seed_run["segments"].read_bytes()
+    assert paths.phrases.read_bytes() == seed_run["phrases"].read_bytes()
+    assert paths.preprocess_metrics.read_bytes() == seed_run["preprocess_metrics"].read_bytes()
 
 
 def test_dask_inference_equals_local(dask_address, lda, seed_run):
@@ -251,8 +256,8 @@ def test_dask_inference_equals_local(dask_address, lda, seed_run):
 
 
 def test_dask_stance_equals_local(dask_address, stance_one, seed_run, composed_params, tmp_path):
-    stance.run(dict(composed_params, executor=_on(dask_address)), seed_run["segments"], tmp_path,
-               seed_run["corpus"], None)
+    stance.run(groups(dict(composed_params, executor=_on(dask_address))),
+               workspace(tmp_path, segments=seed_run["segments"], corpus=seed_run["corpus"]))
     assert _outputs(tmp_path) == stance_one
 
 

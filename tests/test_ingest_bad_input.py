@@ -11,6 +11,7 @@ import pytest
 
 from pipeline.errors import UserError
 from pipeline.io import atomic_open
+from pipeline.paths import Paths
 
 from ingest_helpers import ingest_cfg, ingest_outputs
 
@@ -132,7 +133,7 @@ def test_missing_path_and_empty_corpus_are_fatal(params, tmp_path):
     (folder / "e.txt").write_bytes(b"")
     with pytest.raises(UserError, match="no usable document"):
         run(cfg_for(params, folder), tmp_path)
-    assert not (tmp_path / "out" / "corpus.jsonl").exists(), "a failed stage must not leave an output"
+    assert not Paths(tmp_path / "out").corpus.exists(), "a failed stage must not leave an output"
 
 
 def test_cli_reports_one_line_and_exit_2(project_copy):

@@ -14,8 +14,8 @@ cfg_for = ingest_cfg
 
 
 def run(cfg, tmp_path):
-    _, docs, rows, out = ingest_outputs(cfg, tmp_path)
-    raw = b"".join((out / name).read_bytes() for name in ("corpus.jsonl", "corpus.csv", "dups.csv"))
+    _, docs, rows, paths = ingest_outputs(cfg, tmp_path)
+    raw = b"".join(p.read_bytes() for p in (paths.corpus, paths.corpus_table, paths.duplicates))
     return docs, {r["id"]: r for r in rows}, raw
 
 

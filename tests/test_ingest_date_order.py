@@ -10,6 +10,7 @@ from pipeline import ingest
 from pipeline.config import group
 from pipeline.errors import UserError
 from pipeline.ingest.dates import ColumnOrder, looks_like_dateline, order_shown, parse_date
+from pipeline.paths import Paths
 
 BODY = "Belarus and Russia discussed sanctions and security at the talks in Minsk on Monday."
 
@@ -23,8 +24,8 @@ def cfg_for(params, path, date_order="DMY", **columns):
 
 def run(cfg, tmp_path):
     out = tmp_path / "out"
-    ingest.run(cfg, out / "corpus.jsonl", out / "corpus.csv", out / "dups.csv")
-    return [json.loads(l) for l in open(out / "corpus.jsonl", encoding="utf-8")]
+    ingest.run({"corpus": cfg}, Paths(out))
+    return [json.loads(l) for l in open(Paths(out).corpus, encoding="utf-8")]
 
 
 def csv_with_dates(tmp_path, dates):

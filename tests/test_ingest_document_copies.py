@@ -10,6 +10,7 @@ from pipeline import ingest
 from pipeline.config import group
 from pipeline.report import methods
 from pipeline.report.stage import Inputs, corpus_section
+from pipeline.paths import Paths
 
 ITEM = ("MINSK, 4 March 2022. The European Union extended its sanctions against Belarus for another year, the "
         "foreign ministry said on Friday. The ministry called the measures illegal and said that they harm "
@@ -46,11 +47,11 @@ def write_items(tmp_path):
 
 
 def run(cfg, root):
-    tables = root / "reports" / "tables"
-    counts = ingest.run(cfg, root / "corpus.jsonl", tables / "corpus.csv", tables / "duplicates.csv")
-    docs = [json.loads(l) for l in open(root / "corpus.jsonl", encoding="utf-8")]
-    table = {r["id"]: r for r in csv.DictReader(open(tables / "corpus.csv", encoding="utf-8"))}
-    dups = list(csv.DictReader(open(tables / "duplicates.csv", encoding="utf-8")))
+    paths = Paths(root)
+    counts = ingest.run({"corpus": cfg}, paths)
+    docs = [json.loads(l) for l in open(paths.corpus, encoding="utf-8")]
+    table = {r["id"]: r for r in csv.DictReader(open(paths.corpus_table, encoding="utf-8"))}
+    dups = list(csv.DictReader(open(paths.duplicates, encoding="utf-8")))
     return counts, docs, table, dups
 
 
@@ -97,7 +98,7 @@ def test_pages_that_differ_only_in_their_dateline_are_copies(params, tmp_path):
 def test_methods_text_says_what_ingest_did(params, tmp_path, policy):
     cfg = cfg_for(params, write_items(tmp_path), policy=policy)
     _, _, _, dups = run(cfg, tmp_path)
-    section = corpus_section(Inputs(tmp_path), {"max_rows": 20})
+    section = corpus_section(Inputs(Paths(tmp_path)), {"max_rows": 20})
     text = methods.corpus(cfg, section)
     whole = [d for d in dups if d["paragraph"] == ""]
     exact = sum(d["kind"] == "exact document" for d in whole)

@@ -10,6 +10,7 @@ from pipeline import ingest, preprocess
 from pipeline.config import group
 from pipeline.errors import UserError
 from pipeline.ingest.language import identify
+from pipeline.paths import Paths
 
 ENGLISH = [
     "Belarus and Russia discussed sanctions and security at the talks in Minsk on Monday.",
@@ -42,9 +43,9 @@ def write(path, texts):
 
 def run(cfg, tmp_path):
     out = tmp_path / "out"
-    counts = ingest.run(cfg, out / "corpus.jsonl", out / "corpus.csv", out / "dups.csv")
-    docs = {d["id"]: d for d in map(json.loads, open(out / "corpus.jsonl", encoding="utf-8"))}
-    table = {r["id"]: r for r in csv.DictReader(open(out / "corpus.csv", encoding="utf-8"))}
+    counts = ingest.run({"corpus": cfg}, Paths(out))
+    docs = {d["id"]: d for d in map(json.loads, open(Paths(out).corpus, encoding="utf-8"))}
+    table = {r["id"]: r for r in csv.DictReader(open(Paths(out).corpus_table, encoding="utf-8"))}
     return counts, docs, table, out
 
 
@@ -81,10 +82,9 @@ def test_other_languages_are_recorded_warned_and_not_scored(params, tmp_path, ca
 
     # The next stage leaves them out and says why; no Cyrillic word becomes a token.
     pre = group(params, "preprocess", preprocess.SCHEMA)
-    metrics = preprocess.run(pre, out / "corpus.jsonl", out / "segments.jsonl", out / "phrases.csv",
-                             out / "preprocess.json")
+    metrics = preprocess.run({"preprocess": pre}, Paths(out))
     assert metrics["documents"] == 2 and metrics["documents_not_scored"] == 3
-    segments = [json.loads(l) for l in open(out / "segments.jsonl", encoding="utf-8")]
+    segments = [json.loads(l) for l in open(Paths(out).segments, encoding="utf-8")]
     assert {s["doc_id"] for s in segments} == {"e1", "e2"}
     assert any("r1: not scored: language ru" in r.getMessage() for r in caplog.records)
 
@@ -94,7 +94,7 @@ def test_a_corpus_with_no_document_in_its_language_stops_with_one_line(params, t
     write(path, [("r1", RUSSIAN[0]), ("r2", RUSSIAN[1])])
     with pytest.raises(UserError, match=r"no document in corpus.language 'en' \(language ru: 2\); English is the only"):
         run(cfg_for(params, path), tmp_path)
-    assert not (tmp_path / "out" / "corpus.jsonl").exists()
+    assert not Paths(tmp_path / "out").corpus.exists()
 
 
 def test_corpus_language_allows_english_and_says_why(params, tmp_path):

@@ -4,16 +4,18 @@ import json
 
 from pipeline import ingest
 from pipeline.config import compose, group
+from pipeline.paths import Paths
 
 
 def test_kremlin_corpus_ingests_all_items(root, shared_dir, tmp_path):
     cfg = group(compose(["corpus=kremlin"], root / "conf"), "corpus", ingest.SCHEMA)
     cfg["path"] = str(shared_dir / "corpora/kremlin_en_2021_2022.csv")
     out = tmp_path
-    counts = ingest.run(cfg, out / "corpus.jsonl", out / "corpus.csv", out / "dups.csv")
+    paths = Paths(out)
+    counts = ingest.run({"corpus": cfg}, paths)
     # Two brigades were congratulated in identical words: the second message is the first's copy.
     assert counts["documents"] == 815 and counts["skipped"] == 0 and counts["dropped_documents"] == 1
-    docs = [json.loads(l) for l in open(out / "corpus.jsonl", encoding="utf-8")]
+    docs = [json.loads(l) for l in open(paths.corpus, encoding="utf-8")]
     assert len({d["id"] for d in docs}) == 815 and "68078" not in {d["id"] for d in docs}
     assert all(d["title"] for d in docs)
     dates = [d["date"] for d in docs]
@@ -22,8 +24,8 @@ def test_kremlin_corpus_ingests_all_items(root, shared_dir, tmp_path):
     # "* * *" separates the parts of an item: they become paragraphs
     assert sum(len(d["paragraphs"]) > 1 for d in docs) >= 80
     assert not any("* * *" in p for d in docs for p in d["paragraphs"])
-    rows = list(csv.DictReader(open(out / "corpus.csv", encoding="utf-8")))
+    rows = list(csv.DictReader(open(paths.corpus_table, encoding="utf-8")))
     assert len(rows) == 816 and [r["id"] for r in rows if r["status"] != "kept"] == ["68078"]
-    dups = [r for r in csv.DictReader(open(out / "dups.csv", encoding="utf-8")) if r["paragraph"] == ""]
+    dups = [r for r in csv.DictReader(open(paths.duplicates, encoding="utf-8")) if r["paragraph"] == ""]
     assert [(r["doc_id"], r["duplicate_of"], r["kind"], r["action"]) for r in dups] == [
         ("68078", "68079", "exact document", "dropped")]

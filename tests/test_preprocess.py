@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
@@ -10,6 +11,7 @@ from pipeline.config import group
 from pipeline.errors import UserError
 from pipeline.io import write_jsonl
 from pipeline.preprocess import analyse_document, filter_tokens, group_sentences, make_segments, stopword_set
+from pipeline.paths import Paths
 
 
 @pytest.fixture()
@@ -84,51 +86,55 @@ def test_learned_phrases_join_collocations_but_not_stop_words(pcfg, tmp_path):
     docs = [{"id": f"d{i}", "date": None, "paragraphs": [
         f"Prime Minister Mishustin visited factory number {i}. We will see what we will do.",
         "The nuclear power plant in Ostrovets works well."]} for i in range(12)]
-    write_jsonl(tmp_path / "corpus.jsonl", docs)
+    paths = Paths(tmp_path)
+    write_jsonl(paths.corpus, docs)
     pcfg["phrases"]["min_count"] = 3
-    preprocess.run(pcfg, tmp_path / "corpus.jsonl", tmp_path / "seg.jsonl", tmp_path / "ph.csv", tmp_path / "m.json")
-    segs = [json.loads(l) for l in open(tmp_path / "seg.jsonl", encoding="utf-8")]
+    preprocess.run({"preprocess": pcfg}, paths)
+    segs = [json.loads(l) for l in open(paths.segments, encoding="utf-8")]
     tokens = {t for s in segs for t in s["tokens"]}
     assert "prime_minister_mishustin" in tokens or "prime_minister" in tokens
     assert "nuclear_power_plant" in tokens or "nuclear_power" in tokens
-    phrases = open(tmp_path / "ph.csv", encoding="utf-8").read()
+    phrases = open(paths.phrases, encoding="utf-8").read()
     assert "we_will" not in phrases and "we_will" not in tokens
 
 
 def test_a_document_without_usable_tokens_is_reported_and_left_out(pcfg, tmp_path, caplog):
-    write_jsonl(tmp_path / "corpus.jsonl", [
+    paths = Paths(tmp_path)
+    write_jsonl(paths.corpus, [
         {"id": "good", "date": None, "paragraphs": ["Sanctions hit the Belarusian economy hard."]},
         {"id": "empty", "date": None, "paragraphs": ["It is what it is, and so it was."]},
     ])
     caplog.set_level("WARNING")
-    m = preprocess.run(pcfg, tmp_path / "corpus.jsonl", tmp_path / "seg.jsonl", tmp_path / "ph.csv",
-                       tmp_path / "m.json")
+    m = preprocess.run({"preprocess": pcfg}, paths)
     assert m["documents"] == 1 and m["documents_without_tokens"] == 1
     assert any("empty: no usable tokens" in r.getMessage() for r in caplog.records)
-    assert {json.loads(l)["doc_id"] for l in open(tmp_path / "seg.jsonl")} == {"good"}
+    assert {json.loads(l)["doc_id"] for l in open(paths.segments)} == {"good"}
 
 
 def test_no_document_with_tokens_is_fatal(pcfg, tmp_path):
-    write_jsonl(tmp_path / "corpus.jsonl", [{"id": "e", "date": None, "paragraphs": ["It is so."]}])
+    paths = Paths(tmp_path)
+    write_jsonl(paths.corpus, [{"id": "e", "date": None, "paragraphs": ["It is so."]}])
     with pytest.raises(UserError, match="no document has usable tokens"):
-        preprocess.run(pcfg, tmp_path / "corpus.jsonl", tmp_path / "s.jsonl", tmp_path / "p.csv", tmp_path / "m.json")
-    assert not (tmp_path / "s.jsonl").exists()
+        preprocess.run({"preprocess": pcfg}, paths)
+    assert not paths.segments.exists()
 
 
 def test_missing_input_names_the_stage_to_run(pcfg, tmp_path):
     with pytest.raises(UserError, match="run the ingest stage first"):
-        preprocess.run(pcfg, tmp_path / "none.jsonl", tmp_path / "s.jsonl", tmp_path / "p.csv", tmp_path / "m.json")
+        preprocess.run({"preprocess": pcfg}, Paths(tmp_path))
 
 
 def test_seed_run_is_byte_identical_across_runs_and_process_counts(seed_run, composed_params, tmp_path):
     cfg = group(composed_params, "preprocess", preprocess.SCHEMA)
     # One document per partition on two processes, against the fixture's single partition in-process.
     two = {"address": None, "n_jobs": 2, "partition_size": 1}
-    out = tmp_path / "seg.jsonl"
-    preprocess.run(cfg, seed_run["corpus"], out, tmp_path / "p.csv", tmp_path / "m.json", two)
-    assert out.read_bytes() == seed_run["segments"].read_bytes()
-    assert (tmp_path / "p.csv").read_bytes() == seed_run["phrases"].read_bytes()
-    assert (tmp_path / "m.json").read_bytes() == seed_run["preprocess_metrics"].read_bytes()
+    paths = Paths(tmp_path)
+    paths.corpus.parent.mkdir(parents=True)
+    shutil.copy(seed_run["corpus"], paths.corpus)
+    preprocess.run({"preprocess": cfg, "executor": two}, paths)
+    assert paths.segments.read_bytes() == seed_run["segments"].read_bytes()
+    assert paths.phrases.read_bytes() == seed_run["phrases"].read_bytes()
+    assert paths.preprocess_metrics.read_bytes() == seed_run["preprocess_metrics"].read_bytes()
 
 
 def test_seed_segments_are_paragraphs_with_tokens(seed_run):

@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from pipeline.errors import UserError
+from pipeline import stats
 from pipeline.report import groups as G
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,32 +97,32 @@ def test_config_check_rejects_a_column_the_corpus_does_not_keep(params):
 def test_bootstrap_interval_contains_mean_and_is_seeded():
     rng = np.random.default_rng(0)
     X = rng.dirichlet([1, 2, 3], size=40)
-    lo, hi = G.bootstrap_mean(X, 1000, 3, 0.95)
+    lo, hi = stats.bootstrap_mean(X, 1000, 3, 0.95)
     mean = X.mean(axis=0)
     assert np.all(lo <= mean) and np.all(mean <= hi) and np.all(lo < hi)
-    lo2, hi2 = G.bootstrap_mean(X, 1000, 3, 0.95)
+    lo2, hi2 = stats.bootstrap_mean(X, 1000, 3, 0.95)
     assert np.array_equal(lo, lo2) and np.array_equal(hi, hi2)
-    lo3, _ = G.bootstrap_mean(X, 1000, 4, 0.95)
+    lo3, _ = stats.bootstrap_mean(X, 1000, 4, 0.95)
     assert not np.array_equal(lo, lo3)
-    lo90, hi90 = G.bootstrap_mean(X, 1000, 3, 0.90)
+    lo90, hi90 = stats.bootstrap_mean(X, 1000, 3, 0.90)
     assert np.all(lo90 >= lo) and np.all(hi90 <= hi)
 
 
 def test_bootstrap_blocks_do_not_change_the_interval(monkeypatch):
     """A huge group is resampled in blocks; the block size is fixed, so the result is too."""
     X = np.random.default_rng(1).random((300, 2))
-    lo, hi = G.bootstrap_mean(X, 400, 5, 0.95)
-    monkeypatch.setattr(G, "_BOOT_BLOCK", 300 * 7)  # blocks of 7 resamples
-    lo2, hi2 = G.bootstrap_mean(X, 400, 5, 0.95)
+    lo, hi = stats.bootstrap_mean(X, 400, 5, 0.95)
+    monkeypatch.setattr(stats, "BLOCK", 300 * 2 * 7)  # blocks of 7 resamples
+    lo2, hi2 = stats.bootstrap_mean(X, 400, 5, 0.95)
     assert np.allclose(lo, lo2, atol=0.02) and np.allclose(hi, hi2, atol=0.02)
 
 
 def test_bootstrap_ratio_contains_pooled_mean():
     num = np.array([0.5, -1.0, 2.0, 0.3, -0.2, 1.1])
     den = np.array([1, 4, 3, 1, 2, 5])
-    lo, hi = G.bootstrap_ratio(num, den, 1000, 9, 0.95)
+    lo, hi = stats.bootstrap_ratio(num, den, 1000, 9, 0.95)
     assert lo <= num.sum() / den.sum() <= hi
-    assert (lo, hi) == G.bootstrap_ratio(num, den, 1000, 9, 0.95)
+    assert (lo, hi) == stats.bootstrap_ratio(num, den, 1000, 9, 0.95)
 
 
 def test_group_seed_does_not_depend_on_other_groups():

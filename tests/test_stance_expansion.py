@@ -22,6 +22,8 @@ from pipeline.stance.model import Scorer
 from pipeline.stance.stage import run_evaluate
 from pipeline.stance.themes import term_key
 
+from workspace import groups, workspace
+
 FAVOUR = ["justified", "effective", "necessary", "legitimate", "proportionate", "deserved"]
 AGAINST = ["illegal", "unjust", "hostile", "futile", "illegitimate", "unilateral"]
 FILLER = ["weather", "harvest", "river", "bridge", "concert", "school", "garden", "market", "train", "museum"]
@@ -126,9 +128,9 @@ def test_disabled_changes_nothing(composed_params, corpus_file, tmp_path):
 def test_reruns_are_byte_identical(composed_params, corpus_file, tmp_path):
     params = _enabled(composed_params)
     E._MEMO.clear()
-    run(params, corpus_file, tmp_path / "a", None)
+    run(groups(params), workspace(tmp_path / "a", segments=corpus_file))
     E._MEMO.clear()  # the second run trains afresh (its own cache folder is empty too)
-    run(params, corpus_file, tmp_path / "b", None)
+    run(groups(params), workspace(tmp_path / "b", segments=corpus_file))
     for rel in ("reports/tables/stance_expansion.csv", "data/processed/stance_sentences.jsonl",
                 "reports/tables/stance_evidence.csv"):
         assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
@@ -141,7 +143,7 @@ def test_reruns_are_byte_identical(composed_params, corpus_file, tmp_path):
 
 def test_table_lists_what_was_added(composed_params, corpus_file, tmp_path, expanded):
     E._MEMO.clear()
-    run(_enabled(composed_params), corpus_file, tmp_path, None)
+    run(groups(_enabled(composed_params)), workspace(tmp_path, segments=corpus_file))
     with open(tmp_path / "reports/tables/stance_expansion.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == E.HEADER
@@ -150,7 +152,7 @@ def test_table_lists_what_was_added(composed_params, corpus_file, tmp_path, expa
     assert zorblax["pole"] == "favour" and float(zorblax["score"]) > 0 and zorblax["frequency"] == "40"
     assert zorblax["nearest_seeds"].split(";")[0].split()[0] in {term_key(w) for w in FAVOUR}
     # off: the table is still written, with its header only
-    run(composed_params, corpus_file, tmp_path / "off", None)
+    run(groups(composed_params), workspace(tmp_path / "off", segments=corpus_file))
     assert (tmp_path / "off/reports/tables/stance_expansion.csv").read_text(encoding="utf-8").splitlines() == \
         [",".join(E.HEADER)]
 
@@ -187,8 +189,8 @@ def test_evaluate_uses_the_same_expansion(composed_params, corpus_file, tmp_path
                         "stance": -1}])
     monkeypatch.chdir(tmp_path)  # the default cache folder is relative to the working directory
     E._MEMO.clear()
-    on = run_evaluate(_enabled(composed_params, corpus_file), gold, resamples=10)
-    off = run_evaluate(composed_params, gold, resamples=10)
+    on = run_evaluate(Scorer.from_params(_enabled(composed_params, corpus_file)), gold, resamples=10)
+    off = run_evaluate(Scorer.from_params(composed_params), gold, resamples=10)
     assert on["overall"]["stance_macro_f1"] > off["overall"]["stance_macro_f1"]
     assert list((tmp_path / E.CACHE_DIR).glob("*.json"))
 

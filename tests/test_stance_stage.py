@@ -10,14 +10,17 @@ import numpy as np
 import pytest
 
 from pipeline.stance import Scorer, macro_f1, metrics, prf, run, score_document
-from pipeline.stance.aggregate import aggregate, bootstrap_mean, summarise
+from pipeline.stance.aggregate import aggregate, summarise
+from pipeline.stats import bootstrap_mean
 from pipeline.stance.outputs import mark
+
+from workspace import groups, workspace
 
 
 @pytest.fixture(scope="module")
 def stance_run(seed_run, composed_params, tmp_path_factory):
     out = tmp_path_factory.mktemp("stance")
-    m = run(composed_params, seed_run["segments"], out, seed_run["corpus"], None)
+    m = run(groups(composed_params), workspace(out, segments=seed_run["segments"], corpus=seed_run["corpus"]))
     return out, m
 
 
@@ -42,7 +45,7 @@ def test_seed_outputs(stance_run, seed_run, composed_params):
 
 def test_same_inputs_same_bytes(stance_run, seed_run, composed_params, tmp_path):
     out, _ = stance_run
-    run(composed_params, seed_run["segments"], tmp_path, seed_run["corpus"], None)
+    run(groups(composed_params), workspace(tmp_path, segments=seed_run["segments"], corpus=seed_run["corpus"]))
     for rel in ("data/processed/stance_sentences.jsonl", "reports/tables/stance_by_document.csv",
                 "reports/metrics/stance.json", "reports/figures/stance_heatmap.png",
                 "reports/figures/stance_over_time.png", "reports/stance_evidence.md"):
@@ -55,7 +58,7 @@ def test_evidence_report_is_capped_but_the_csv_is_not(stance_run, seed_run, comp
     out, _ = stance_run
     params = copy.deepcopy(composed_params)
     params["stance"]["evidence"]["max_documents"] = 2
-    run(params, seed_run["segments"], tmp_path, seed_run["corpus"], None)
+    run(groups(params), workspace(tmp_path, segments=seed_run["segments"], corpus=seed_run["corpus"]))
     md = (tmp_path / "reports/stance_evidence.md").read_text(encoding="utf-8")
     full = (out / "reports/stance_evidence.md").read_text(encoding="utf-8")
     assert md.count("\n## ") == 2 and full.count("\n## ") == 5
@@ -97,11 +100,11 @@ def test_bootstrap_is_seeded():
 
 
 def test_bootstrap_in_blocks_keeps_its_interval(monkeypatch):
-    import pipeline.stance.aggregate as A
+    from pipeline import stats
 
     x = list(np.random.default_rng(1).normal(0.2, 0.5, size=400))
     whole = bootstrap_mean(x, 2000, 5, 0.95)
-    monkeypatch.setattr(A, "_BLOCK", 400 * 7)   # 7 resamples a block instead of all 2,000 at once
+    monkeypatch.setattr(stats, "BLOCK", 400 * 7)   # 7 resamples a block instead of all 2,000 at once
     blocked = bootstrap_mean(x, 2000, 5, 0.95)
     assert blocked == bootstrap_mean(x, 2000, 5, 0.95)       # still seeded
     assert blocked == pytest.approx(whole, abs=0.02)           # another draw of the same interval
@@ -167,7 +170,7 @@ def test_evaluate_rejects_bad_rows(project_copy, tmp_path):
 def test_development_set_bars(root, composed_params):
     from pipeline.stance.stage import run_evaluate
 
-    report = run_evaluate(composed_params, root / "tests/data/stance_dev.jsonl")
+    report = run_evaluate(Scorer.from_params(composed_params), root / "tests/data/stance_dev.jsonl")
     assert report["overall"]["stance_macro_f1"] >= 0.75
     for theme, m in report["themes"].items():
         assert m["relevance"]["f1"] >= 0.85, theme

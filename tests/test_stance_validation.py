@@ -11,7 +11,10 @@ from pipeline.config import group
 from pipeline.errors import UserError
 from pipeline.stance import SCHEMA
 from pipeline.stance.rules import validate
-from pipeline.stance.validation import HEADER, run_validation
+from pipeline.paths import Paths
+from pipeline.stance.validation import HEADER, run
+
+from workspace import groups
 
 ROWS = [
     {"doc": "a", "text": "The sanctions are illegal and must be lifted.", "theme": "sanctions", "relevant": True,
@@ -34,30 +37,37 @@ def _entries(params, validation):
     return validate(group(p, "stance", SCHEMA), "params.yaml")["validation"]
 
 
+def run_validation(params, entries, root, **kw):
+    """The stance_eval stage with ``entries`` as ``stance.validation``, in the workspace ``root``."""
+    g = groups(params)
+    g["stance"] = dict(g["stance"], validation=entries)
+    return run(g, Paths(root), **kw)
+
+
 def test_each_file_is_scored_under_its_name_and_role(composed_params, tmp_path):
     _gold(tmp_path / "dev.jsonl", ROWS)
     _gold(tmp_path / "held.jsonl", ROWS[:3])
     entries = _entries(composed_params, [
         {"name": "dev", "file": "dev.jsonl", "role": "development"},
         {"name": "mine", "file": "held.jsonl", "role": "held-out", "source": "coded by two of us"}])
-    metrics = run_validation(composed_params, entries, tmp_path, tmp_path / "m.json", tmp_path / "t.md",
-                             resamples=100)
+    metrics = run_validation(composed_params, entries, tmp_path, resamples=100)
+    paths = Paths(tmp_path)
     assert list(metrics) == ["dev", "mine"]
     assert (metrics["dev"]["role"], metrics["dev"]["n"]) == ("development", 4)
     assert (metrics["mine"]["role"], metrics["mine"]["n"]) == ("held-out", 3)
-    assert json.loads((tmp_path / "m.json").read_text()) == metrics
-    rows = list(csv.DictReader(open(tmp_path / "t.csv", encoding="utf-8")))
+    assert json.loads(paths.stance_eval_metrics.read_text()) == metrics
+    rows = list(csv.DictReader(open(paths.stance_eval, encoding="utf-8")))
     assert list(rows[0]) == HEADER
     assert {(r["file"], r["role"]) for r in rows} == {("dev", "development"), ("mine", "held-out")}
-    md = (tmp_path / "t.md").read_text(encoding="utf-8")
+    md = paths.stance_eval_md.read_text(encoding="utf-8")
     assert "## mine (held-out)" in md and "coded by two of us" in md and str(tmp_path) not in md
 
 
 def test_without_a_held_out_file_the_table_says_so(composed_params, tmp_path):
     _gold(tmp_path / "dev.jsonl", ROWS)
     entries = _entries(composed_params, [{"name": "dev", "file": "dev.jsonl", "role": "development"}])
-    run_validation(composed_params, entries, tmp_path, tmp_path / "m.json", tmp_path / "t.md", resamples=100)
-    assert "No held-out gold file is configured" in (tmp_path / "t.md").read_text(encoding="utf-8")
+    run_validation(composed_params, entries, tmp_path, resamples=100)
+    assert "No held-out gold file is configured" in Paths(tmp_path).stance_eval_md.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("validation, needle", [
@@ -77,5 +87,5 @@ def test_a_missing_gold_file_stops_before_any_scoring(composed_params, tmp_path)
     entries = _entries(composed_params, [{"name": "dev", "file": "dev.jsonl", "role": "development"},
                                          {"name": "mine", "file": "coding/none.jsonl", "role": "held-out"}])
     with pytest.raises(UserError, match=r"stance\.validation\[1\] \(mine\): coding/none\.jsonl not found"):
-        run_validation(composed_params, entries, tmp_path, tmp_path / "m.json", tmp_path / "t.md")
-    assert not (tmp_path / "m.json").exists()
+        run_validation(composed_params, entries, tmp_path)
+    assert not Paths(tmp_path).stance_eval_metrics.exists()

@@ -12,6 +12,8 @@ from pipeline.errors import UserError
 from pipeline.tfidf import SCHEMA, cosine, fit, keyness, run, save_npz
 from pipeline.tfidf.stage import neighbours
 
+from workspace import workspace
+
 
 def cfg_of(params, **over):
     cfg = group(params, "tfidf", SCHEMA)
@@ -80,21 +82,22 @@ def test_bad_df_is_one_line_error(params):
 def test_stage_on_seeds(seed_run, params, tmp_path, unit):
     cfg = cfg_of(params, unit=unit)
     out = tmp_path / unit
-    run(cfg, seed_run["segments"], out / "data", out / "tables", out / "figures", seed_run["corpus"])
-    X = sp.load_npz(out / "data/matrix.npz")
-    with open(out / "data/rows.csv", encoding="utf-8") as fh:
+    paths = workspace(out, segments=seed_run["segments"], corpus=seed_run["corpus"])
+    run({"tfidf": cfg}, paths)
+    X = sp.load_npz(paths.tfidf_matrix)
+    with open(paths.tfidf_rows, encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert X.shape[0] == len(rows)
     docs = {r["doc_id"] for r in rows}
-    with open(out / "tables/keyness.csv", encoding="utf-8") as fh:
+    with open(paths.keyness, encoding="utf-8") as fh:
         key = list(csv.DictReader(fh))
     assert {r["doc_id"] for r in key} == docs
     assert all((float(r["log_likelihood"]) > 0) == (r["direction"] == "over") for r in key)
-    with open(out / "tables/doc_similarity.csv", encoding="utf-8") as fh:
+    with open(paths.doc_similarity, encoding="utf-8") as fh:
         sim = list(csv.reader(fh))
     assert len(sim) == len(docs) + 1 and all(float(sim[i][i]) == pytest.approx(1.0, abs=1e-3) for i in range(1, len(sim)))
-    assert (out / "figures/doc_similarity.png").stat().st_size > 0
-    with open(out / "tables/doc_neighbours.csv", encoding="utf-8") as fh:
+    assert paths.doc_similarity_figure.stat().st_size > 0
+    with open(paths.doc_neighbours, encoding="utf-8") as fh:
         near = list(csv.DictReader(fh))
     assert {r["doc_id"] for r in near} == docs and all(r["doc_id"] != r["neighbour"] for r in near)
     # the nearest neighbour is the most similar other document of the square table
@@ -103,6 +106,6 @@ def test_stage_on_seeds(seed_run, params, tmp_path, unit):
         others = [(float(v), names[j]) for j, v in enumerate(row[1:]) if j != i]
         top = next(r for r in near if r["doc_id"] == row[0] and r["rank"] == "1")
         assert float(top["cosine"]) == pytest.approx(max(others)[0], abs=1e-4)
-    first = (out / "tables/tfidf_terms.csv").read_bytes()
-    run(cfg, seed_run["segments"], out / "data", out / "tables", out / "figures", seed_run["corpus"])
-    assert (out / "tables/tfidf_terms.csv").read_bytes() == first
+    first = paths.tfidf_terms.read_bytes()
+    run({"tfidf": cfg}, paths)
+    assert paths.tfidf_terms.read_bytes() == first

@@ -17,6 +17,8 @@ from pipeline.topics.corpus import check_data, heldout_mask, min_segments, train
 from pipeline.topics.train import GensimLDA, nmf_topics, start_from
 from pipeline.topics.scores import diversity, select
 
+from workspace import workspace
+
 # Small and fast: what the tests need is behaviour, not good topics.
 FAST = {"passes": 2, "iterations": 20, "stability_seeds": 1, "c_v": False}
 
@@ -28,8 +30,7 @@ def cfg_of(params, **over):
 
 
 def run_into(cfg, seed_run, out):
-    return run(cfg, seed_run["segments"], out / "models", out / "data", out / "tables", out / "figures",
-               out / "metrics/topics.json", seed_run["corpus"])
+    return run({"lda": cfg}, workspace(out, segments=seed_run["segments"], corpus=seed_run["corpus"]))
 
 
 # ---------------------------------------------------------------- pure parts
@@ -166,24 +167,24 @@ def selection_run(seed_run, composed_params, tmp_path_factory):
 @pytest.mark.slow
 def test_selection_over_k(selection_run):
     cfg, out, metrics = selection_run
-    with open(out / "tables/topic_selection.csv", encoding="utf-8") as fh:
+    with open(out / "reports/tables/topic_selection.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert [int(r["k"]) for r in rows] == [2, 3]
     chosen = [int(r["k"]) for r in rows if r["chosen"] == "1"]
     best = max(rows, key=lambda r: (float(r["c_npmi"]), -int(r["k"])))
     assert chosen == [int(best["k"])] == [metrics["k"]]
-    with open(out / "tables/topics.csv", encoding="utf-8") as fh:
+    with open(out / "reports/tables/topics.csv", encoding="utf-8") as fh:
         topics = list(csv.DictReader(fh))
     assert len(topics) == metrics["k"]
     assert sum(float(t["prevalence"]) for t in topics) == pytest.approx(1.0, abs=1e-3)
     for name in ("topic_words", "topic_documents", "topic_time", "topic_selection", "topic_selection_cv"):
-        assert (out / f"figures/{name}.png").stat().st_size > 0
+        assert (out / f"reports/figures/{name}.png").stat().st_size > 0
 
 
 @pytest.mark.slow
 def test_metrics_schema(selection_run):
     _, out, _ = selection_run
-    m = json.loads((out / "metrics/topics.json").read_text(encoding="utf-8"))
+    m = json.loads((out / "reports/metrics/topics.json").read_text(encoding="utf-8"))
     assert set(m) == {"k", "c_npmi", "u_mass", "diversity", "perplexity", "stability", "unstable_topics", "caveats"}
     assert m["caveats"] == []
     assert isinstance(m["k"], int) and m["k"] >= 2
@@ -198,10 +199,10 @@ def test_saved_model_loads_with_gensim(selection_run, seed_run):
     from gensim.models import LdaModel
 
     _, out, metrics = selection_run
-    model = LdaModel.load(str(out / "models/lda.model"))
-    d = Dictionary.load(str(out / "models/dictionary.dict"))
+    model = LdaModel.load(str(out / "models/lda/lda.model"))
+    d = Dictionary.load(str(out / "models/lda/dictionary.dict"))
     assert model.num_topics == metrics["k"]
-    with open(out / "tables/topics.csv", encoding="utf-8") as fh:
+    with open(out / "reports/tables/topics.csv", encoding="utf-8") as fh:
         first = next(csv.DictReader(fh))
     top = [w for w, _ in model.show_topic(0, topn=3)]
     assert first["label"] == " / ".join(top)
@@ -213,8 +214,8 @@ def test_same_seed_same_topics_byte_for_byte(seed_run, params, tmp_path):
     cfg = cfg_of(params, num_topics=3, stability_seeds=0)
     run_into(cfg, seed_run, tmp_path / "a")
     run_into(cfg, seed_run, tmp_path / "b")
-    for f in ("tables/topics.csv", "data/segment_topics.csv", "data/document_topics.csv", "metrics/topics.json",
-              "figures/topic_words.png"):
+    for f in ("reports/tables/topics.csv", "data/topics/segment_topics.csv", "data/topics/document_topics.csv",
+              "reports/metrics/topics.json", "reports/figures/topic_words.png"):
         assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
     # the saved model too: gensim would stamp the date into it
     models = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a/models").rglob("*") if p.is_file())
@@ -223,7 +224,8 @@ def test_same_seed_same_topics_byte_for_byte(seed_run, params, tmp_path):
         assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
     other = cfg_of(params, num_topics=3, stability_seeds=0, random_state=cfg["random_state"] + 1)
     run_into(other, seed_run, tmp_path / "c")
-    assert (tmp_path / "c/data/segment_topics.csv").read_bytes() != (tmp_path / "a/data/segment_topics.csv").read_bytes()
+    assert (tmp_path / "c/data/topics/segment_topics.csv").read_bytes() != \
+        (tmp_path / "a/data/topics/segment_topics.csv").read_bytes()
 
 
 @pytest.mark.slow
@@ -232,9 +234,9 @@ def test_train_sample_infers_topics_for_every_segment(seed_run, params, tmp_path
     run_into(cfg, seed_run, tmp_path / "s")
     run_into(cfg_of(params, num_topics=3, stability_seeds=0), seed_run, tmp_path / "all")
     n = sum(1 for _ in open(seed_run["segments"], encoding="utf-8"))
-    rows = (tmp_path / "s/data/segment_topics.csv").read_text(encoding="utf-8").splitlines()
+    rows = (tmp_path / "s/data/topics/segment_topics.csv").read_text(encoding="utf-8").splitlines()
     assert len(rows) == n + 1
-    assert rows != (tmp_path / "all/data/segment_topics.csv").read_text(encoding="utf-8").splitlines()
+    assert rows != (tmp_path / "all/data/topics/segment_topics.csv").read_text(encoding="utf-8").splitlines()
     with pytest.raises(UserError, match=r"lda\.train_sample = 2 gives 2 training segments, fewer than "
                                         r"lda\.num_topics = 3"):
         run_into(cfg_of(params, num_topics=3, train_sample=2), seed_run, tmp_path / "x")
@@ -261,8 +263,7 @@ def test_one_segment(tmp_path, params):
     seg.write_text(json.dumps({"id": "a#0000", "doc_id": "a", "position": 0, "date": None,
                                "sentences": ["Gas prices."], "tokens": ["gas", "price"]}) + "\n", encoding="utf-8")
     with pytest.raises(UserError, match=r"1 segment\(s\); a topic model needs at least 2"):
-        run(cfg_of(params, num_topics=2), seg, tmp_path / "m", tmp_path / "d", tmp_path / "t", tmp_path / "f",
-            tmp_path / "x.json")
+        run({"lda": cfg_of(params, num_topics=2)}, workspace(tmp_path / "w", segments=seg))
 
 
 def test_cli_reports_bad_value_in_one_line(project_copy):
@@ -286,7 +287,7 @@ def test_saved_model_bytes_do_not_depend_on_the_hash_seed(seed_run, tmp_path, ro
     import sys
 
     code = (
-        "import sys; from pathlib import Path; from tests.test_topics import cfg_of, run_into;"
+        "import sys; sys.path.insert(0, 'tests'); from pathlib import Path; from tests.test_topics import cfg_of, run_into;"
         "from pipeline.config import compose; import json;"
         "seed_run = {k: Path(v) for k, v in json.loads(sys.argv[1]).items()};"
         "run_into(cfg_of(compose(conf_dir=Path('conf')), num_topics=3, stability_seeds=0), seed_run, Path(sys.argv[2]))"
@@ -341,9 +342,9 @@ def test_two_short_documents_stop_before_training(tmp_path, params):
     cfg = cfg_of(params, num_topics=[2, 3, 4])
     cfg["dictionary"].update(no_below=1, no_below_share=0.0, no_above=1.0)
     with pytest.raises(UserError, match=r"lda: the dictionary keeps \d word\(s\); 4 topics need at least"):
-        run(cfg, seg, tmp_path / "m/models", tmp_path / "d", tmp_path / "t", tmp_path / "f", tmp_path / "x.json")
-    assert not (tmp_path / "m/models").exists() and not (tmp_path / "x.json").exists()
-    assert not list((tmp_path / "m").glob(".topics.*"))
+        run({"lda": cfg}, paths := workspace(tmp_path / "m", segments=seg))
+    assert not paths.lda_dir.exists() and not paths.topics_metrics.exists()
+    assert not list((tmp_path / "m").rglob(".topics.*"))
 
 
 @pytest.mark.slow
@@ -355,7 +356,7 @@ def test_small_heldout_set_gives_no_perplexity_and_zero_seeds_no_stability(seed_
         metrics = run_into(cfg, seed_run, tmp_path)
     assert metrics["perplexity"] is None and metrics["perplexity_note"].startswith("not reported: the held-out set")
     assert metrics["stability"] is None and metrics["stability_note"] == "not measured (lda.stability_seeds = 0)"
-    with open(tmp_path / "tables/topic_selection.csv", encoding="utf-8") as fh:
+    with open(tmp_path / "reports/tables/topic_selection.csv", encoding="utf-8") as fh:
         assert all(r["perplexity"] == "" for r in csv.DictReader(fh))
     # Every log line formats (a None stability under "%.3f" made logging print a traceback).
     messages = [r.getMessage() for r in caplog.records if r.name == "topics"]
@@ -382,22 +383,23 @@ def test_a_killed_topics_run_leaves_nothing_the_next_run_keeps(seed_run, params,
     import time
 
     code = (
-        "import sys, json; from pathlib import Path; from tests.test_topics import cfg_of, run_into;"
+        "import sys, json; sys.path.insert(0, 'tests'); from pathlib import Path; from tests.test_topics import cfg_of, run_into;"
         "from pipeline.config import compose;"
         "seed_run = {k: Path(v) for k, v in json.loads(sys.argv[1]).items()};"
         "cfg = cfg_of(compose(conf_dir=Path('conf')), num_topics=[2, 3, 4, 5, 6], passes=50, iterations=200);"
         "run_into(cfg, seed_run, Path(sys.argv[2]))"
     )
     out = tmp_path / "run"
-    out.mkdir()
+    scratch_root = out / "models"  # the scratch folder goes beside models/lda when its parent exists
+    scratch_root.mkdir(parents=True)
     proc = subprocess.Popen([sys.executable, "-c", code, json.dumps({k: str(v) for k, v in seed_run.items()}),
                              str(out)], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 120
-    while not list(out.glob(".topics.*")) and time.time() < deadline and proc.poll() is None:
+    while not list(scratch_root.glob(".topics.*")) and time.time() < deadline and proc.poll() is None:
         time.sleep(0.05)
-    assert list(out.glob(".topics.*")), "the run never made its scratch folder"
+    assert list(scratch_root.glob(".topics.*")), "the run never made its scratch folder"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    assert list(out.glob(".topics.*")), "a killed run leaves its scratch folder (the case this test is about)"
+    assert list(scratch_root.glob(".topics.*")), "a killed run leaves its scratch folder (the case this test is about)"
     run_into(cfg_of(params, num_topics=2, stability_seeds=0), seed_run, out)
-    assert not list(out.glob(".topics.*"))
+    assert not list(scratch_root.glob(".topics.*"))

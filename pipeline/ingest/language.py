@@ -12,9 +12,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-# Languages the pipeline can analyse (lemmas, stop words, the stance lexicon are English).
-SUPPORTED = ("en",)
-SUPPORTED_NOTE = "English is the only language whose lemmas, stop words and stance lexicon the pipeline has today"
+from ..schema.corpus import SUPPORTED, SUPPORTED_NOTE  # noqa: F401  (re-exported)
+
 CONFIDENT = 0.9
 SAMPLE_CHARS = 1000  # the model is linear in the text; a page of it is plenty
 MIN_LETTERS = 3

@@ -16,63 +16,22 @@ import logging
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Mapping
 
 from tqdm import tqdm
 
-from .. import config as C
 from ..errors import UserError, progress_enabled
 from ..io import atomic_open, dumps, write_csv
+from ..paths import Paths
 from ..text import describe_controls, strip_controls, word_count
 from .boilerplate import Patterns, clean_page, split_paragraphs
 from .dates import ColumnOrder, date_in_lead, is_dateline, parse_date
 from .dedup import DocumentIndex, Duplicate, ParagraphIndex
-from .language import SUPPORTED, SUPPORTED_NOTE, identify
+from ..schema.corpus import BYLINE, PHOTO_CREDIT, SCHEMA, SUPPORTED_NOTE  # noqa: F401  (SCHEMA re-exported)
+from .language import identify
 from .readers import Note, RawDoc, Skipped, read_corpus, resolve_format
 
 log = logging.getLogger("ingest")
-
-SCHEMA = C.Section(
-    {
-        "name": C.Str(),
-        "path": C.Str(),
-        "format": C.Str(choices=["auto", "txt", "csv", "jsonl"]),
-        "columns": C.Section(
-            {
-                "id": C.Str(nullable=True),
-                "text": C.Str(),
-                "title": C.Str(nullable=True),
-                "date": C.Str(nullable=True),
-                "meta": C.List(C.Str()),
-                "na_values": C.List(C.Str()),
-            }
-        ),
-        "date_order": C.Str(choices=["DMY", "MDY", "YMD"]),
-        "language": C.Str(choices=list(SUPPORTED), note=SUPPORTED_NOTE),
-        "limit": C.Int(min=1, nullable=True),
-        "paragraph_separator": C.Regex(nullable=True),
-        "boilerplate": C.Section(
-            {
-                "enabled": C.Bool(),
-                "head_lines": C.Int(min=0),
-                "drop": C.List(C.Regex()),
-                "footer": C.List(C.Regex()),
-                "credit": C.List(C.Regex()),
-                "byline": C.List(C.Regex()),
-            }
-        ),
-        "dedup": C.Section(
-            {
-                "policy": C.Str(choices=["keep_first", "keep_all"]),
-                "threshold": C.Float(min=0.1, max=1.0),
-                "shingle": C.Int(min=1, max=5),
-                "min_words": C.Int(min=3),
-                "num_perm": C.Int(min=16, max=1024),
-                "document_threshold": C.Float(min=0.5, max=1.0),
-            }
-        ),
-    }
-)
 
 CORPUS_COLUMNS = ["id", "title", "date", "language", "source", "status", "paragraphs", "tokens", "warnings"]
 DUPLICATE_COLUMNS = ["doc_id", "paragraph", "duplicate_of", "of_paragraph", "kind", "similarity", "action", "excerpt"]
@@ -149,9 +108,9 @@ def build_document(raw: RawDoc, cfg: dict, patterns: Patterns | None, column_ord
         paragraphs = [p for para in cleaned.paragraphs for p in split_paragraphs(para, sep)]
         title = title or cleaned.title
         if cleaned.credits:
-            meta["photo_credit"] = "; ".join(cleaned.credits)
+            meta[PHOTO_CREDIT] = "; ".join(cleaned.credits)
         if cleaned.bylines:
-            meta["byline"] = "; ".join(cleaned.bylines)
+            meta[BYLINE] = "; ".join(cleaned.bylines)
         if raw.is_page and date is None:
             if cleaned.date_line:
                 parsed = parse_date(cleaned.date_line, order)
@@ -339,15 +298,15 @@ def date_column_order(cfg: dict) -> ColumnOrder | None:
     return order
 
 
-def run(cfg: dict, out_corpus: str | Path, out_table: str | Path, out_duplicates: str | Path) -> dict:
-    """Run the stage with the validated ``corpus`` group.
+def run(groups: Mapping[str, dict], paths: Paths) -> dict:
+    """Run the stage: the corpus of ``groups["corpus"]`` in, ``paths.corpus``, ``corpus_table``, ``duplicates`` out.
 
     Parameters
     ----------
-    cfg : dict
-        The validated ``corpus`` group.
-    out_corpus, out_table, out_duplicates : path
-        ``corpus.jsonl``, ``corpus.csv`` and ``duplicates.csv``, each written atomically.
+    groups : Mapping
+        Validated config groups by name (:func:`pipeline.stages.load_checked`); reads ``corpus``.
+    paths : Paths
+        The file contract under the workspace root; each output is written atomically.
 
     Returns
     -------
@@ -361,6 +320,7 @@ def run(cfg: dict, out_corpus: str | Path, out_table: str | Path, out_duplicates
     UserError
         No such path, no usable document, or none in ``corpus.language``.
     """
+    cfg = groups["corpus"]
     table: list[list] = []
     dup_rows: list[list] = []
     counts = {"documents": 0, "not_scored": 0, "skipped": 0, "duplicate_documents": 0, "dropped_documents": 0,
@@ -374,7 +334,7 @@ def run(cfg: dict, out_corpus: str | Path, out_table: str | Path, out_duplicates
     if said is not None:
         (log.info if said[0] == "note" else warn)("%s: %s", Path(cfg["path"]).name, said[1])
     items = read_corpus(cfg["path"], cfg["format"], cfg["columns"])
-    with atomic_open(out_corpus) as fh:
+    with atomic_open(paths.corpus) as fh:
         for kind, payload in ingest_documents(items, cfg, dates.order if dates is not None else None):
             if kind == "note":
                 log.info("%s", payload)
@@ -422,8 +382,8 @@ def run(cfg: dict, out_corpus: str | Path, out_table: str | Path, out_duplicates
         if counts["documents"] == counts["not_scored"]:
             raise UserError(f"corpus.path = '{cfg['path']}': no document in corpus.language '{cfg['language']}' "
                             f"({_languages(languages)}); {SUPPORTED_NOTE}")
-    write_csv(out_table, CORPUS_COLUMNS, table)
-    write_csv(out_duplicates, DUPLICATE_COLUMNS, dup_rows)
+    write_csv(paths.corpus_table, CORPUS_COLUMNS, table)
+    write_csv(paths.duplicates, DUPLICATE_COLUMNS, dup_rows)
     if counts["not_scored"]:
         log.warning("%d documents will not be scored: %s; corpus.language is '%s', and %s", counts["not_scored"],
                     _languages(languages), cfg["language"], SUPPORTED_NOTE)

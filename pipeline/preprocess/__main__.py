@@ -1,28 +1,26 @@
-"""``python -m pipeline.preprocess [--params params.yaml]``: the DVC stage entry."""
+"""``python -m pipeline.preprocess [--params params.yaml]``: the DVC stage entry.
+
+Files are those of the contract (:mod:`pipeline.paths`) under the current folder.
+"""
 from __future__ import annotations
 
 import argparse
 
 from .. import executor
-from ..config import group
 from ..errors import run_cli
+from ..paths import Paths
 from ..stages import load_checked
-from . import SCHEMA, run
+from . import run
 
 
 def main(argv: list[str]) -> int:
+    """Validate ``params.yaml``, check the executor, and run the stage; see the module docstring."""
     ap = argparse.ArgumentParser(prog="python -m pipeline.preprocess", description=__doc__)
     ap.add_argument("--params", default="params.yaml")
-    ap.add_argument("--corpus", default="data/interim/corpus.jsonl")
-    ap.add_argument("--out", default="data/processed/segments.jsonl")
-    ap.add_argument("--phrases", default="reports/tables/phrases.csv")
-    ap.add_argument("--metrics", default="reports/metrics/preprocess.json")
     args = ap.parse_args(argv)
-    params = load_checked(args.params)
-    cfg = group(params, "preprocess", SCHEMA, args.params)
-    exe = executor.from_params(params, args.params)
-    executor.check(exe)
-    run(cfg, args.corpus, args.out, args.phrases, args.metrics, exe)
+    groups = load_checked(args.params)
+    executor.check(groups["executor"])
+    run(groups, Paths())
     return 0
 
 

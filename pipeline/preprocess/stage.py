@@ -24,39 +24,20 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from tqdm import tqdm
 
-from .. import config as C
 from .. import executor as X
 from ..errors import UserError, progress_enabled
+from ..documents import read_documents
 from ..io import atomic_open, dumps, read_jsonl, write_csv, write_json
-from ..text import MweMatcher, is_number, is_word, lemma, sentences_with_text
+from ..paths import Paths
+from ..text import is_number, is_word, lemma, matcher_for, sentences_with_text
 
 log = logging.getLogger("preprocess")
 
-SCHEMA = C.Section(
-    {
-        "unit": C.Str(choices=["document", "paragraph", "sentences"]),
-        "window": C.Int(min=1),
-        "max_sentences": C.Int(min=0),
-        "lemmatize": C.Bool(),
-        "lowercase": C.Bool(),
-        "min_token_length": C.Int(min=1),
-        "numbers": C.Str(choices=["drop", "keep", "token"]),
-        "stopwords": C.Section({"standard": C.Bool(), "extra": C.List(C.Str())}),
-        "phrases": C.Section(
-            {
-                "enabled": C.Bool(),
-                "min_count": C.Int(min=1),
-                "threshold": C.Float(),
-                "scoring": C.Str(choices=["npmi", "default"]),
-                "curated": C.List(C.Str()),
-            }
-        ),
-    }
-)
+from ..schema.preprocess import SCHEMA  # noqa: F401  (re-exported)
 
 NUMBER_TOKEN = "<num>"
 
@@ -72,7 +53,7 @@ def analyse_document(doc: dict, lemmatize: bool, lowercase: bool, curated: list[
     """
     if doc.get("not_scored"):
         return {"id": doc["id"], "date": doc.get("date"), "paragraphs": [], "not_scored": doc["not_scored"]}
-    matcher = _matcher(tuple(curated))
+    matcher = matcher_for(tuple(curated))
     paragraphs = []
     for para in doc["paragraphs"]:
         sents = []
@@ -85,15 +66,6 @@ def analyse_document(doc: dict, lemmatize: bool, lowercase: bool, curated: list[
         if sents:
             paragraphs.append(sents)
     return {"id": doc["id"], "date": doc.get("date"), "paragraphs": paragraphs}
-
-
-_MATCHERS: dict[tuple[str, ...], MweMatcher] = {}
-
-
-def _matcher(curated: tuple[str, ...]) -> MweMatcher:
-    if curated not in _MATCHERS:
-        _MATCHERS[curated] = MweMatcher(list(curated))
-    return _MATCHERS[curated]
 
 
 def stopword_set(cfg: dict) -> frozenset[str]:
@@ -232,23 +204,25 @@ def learn_phrases(scratch: Path, cfg: dict, stopwords: frozenset[str]):
     return frozen, table
 
 
-def run(cfg: dict, in_corpus: str | Path, out_segments: str | Path, out_phrases: str | Path,
-        out_metrics: str | Path, executor: dict | None = None) -> dict:
-    """Run the stage with the validated ``preprocess`` group; return the metrics.
+def run(groups: Mapping[str, dict], paths: Paths) -> dict:
+    """Run the stage: ``paths.corpus`` in, ``segments``, ``phrases`` and ``preprocess_metrics`` out.
 
     Parameters
     ----------
-    cfg : dict
-        The validated ``preprocess`` group.
-    in_corpus : path
-        ``corpus.jsonl`` from ``ingest``.
-    out_segments, out_phrases, out_metrics : path
-        ``segments.jsonl``, ``phrases.csv`` and ``preprocess.json``.
-    executor : dict, optional
-        The validated ``executor`` group for pass 1; None runs it in this process.
+    groups : Mapping
+        Validated config groups by name (:func:`pipeline.stages.load_checked`); reads
+        ``preprocess``, and ``executor`` for pass 1 when present (absent: this process only).
         The outputs are the same bytes either way.
+    paths : Paths
+        The file contract under the workspace root.
+
+    Returns
+    -------
+    dict
+        The metrics written to ``paths.preprocess_metrics``.
     """
-    in_corpus, out_segments = Path(in_corpus), Path(out_segments)
+    cfg, executor = groups["preprocess"], groups.get("executor")
+    in_corpus, out_segments = paths.corpus, paths.segments
     if not in_corpus.is_file():
         raise UserError(f"{in_corpus}: not found; run the ingest stage first (dvc repro ingest)")
     show = progress_enabled()
@@ -260,7 +234,7 @@ def run(cfg: dict, in_corpus: str | Path, out_segments: str | Path, out_phrases:
         settings = (cfg["lemmatize"], cfg["lowercase"], tuple(cfg["phrases"]["curated"]))
         n_docs = 0
         with open(scratch, "w", encoding="utf-8") as fh:
-            for analysed in tqdm(X.map_items(_analyse_job, read_jsonl(in_corpus), executor, settings),
+            for analysed in tqdm(X.map_items(_analyse_job, read_documents(in_corpus), executor, settings),
                                  desc="preprocess 1/2", unit="doc", disable=not show):
                 fh.write(dumps(analysed) + "\n")
                 n_docs += 1
@@ -297,7 +271,7 @@ def run(cfg: dict, in_corpus: str | Path, out_segments: str | Path, out_phrases:
                 raise UserError(f"{in_corpus}: no document has usable tokens after preprocessing")
     finally:
         scratch.unlink(missing_ok=True)
-    write_csv(out_phrases, ["phrase", "count", "score"], phrase_table)
+    write_csv(paths.phrases, ["phrase", "count", "score"], phrase_table)
     metrics = {
         "documents": n_docs - empty_docs - not_scored,
         "documents_without_tokens": empty_docs,
@@ -308,6 +282,6 @@ def run(cfg: dict, in_corpus: str | Path, out_segments: str | Path, out_phrases:
         "phrases_learned": len(phrase_table),
         "tokens_per_segment": round(n_tokens / n_segments, 2),
     }
-    write_json(out_metrics, metrics)
+    write_json(paths.preprocess_metrics, metrics)
     log.info("wrote %d segments, %d tokens, vocabulary %d", n_segments, n_tokens, len(vocab))
     return metrics

@@ -1,10 +1,14 @@
-"""``python -m pipeline.report [--params params.yaml] [--root .]``: the DVC stage entry."""
+"""``python -m pipeline.report [--params params.yaml]``: the DVC stage entry.
+
+Files are those of the contract (:mod:`pipeline.paths`) under the current folder.
+"""
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
 from ..errors import run_cli
+from ..paths import Paths
 from ..stages import load_checked
 from . import run
 
@@ -12,11 +16,11 @@ PROJECT = Path(__file__).resolve().parent.parent.parent
 
 
 def main(argv: list[str]) -> int:
+    """Validate ``params.yaml`` and run the stage; see the module docstring."""
     ap = argparse.ArgumentParser(prog="python -m pipeline.report", description=__doc__)
     ap.add_argument("--params", default="params.yaml")
-    ap.add_argument("--root", default=".", help="directory holding data/ and reports/")
     args = ap.parse_args(argv)
-    run(load_checked(args.params), Path(args.params), Path(args.root), PROJECT)
+    run(load_checked(args.params), Paths(), Path(args.params), PROJECT)
     return 0
 
 

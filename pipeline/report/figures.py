@@ -1,4 +1,4 @@
-"""Figures the report draws itself (the stages draw their own)."""
+"""Figures the report draws itself (the stages draw their own; palette and save: :mod:`pipeline.figures`)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,25 +8,19 @@ from pathlib import Path
 
 import numpy as np
 
-from ..io import atomic_path
+from ..figures import OKABE_ITO, pyplot
+from ..figures import save as _save
 
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+FAMILY = "report"
 
 
 def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    plt.rcParams.update({"svg.hashsalt": "report", "font.size": 10})
-    return plt
+    return pyplot(FAMILY)
 
 
 def save(fig, path: Path) -> None:
-    """PNG without the software/date stamps that would change bytes between runs."""
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=110, metadata={"Software": None}, bbox_inches="tight")
+    """Save cropped to what is drawn, and close (:func:`pipeline.figures.save`)."""
+    _save(fig, path, FAMILY, tight_bbox=True)
 
 
 def documents_over_time(dates: list[str], out: Path) -> bool:
@@ -42,7 +36,6 @@ def documents_over_time(dates: list[str], out: Path) -> bool:
         ax.axis("off")
         ax.text(0.5, 0.5, f"{len(parsed)} dated document(s): no timeline", ha="center", va="center")
         save(fig, out)
-        plt.close(fig)
         return False
     import matplotlib.dates as mdates
 
@@ -57,7 +50,6 @@ def documents_over_time(dates: list[str], out: Path) -> bool:
     ax.yaxis.set_major_locator(plt.MaxNLocator(integer=True))
     ax.grid(axis="y", alpha=0.3)
     save(fig, out)
-    plt.close(fig)
     return True
 
 
@@ -83,7 +75,6 @@ def placeholder(out: Path, title: str) -> None:
     ax.axis("off")
     ax.set_title(title, fontsize=9)
     save(fig, out)
-    plt.close(fig)
 
 
 def topics_by_group(out: Path, groups: list[str], topics: list[str], mean: np.ndarray, low: np.ndarray,
@@ -129,7 +120,6 @@ def topics_by_group(out: Path, groups: list[str], topics: list[str], mean: np.nd
         fig.colorbar(im, ax=ax, label="mean topic share (0–1)")
     fig.tight_layout()
     save(fig, out)
-    plt.close(fig)
 
 
 def stance_by_group(out: Path, groups: list[str], themes: list[str], poles: dict[str, tuple[str, str]],
@@ -175,4 +165,3 @@ def stance_by_group(out: Path, groups: list[str], themes: list[str], poles: dict
     fig.suptitle(f"{title}\n({shown}: {ci} over documents; no point: no evidence)", fontsize=10)
     fig.tight_layout()
     save(fig, out)
-    plt.close(fig)

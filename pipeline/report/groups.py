@@ -27,67 +27,17 @@ from __future__ import annotations
 
 import math
 import re
-import zlib
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from ..errors import UserError
+from ..schema.report import DATE_PREFIX, DATE_UNITS, check_column, check_syntax, date_choices  # noqa: F401
+from ..stats import bootstrap_mean, bootstrap_ratio, group_seed
 
 MISSING = "(missing)"
-DATE_UNITS = {"year": 4, "month": 7, "day": 10}  # unit -> length of the ISO prefix kept
-DATE_PREFIX = "date:"
-#: Metadata keys ingest writes itself (saved web pages), besides ``corpus.columns.meta``.
-INGEST_META = ("photo_credit", "byline")
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_BOOT_BLOCK = 2_000_000  # resamples x documents per matrix product: bounds memory on one huge group
-
-
-# ------------------------------------------------------------------- the spec
-def date_choices() -> list[str]:
-    return [DATE_PREFIX + u for u in DATE_UNITS]
-
-
-def check_syntax(key: str, value: Any) -> str | None:
-    """Schema check of ``report.group_by``: null, a column name, or ``date:<unit>``.
-
-    Whether the column exists is known only from the corpus; see :func:`check_column`.
-    """
-    if value is None:
-        return None
-    allowed = f"null, a metadata column of the corpus, or one of {', '.join(date_choices())}"
-    if not isinstance(value, str) or not value.strip():
-        raise UserError(f"{key} = {value!r} is not allowed: {allowed}")
-    if value == "date" or value.startswith(DATE_PREFIX):
-        unit = value[len(DATE_PREFIX):] if value.startswith(DATE_PREFIX) else ""
-        if unit not in DATE_UNITS:
-            raise UserError(f"{key} = {value!r} is not allowed: the document date is grouped by "
-                            f"{', '.join(date_choices())}")
-    return value
-
-
-def check_column(spec: str | None, columns: Iterable[str], key: str = "report.group_by",
-                 source: str = "params.yaml") -> None:
-    """Raise a one-line :class:`UserError` when ``spec`` names a column not in ``columns``.
-
-    Parameters
-    ----------
-    spec
-        A value accepted by :func:`check_syntax`.
-    columns
-        The metadata columns the documents can have, in the order to list them.
-    key, source
-        Named in the message, so the user knows what to edit and where.
-    """
-    if spec is None or spec.startswith(DATE_PREFIX):
-        return
-    cols = list(dict.fromkeys(columns))
-    if spec not in cols:
-        available = ", ".join(cols) if cols else "none (list them in corpus.columns.meta)"
-        raise UserError(f"{source}: {key} = {spec!r} is not a metadata column of the corpus "
-                        f"(columns: {available}; dates: {', '.join(date_choices())})")
 
 
 def describe(spec: str) -> str:
@@ -154,71 +104,6 @@ def largest(groups: Sequence[str], sizes: Mapping[str, int], n: int) -> list[str
     pos = {g: i for i, g in enumerate(groups)}
     keep = set(sorted(groups, key=lambda g: (-sizes.get(g, 0), pos[g]))[:n])
     return [g for g in groups if g in keep]
-
-
-# ----------------------------------------------------------------- bootstrap
-def group_seed(seed: int, key: str) -> int:
-    """A generator seed for one group, independent of the other groups."""
-    return (seed * 1_000_003 + zlib.crc32(key.encode("utf-8"))) % (2**32)
-
-
-def _resampled_weights(n: int, resamples: int, rng: np.random.Generator) -> Iterable[np.ndarray]:
-    """How often each of ``n`` documents is drawn, per resample, in blocks of bounded size."""
-    block = max(1, _BOOT_BLOCK // max(n, 1))
-    p = np.full(n, 1.0 / n)
-    done = 0
-    while done < resamples:
-        b = min(block, resamples - done)
-        yield rng.multinomial(n, p, size=b).astype(float)
-        done += b
-
-
-def bootstrap_mean(X: np.ndarray, resamples: int, seed: int, confidence: float) -> tuple[np.ndarray, np.ndarray]:
-    """Percentile bootstrap interval of the column means of ``X``, resampling its rows.
-
-    Parameters
-    ----------
-    X
-        One row per document, one column per quantity (e.g. topic shares).
-    resamples
-        Number of bootstrap resamples.
-    seed
-        Seed of the generator: the same seed gives the same interval.
-    confidence
-        Coverage, e.g. 0.95.
-
-    Returns
-    -------
-    low, high
-        Arrays of one bound per column.
-    """
-    X = np.asarray(X, dtype=float)
-    if X.ndim == 1:
-        X = X[:, None]
-    n = X.shape[0]
-    rng = np.random.default_rng(seed)
-    means = np.vstack([W @ X / n for W in _resampled_weights(n, resamples, rng)])
-    alpha = (1 - confidence) / 2
-    lo, hi = np.quantile(means, [alpha, 1 - alpha], axis=0)
-    return lo, hi
-
-
-def bootstrap_ratio(num: np.ndarray, den: np.ndarray, resamples: int, seed: int,
-                    confidence: float) -> tuple[float, float]:
-    """Percentile bootstrap interval of ``sum(num) / sum(den)``, resampling documents.
-
-    With ``num`` a document's summed sentence stances and ``den`` its number of
-    sentences, this is the mean stance over sentences with documents as the
-    resampled unit (a cluster bootstrap). Every ``den`` must be positive.
-    """
-    num = np.asarray(num, dtype=float)
-    den = np.asarray(den, dtype=float)
-    n = len(num)
-    rng = np.random.default_rng(seed)
-    ratios = np.concatenate([(W @ num) / (W @ den) for W in _resampled_weights(n, resamples, rng)])
-    alpha = (1 - confidence) / 2
-    lo, hi = np.quantile(ratios, [alpha, 1 - alpha])
-    return float(lo), float(hi)
 
 
 # ---------------------------------------------------------------- summaries

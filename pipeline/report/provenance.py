@@ -12,8 +12,16 @@ from importlib import metadata
 from pathlib import Path
 from typing import Mapping
 
+from .. import blas
+from ..paths import FILES
+
+#: What a machine other than an x86-64 one with AVX2 may compute differently (pipeline/blas.py).
+MACHINE_DEPENDENT = (f"`{FILES['lda_dir']}` (the last bits of its float32 weights) and, very rarely, the fourth "
+                     f"decimal of `{FILES['topics_dir']}`, on a CPU without AVX2 or of another architecture; "
+                     "nothing in `reports/`")
+
 #: Paths whose state decides the results.
-INPUT_PATHS = ["pipeline", "conf", "params.yaml", "dvc.yaml", "seeds", "tests/data"]
+INPUT_PATHS = ["pipeline", "conf", "params.yaml", "dvc.yaml", "constraints.txt", "seeds", FILES["gold_dir"]]
 PACKAGES = ["topic-stance-pipeline", "dvc", "hydra-core", "gensim", "scikit-learn", "numpy", "scipy", "pandas",
             "matplotlib", "syntok", "simplemma", "dateparser", "py3langid", "vaderSentiment", "jinja2",
             "markdown"]
@@ -67,11 +75,25 @@ def seeds(params: Mapping) -> dict[str, object]:
     return found
 
 
-def provenance(project: Path, params_file: Path, params: Mapping) -> dict:
+def provenance(project: Path, params_file: Path) -> dict:
+    """The commit, the parameters file's hash, the package versions and every seed, for the report's footer.
+
+    Parameters
+    ----------
+    project : Path
+        The git checkout.
+    params_file : Path
+        ``params.yaml``; its seeds are read as written there.
+    """
+    from ..config import load_params
+
+    params = load_params(params_file)
     state = git_state(project)
     return {
         **state,
         "params_sha256": params_hash(params_file),
         "versions": versions(),
         "seeds": seeds(params),
+        "blas": blas.describe(),
+        "machine_dependent": MACHINE_DEPENDENT,
     }

@@ -11,13 +11,14 @@ import json
 import logging
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 
-from .. import config as C
 from ..errors import UserError
-from ..io import read_jsonl, write_csv, write_text
+from ..documents import scored_metadata
+from ..io import write_csv, write_text
+from ..paths import FILES, Paths
 from . import figures, methods
 from . import groups as G
 from .provenance import provenance
@@ -25,57 +26,47 @@ from .render import markdown_to_html, render_markdown
 
 log = logging.getLogger("report")
 
-SCHEMA = C.Section(
-    {
-        "title": C.Str(),
-        "max_rows": C.Int(min=5),
-        "group_by": C.Free(G.check_syntax, "null, a metadata column, or date:year, date:month, date:day"),
-        "max_groups": C.Int(min=2),
-        "evidence_per_pole": C.Int(min=1),
-        "evidence_per_group": C.Int(min=1),
-        "excerpt_chars": C.Int(min=40),
-        "bootstrap": C.Section(
-            {
-                "resamples": C.Int(min=100),
-                "seed": C.Int(min=0),
-                "confidence": C.Float(min=0.5, max=0.999),
-                "min_documents": C.Int(min=2),
-            }
-        ),
-    }
-)
+from ..schema.report import SCHEMA  # noqa: E402,F401  (re-exported)
 
 #: What the grouped views write, whether or not ``group_by`` is set (DVC expects every output).
-GROUP_TABLES = {"topics": "reports/tables/topics_by_group.csv", "stance": "reports/tables/stance_by_group.csv"}
-GROUP_FIGURES = {"topics": "reports/figures/topics_by_group.png", "stance": "reports/figures/stance_by_group.png"}
+GROUP_TABLES = {"topics": "topics_by_group", "stance": "stance_by_group"}
+GROUP_FIGURES = {"topics": "topics_by_group_figure", "stance": "stance_by_group_figure"}
 TOPIC_GROUP_FIELDS = ["group", "documents", "topic", "label", "mean", "ci_low", "ci_high"]
 STANCE_GROUP_FIELDS = ["group", "theme", "status", "documents", "documents_with_evidence", "sentences", "mentions",
                        "tokens", "salience", "stance", "ci_low", "ci_high"]
 
 
 class Inputs:
-    """Paths of everything the report reads, relative to ``root``; each named with its stage."""
+    """The files the report reads, by their name in the contract (:mod:`pipeline.paths`); each named with its stage."""
 
-    def __init__(self, root: Path):
-        self.root = root
+    def __init__(self, paths: Paths):
+        self.paths = paths
+        self.root = paths.root
 
-    def path(self, rel: str, stage: str) -> Path:
-        p = self.root / rel
+    def path(self, name: str, stage: str) -> Path:
+        """The file ``name``; missing, a one-line error naming the stage that writes it."""
+        p = getattr(self.paths, name)
         if not p.is_file():
-            raise UserError(f"{rel}: missing; it is written by stage '{stage}' (run `dvc repro {stage}`)")
+            raise UserError(f"{FILES[name]}: missing; it is written by stage '{stage}' (run `dvc repro {stage}`)")
         return p
 
-    def csv(self, rel: str, stage: str) -> list[dict]:
-        with open(self.path(rel, stage), encoding="utf-8", newline="") as fh:
+    def csv(self, name: str, stage: str) -> list[dict]:
+        """The rows of CSV file ``name`` as dicts of strings."""
+        with open(self.path(name, stage), encoding="utf-8", newline="") as fh:
             return list(csv.DictReader(fh))
 
-    def json(self, rel: str, stage: str) -> Any:
-        return json.loads(self.path(rel, stage).read_text(encoding="utf-8"))
+    def json(self, name: str, stage: str) -> Any:
+        """The content of JSON file ``name``."""
+        return json.loads(self.path(name, stage).read_text(encoding="utf-8"))
 
-    def figure(self, rel: str, stage: str) -> str:
+    def figure(self, name: str, stage: str) -> str:
         """A figure's path relative to ``reports/`` (where index.md lives)."""
-        self.path(rel, stage)
-        return str(Path(rel).relative_to("reports"))
+        self.path(name, stage)
+        return self.paths.under_reports(name)
+
+    def optional_figure(self, name: str) -> str | None:
+        """Like :meth:`figure`, but None when the stage drew nothing."""
+        return self.paths.under_reports(name) if getattr(self.paths, name).is_file() else None
 
 
 def _int(v: str) -> int:
@@ -83,14 +74,14 @@ def _int(v: str) -> int:
 
 
 def corpus_section(inp: Inputs, cfg: dict) -> dict:
-    rows = inp.csv("reports/tables/corpus.csv", "ingest")
-    dups = inp.csv("reports/tables/duplicates.csv", "ingest")
+    rows = inp.csv("corpus_table", "ingest")
+    dups = inp.csv("duplicates", "ingest")
     kept = [r for r in rows if r["status"] == "kept"]
     dates = sorted(r["date"] for r in kept if r["date"])
     tokens = [_int(r["tokens"]) for r in kept]
     fig = None
-    if figures.documents_over_time(dates, inp.root / "reports/figures/corpus_timeline.png"):
-        fig = "figures/corpus_timeline.png"
+    if figures.documents_over_time(dates, inp.paths.corpus_timeline):
+        fig = inp.paths.under_reports("corpus_timeline")
     not_scored = [r for r in rows if r["status"] == "not scored"]
     languages = Counter(r.get("language") or "?" for r in not_scored)
     doc_dups = [d for d in dups if d["paragraph"] in ("", None)]
@@ -132,14 +123,14 @@ def corpus_section(inp: Inputs, cfg: dict) -> dict:
 
 def preprocess_section(inp: Inputs, cfg: dict) -> dict:
     return {
-        "metrics": inp.json("reports/metrics/preprocess.json", "preprocess"),
-        "phrases": inp.csv("reports/tables/phrases.csv", "preprocess")[:20],
+        "metrics": inp.json("preprocess_metrics", "preprocess"),
+        "phrases": inp.csv("phrases", "preprocess")[:20],
     }
 
 
 def tfidf_section(inp: Inputs, cfg: dict) -> dict:
-    corpus_terms = inp.csv("reports/tables/tfidf_corpus_terms.csv", "tfidf")
-    keyness = inp.csv("reports/tables/keyness.csv", "tfidf")
+    corpus_terms = inp.csv("tfidf_corpus_terms", "tfidf")
+    keyness = inp.csv("keyness", "tfidf")
     by_doc: dict[str, dict[str, list[str]]] = {}
     for r in keyness:
         entry = by_doc.setdefault(r["doc_id"], {"over": [], "under": []})
@@ -150,7 +141,7 @@ def tfidf_section(inp: Inputs, cfg: dict) -> dict:
         "corpus_terms": corpus_terms[:20],
         "keyness": docs[: cfg["max_rows"]],
         "keyness_total": len(docs),
-        "similarity_figure": inp.figure("reports/figures/doc_similarity.png", "tfidf"),
+        "similarity_figure": inp.figure("doc_similarity_figure", "tfidf"),
     }
 
 
@@ -159,30 +150,30 @@ def _float(v: str) -> float | None:
 
 
 def topics_section(inp: Inputs, cfg: dict) -> dict:
-    metrics = inp.json("reports/metrics/topics.json", "topics")
-    topics = inp.csv("reports/tables/topics.csv", "topics")
-    selection = inp.csv("reports/tables/topic_selection.csv", "topics")
-    excerpts = inp.csv("reports/tables/topic_segments.csv", "topics")
+    metrics = inp.json("topics_metrics", "topics")
+    topics = inp.csv("topics_table", "topics")
+    selection = inp.csv("topic_selection", "topics")
+    excerpts = inp.csv("topic_segments", "topics")
     by_topic: dict[str, list[dict]] = {}
     for r in excerpts:
         r = dict(r, excerpt=r["excerpt"][: cfg["excerpt_chars"]])
         by_topic.setdefault(r["topic"], []).append(r)
     figs = {
-        "words": inp.figure("reports/figures/topic_words.png", "topics"),
-        "documents": inp.figure("reports/figures/topic_documents.png", "topics"),
-        "selection": inp.figure("reports/figures/topic_selection.png", "topics"),
+        "words": inp.figure("topic_words_figure", "topics"),
+        "documents": inp.figure("topic_documents_figure", "topics"),
+        "selection": inp.figure("topic_selection_figure", "topics"),
     }
-    optional = {"time": "reports/figures/topic_time.png", "selection_cv": "reports/figures/topic_selection_cv.png"}
-    for key, rel in optional.items():  # drawn only when dates exist / c_v was computed
-        figs[key] = str(Path(rel).relative_to("reports")) if (inp.root / rel).is_file() else None
+    optional = {"time": "topic_time_figure", "selection_cv": "topic_selection_cv_figure"}
+    for key, name in optional.items():  # drawn only when dates exist / c_v was computed
+        figs[key] = inp.optional_figure(name)
     return {"metrics": metrics, "topics": topics, "table": topics[: cfg["max_rows"]], "selection": selection,
             "excerpts": by_topic, "figures": figs}
 
 
 def stance_section(inp: Inputs, cfg: dict) -> dict:
-    by_doc = inp.csv("reports/tables/stance_by_document.csv", "stance")
-    by_theme = inp.csv("reports/tables/stance_by_theme.csv", "stance")
-    evidence = inp.csv("reports/tables/stance_evidence.csv", "stance")
+    by_doc = inp.csv("stance_by_document", "stance")
+    by_theme = inp.csv("stance_by_theme", "stance")
+    evidence = inp.csv("stance_evidence", "stance")
     kept: dict[tuple, int] = {}
     shown = []
     for r in evidence:
@@ -197,9 +188,8 @@ def stance_section(inp: Inputs, cfg: dict) -> dict:
         "evidence": shown[: cfg["max_rows"] * 2],
         "evidence_total": len(evidence),
         "documents": len({r["doc_id"] for r in by_doc}),
-        "heatmap": inp.figure("reports/figures/stance_heatmap.png", "stance"),
-        "over_time": (str(Path("figures/stance_over_time.png"))
-                      if (inp.root / "reports/figures/stance_over_time.png").is_file() else None),
+        "heatmap": inp.figure("stance_heatmap", "stance"),
+        "over_time": inp.optional_figure("stance_over_time"),
     }
 
 
@@ -209,7 +199,7 @@ def validation_section(inp: Inputs) -> dict:
     ``headline`` is the first held-out file (None without one): a development
     figure, on sentences the lexicons were written on, is never the headline.
     """
-    metrics = inp.json("reports/metrics/stance_eval.json", "stance_eval")
+    metrics = inp.json("stance_eval_metrics", "stance_eval")
     files = []
     for name, m in metrics.items():
         themes = sorted(k[: -len("_relevance_f1")] for k in m if k.endswith("_relevance_f1")
@@ -226,7 +216,7 @@ def validation_section(inp: Inputs) -> dict:
         "files": held + development,
         "headline": held[0] if held else None,
         "development": development[0] if development else None,
-        "table": inp.csv("reports/tables/stance_eval.csv", "stance_eval"),
+        "table": inp.csv("stance_eval", "stance_eval"),
     }
 
 
@@ -237,9 +227,7 @@ def corpus_documents(inp: Inputs) -> list[dict]:
     Documents in another language are in ``corpus.jsonl`` but in no later
     stage: counting them in a group would dilute its shares.
     """
-    path = inp.path("data/interim/corpus.jsonl", "ingest")
-    return [{"id": d["id"], "date": d.get("date"), "meta": d.get("meta") or {}} for d in read_jsonl(path)
-            if not d.get("not_scored")]
+    return scored_metadata(inp.path("corpus", "ingest"))
 
 
 def meta_columns(docs: list[dict]) -> list[str]:
@@ -251,12 +239,12 @@ def _nan(v: float | None) -> float:
     return float("nan") if v is None else v
 
 
-def _write_placeholders(root: Path) -> None:
+def _write_placeholders(paths: Paths) -> None:
     """Without ``group_by``: the grouped outputs exist (DVC expects them) and say why they are empty."""
-    write_csv(root / GROUP_TABLES["topics"], TOPIC_GROUP_FIELDS, [])
-    write_csv(root / GROUP_TABLES["stance"], STANCE_GROUP_FIELDS, [])
-    for name, rel in GROUP_FIGURES.items():
-        figures.placeholder(root / rel, f"{name.capitalize()} by group: report.group_by is not set")
+    write_csv(getattr(paths, GROUP_TABLES["topics"]), TOPIC_GROUP_FIELDS, [])
+    write_csv(getattr(paths, GROUP_TABLES["stance"]), STANCE_GROUP_FIELDS, [])
+    for name, file in GROUP_FIGURES.items():
+        figures.placeholder(getattr(paths, file), f"{name.capitalize()} by group: report.group_by is not set")
 
 
 def grouped_views(inp: Inputs, cfg: dict, docs: list[dict], topics: dict, themes: dict) -> dict:
@@ -280,14 +268,14 @@ def grouped_views(inp: Inputs, cfg: dict, docs: list[dict], topics: dict, themes
     ci = f"{boot['confidence']:.0%} bootstrap interval"
 
     # Topics: document_topics.csv holds each document's token-weighted topic shares.
-    dt = inp.csv("data/topics/document_topics.csv", "topics")
+    dt = inp.csv("document_topics", "topics")
     cols = [c for c in (dt[0] if dt else {}) if c.startswith("topic_")]
     shares = np.array([[float(r[c]) for c in cols] for r in dt]).reshape(len(dt), len(cols))
     labels = {int(t["topic"]): t["label"] for t in topics["topics"]}
     trows = G.topics_by_group([r["doc_id"] for r in dt], shares, assigned, order, boot)
     for r in trows:
         r["label"] = labels.get(r["topic"], "")
-    write_csv(inp.root / GROUP_TABLES["topics"], TOPIC_GROUP_FIELDS,
+    write_csv(getattr(inp.paths, GROUP_TABLES["topics"]), TOPIC_GROUP_FIELDS,
               ([r[f] for f in TOPIC_GROUP_FIELDS] for r in trows))
     by_g: dict[str, list[dict]] = {}
     for r in trows:
@@ -295,16 +283,16 @@ def grouped_views(inp: Inputs, cfg: dict, docs: list[dict], topics: dict, themes
     k = len(cols)
     M, L, H = (np.array([[_nan(r[f]) for r in by_g[g]] if g in by_g else [np.nan] * k for g in drawn]).reshape(
         len(drawn), k) for f in ("mean", "ci_low", "ci_high"))
-    figures.topics_by_group(inp.root / GROUP_FIGURES["topics"], drawn, [labels.get(t, "") for t in range(k)],
+    figures.topics_by_group(getattr(inp.paths, GROUP_FIGURES["topics"]), drawn, [labels.get(t, "") for t in range(k)],
                             M, L, H, order.ordered, f"Mean topic share by {label}{more}", ci)
     topic_rows = [{"group": g, "documents": by_g[g][0]["documents"],
                    "top": sorted(by_g[g], key=lambda r: (-r["mean"], r["topic"]))[:3]} for g in shown if g in by_g]
 
     # Stance: the stage's per-document summaries, pooled over each group's sentences.
     theme_names = list(themes)
-    srows = G.stance_by_group(inp.csv("reports/tables/stance_by_document.csv", "stance"), assigned, order,
+    srows = G.stance_by_group(inp.csv("stance_by_document", "stance"), assigned, order,
                               theme_names, boot)
-    write_csv(inp.root / GROUP_TABLES["stance"], STANCE_GROUP_FIELDS,
+    write_csv(getattr(inp.paths, GROUP_TABLES["stance"]), STANCE_GROUP_FIELDS,
               ([r[f] for f in STANCE_GROUP_FIELDS] for r in srows))
     cells = {(r["group"], r["theme"]): r for r in srows}
     empty = {"stance": None, "ci_low": None, "ci_high": None}
@@ -312,12 +300,12 @@ def grouped_views(inp: Inputs, cfg: dict, docs: list[dict], topics: dict, themes
         len(drawn), len(theme_names)) for f in ("stance", "ci_low", "ci_high"))
     signs = {t: {p: v["sign"] for p, v in themes[t]["poles"].items()} for t in theme_names}
     poles = {t: tuple(next((p for p, v in signs[t].items() if v == s), "") for s in (-1, 1)) for t in theme_names}
-    figures.stance_by_group(inp.root / GROUP_FIGURES["stance"], drawn, theme_names, poles, M, L, H, order.ordered,
+    figures.stance_by_group(getattr(inp.paths, GROUP_FIGURES["stance"]), drawn, theme_names, poles, M, L, H, order.ordered,
                             f"Mean stance by {label}{more}", ci)
     stance_rows = [{"group": g, "documents": cells[(g, theme_names[0])]["documents"],
                     "cells": [cells[(g, t)] for t in theme_names]} for g in shown if (g, theme_names[0]) in cells]
 
-    evidence = G.evidence_by_group(inp.csv("reports/tables/stance_evidence.csv", "stance"), assigned, shown,
+    evidence = G.evidence_by_group(inp.csv("stance_evidence", "stance"), assigned, shown,
                                    signs, cfg["evidence_per_group"])
     return {
         "spec": spec,
@@ -330,21 +318,30 @@ def grouped_views(inp: Inputs, cfg: dict, docs: list[dict], topics: dict, themes
         "boot": boot,
         "ci": f"{boot['confidence']:.0%}",
         "themes": theme_names,
-        "topics": {"rows": topic_rows, "figure": str(Path(GROUP_FIGURES["topics"]).relative_to("reports")),
-                   "table": str(Path(GROUP_TABLES["topics"]).relative_to("reports"))},
-        "stance": {"rows": stance_rows, "figure": str(Path(GROUP_FIGURES["stance"]).relative_to("reports")),
-                   "table": str(Path(GROUP_TABLES["stance"]).relative_to("reports"))},
+        "topics": {"rows": topic_rows, "figure": inp.paths.under_reports(GROUP_FIGURES["topics"]),
+                   "table": inp.paths.under_reports(GROUP_TABLES["topics"])},
+        "stance": {"rows": stance_rows, "figure": inp.paths.under_reports(GROUP_FIGURES["stance"]),
+                   "table": inp.paths.under_reports(GROUP_TABLES["stance"])},
         "evidence": evidence,
     }
 
 
-def build_context(root: Path, params: dict, params_file: Path, project: Path) -> dict:
-    """Everything the template shows, read from the stages' outputs under ``root``."""
-    from ..stages import validate_params
+def build_context(groups: Mapping[str, dict], paths: Paths, params_file: Path, project: Path) -> dict:
+    """Everything the template shows, read from the stages' outputs in ``paths``.
 
-    groups = validate_params(params)
-    rcfg = C.group(params, "report", SCHEMA)
-    inp = Inputs(root)
+    Parameters
+    ----------
+    groups : Mapping
+        Validated config groups by name (:func:`pipeline.stages.load_checked`).
+    paths : Paths
+        The file contract under the workspace root.
+    params_file : Path
+        ``params.yaml``, whose hash and seeds the provenance names.
+    project : Path
+        The git checkout whose commit the provenance names.
+    """
+    rcfg = groups["report"]
+    inp = Inputs(paths)
     docs = None
     if rcfg["group_by"] is not None:
         # Checked before any section is built: a misspelt column costs one line, not a report.
@@ -359,7 +356,7 @@ def build_context(root: Path, params: dict, params_file: Path, project: Path) ->
                  "columns": meta_columns(docs if docs is not None else corpus_documents(inp)),
                  "dates": G.date_choices()}
     if docs is None:
-        _write_placeholders(root)
+        _write_placeholders(paths)
         grouped = None
     else:
         grouped = grouped_views(inp, rcfg, docs, topics, groups["themes"])
@@ -375,6 +372,7 @@ def build_context(root: Path, params: dict, params_file: Path, project: Path) ->
     return {
         "title": rcfg["title"],
         "cfg": rcfg,
+        "files": {name: paths.under_reports(name) for name in FILES if FILES[name].startswith("reports/")},
         "corpus": corpus,
         "preprocess": preprocess_section(inp, rcfg),
         "tfidf": tfidf_section(inp, rcfg),
@@ -384,15 +382,27 @@ def build_context(root: Path, params: dict, params_file: Path, project: Path) ->
         "large": large,
         "grouped": grouped,
         "methods": paragraphs,
-        "prov": provenance(project, params_file, params),
+        "prov": provenance(project, params_file),
     }
 
 
-def run(params: dict, params_file: Path, root: Path, project: Path) -> None:
-    """Write ``reports/index.md`` and ``reports/index.html`` under ``root``."""
-    context = build_context(root, params, params_file, project)
+def run(groups: Mapping[str, dict], paths: Paths, params_file: Path = Path("params.yaml"),
+        project: Path = Path(".")) -> None:
+    """Run the stage: every stage's outputs in, ``paths.report_md`` and ``paths.report_html`` out.
+
+    Parameters
+    ----------
+    groups : Mapping
+        Validated config groups by name (:func:`pipeline.stages.load_checked`).
+    paths : Paths
+        The file contract under the workspace root.
+    params_file : Path
+        ``params.yaml``, for the provenance.
+    project : Path
+        The git checkout, for the provenance.
+    """
+    context = build_context(groups, paths, params_file, project)
     text = render_markdown(context)
-    reports = root / "reports"
-    write_text(reports / "index.md", text)
-    write_text(reports / "index.html", markdown_to_html(text, reports, context["title"]))
-    log.info("wrote %s and %s", reports / "index.md", reports / "index.html")
+    write_text(paths.report_md, text)
+    write_text(paths.report_html, markdown_to_html(text, paths.reports_dir, context["title"]))
+    log.info("wrote %s and %s", paths.report_md, paths.report_html)

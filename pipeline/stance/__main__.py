@@ -6,6 +6,8 @@
     score each row of GOLD as a sentence on its own; print one JSON report to stdout.
 ``python -m pipeline.stance validate [--params params.yaml]``
     the stance_eval stage: every gold file of ``stance.validation``, with its role.
+
+The two stages read and write the files of the contract (:mod:`pipeline.paths`) under the current folder.
 ``python -m pipeline.stance sample --n 200 --out coding/sample.jsonl``
     draw a stratified sample of scored sentences for hand-coding (pipeline/stance/sample.py).
 ``python -m pipeline.stance agreement A.jsonl B.jsonl [--out DISAGREEMENTS.csv]``
@@ -18,15 +20,19 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .. import executor
 from ..config import load_params
 from ..errors import run_cli
-from ..stages import load_checked
 from ..io import dumps, write_csv, write_json, write_text
+from ..paths import Paths
+from ..stages import load_checked
 from .evaluate import RESAMPLES, SEED, TABLE_HEADER, flat_metrics, table_rows
+from .model import Scorer
 from .stage import evaluation_markdown, run, run_evaluate
 
 
 def main(argv: list[str]) -> int:
+    """Run the stage, or the sub-command ``argv`` starts with; see the module docstring."""
     if argv and argv[0] == "sample":
         from .sample import main as sample_main
 
@@ -54,8 +60,9 @@ def main(argv: list[str]) -> int:
         args = ap.parse_args(argv[1:])
         if args.resamples < 1:
             ap.error(f"--resamples {args.resamples}: must be at least 1")
-        report = run_evaluate(load_params(args.params), args.gold, args.params, args.rows, resamples=args.resamples,
-                              seed=args.seed)
+        # Not a stage: only the groups the scorer reads are validated, as before.
+        scorer = Scorer.from_params(load_params(args.params), args.params)
+        report = run_evaluate(scorer, args.gold, args.rows, resamples=args.resamples, seed=args.seed)
         if args.out:
             write_text(args.out, evaluation_markdown(report, args.gold))
             write_csv(str(args.out).rsplit(".", 1)[0] + ".csv", TABLE_HEADER, table_rows(report))
@@ -64,33 +71,21 @@ def main(argv: list[str]) -> int:
         sys.stdout.write(dumps(report) + "\n")
         return 0
     if argv and argv[0] == "validate":
-        from pathlib import Path
-
-        from . import SCHEMA as STANCE_SCHEMA
-        from ..config import group
-        from .validation import run_validation
+        from .validation import run as run_validation
 
         ap = argparse.ArgumentParser(prog="python -m pipeline.stance validate",
                                      description="Score every gold file of stance.validation (the stance_eval stage).")
         ap.add_argument("--params", default="params.yaml")
-        ap.add_argument("--metrics", default="reports/metrics/stance_eval.json",
-                        help="per gold file: its role and the flat metrics (default: %(default)s)")
-        ap.add_argument("--out", default="reports/tables/stance_eval.md",
-                        help="Markdown tables; a .csv is written beside it (default: %(default)s)")
         args = ap.parse_args(argv[1:])
-        params = load_checked(args.params)
-        entries = group(params, "stance", STANCE_SCHEMA, args.params)["validation"]
-        run_validation(params, entries, Path(args.params).resolve().parent, Path(args.metrics), Path(args.out),
-                       args.params)
+        run_validation(load_checked(args.params), Paths(), args.params)
         return 0
     ap = argparse.ArgumentParser(prog="python -m pipeline.stance", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--params", default="params.yaml")
-    ap.add_argument("--segments", default="data/processed/segments.jsonl")
-    ap.add_argument("--corpus", default="data/interim/corpus.jsonl", help="for document titles")
-    ap.add_argument("--out-dir", default=".")
     args = ap.parse_args(argv)
-    run(load_checked(args.params), args.segments, args.out_dir, args.corpus, args.params)
+    groups = load_checked(args.params)
+    executor.check(groups["executor"])
+    run(groups, Paths())
     return 0
 
 

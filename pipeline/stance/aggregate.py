@@ -6,48 +6,12 @@ read as "neutral".
 """
 from __future__ import annotations
 
-import zlib
-
 import numpy as np
+
+from ..stats import bootstrap_mean, group_seed
 
 NO_EVIDENCE = "no evidence"
 EVIDENCE = "evidence"
-
-
-def group_seed(seed: int, key: str) -> int:
-    """A per-group seed, so a group's interval does not depend on which groups precede it."""
-    return (seed * 1_000_003 + zlib.crc32(key.encode("utf-8"))) % (2**32)
-
-
-_BLOCK = 4_000_000
-
-
-def bootstrap_mean(values: list[float], resamples: int, seed: int, confidence: float) -> tuple[float, float]:
-    """Percentile bootstrap interval of the mean of ``values``.
-
-    Parameters
-    ----------
-    values
-        Sentence stances (at least one).
-    resamples
-        Bootstrap resamples.
-    seed
-        Seed of the generator (a parameter: same seed, same interval).
-    confidence
-        Coverage of the interval, e.g. 0.95.
-    """
-    x = np.asarray(values, dtype=float)
-    rng = np.random.default_rng(seed)
-    n = len(x)
-    # Resamples are drawn in blocks of at most _BLOCK indices: one draw of 2,000
-    # resamples of a corpus' 100,000 sentences would take 3 GB. Small groups are
-    # drawn in one block, as before.
-    rows = max(1, _BLOCK // n)
-    means = np.concatenate([x[rng.integers(0, n, size=(min(rows, resamples - done), n))].mean(axis=1)
-                            for done in range(0, resamples, rows)])
-    alpha = (1 - confidence) / 2
-    lo, hi = np.quantile(means, [alpha, 1 - alpha])
-    return float(lo), float(hi)
 
 
 def summarise(key: str, stances: list[float], labels: list[int], mentions: int, tokens: int, boot: dict) -> dict:

@@ -51,6 +51,7 @@ from typing import Iterable, Iterator, Mapping
 
 from ..errors import UserError
 from ..io import atomic_open, read_jsonl, write_csv
+from ..paths import FILES
 from ..text import MweMatcher, sentences_with_text
 from .rules import EXPANSION_DEFAULTS as DEFAULTS, Rules  # noqa: F401 (re-exported)
 from .scoring import Sentence, mentions, prepare, units_of
@@ -62,10 +63,10 @@ log = logging.getLogger("stance")
 VERSION = 2
 
 #: The analysed corpus's sentences, read when ``stance.expansion.corpus`` is null.
-DEFAULT_CORPUS = Path("data/processed/segments.jsonl")
+DEFAULT_CORPUS = Path(FILES["segments"])
 
 #: Where results are cached, relative to the working directory (the project root).
-CACHE_DIR = Path("data/interim/stance_expansion")
+CACHE_DIR = Path(FILES["stance_expansion_cache"])
 
 #: Columns of ``reports/tables/stance_expansion.csv``.
 HEADER = ["theme", "pole", "term", "weight", "score", "similarity", "nearest_seeds", "frequency", "near_target"]

@@ -81,9 +81,10 @@ import yaml
 from ..config import load_params
 from ..errors import UserError
 from ..io import dumps, write_text
+from ..text import matcher_for
 from .evaluate import SEED, macro_f1, macro_f1_of_confusion, read_gold
 from .model import Scorer
-from .scoring import Sentence, _is_rule_word, matcher_for, mentions, prepare, units_of
+from .scoring import Sentence, _is_rule_word, mentions, prepare, units_of
 from .themes import compile_theme, term_key, validate_theme, validate_themes
 
 log = logging.getLogger("stance")

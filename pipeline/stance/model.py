@@ -5,10 +5,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import config as C
+from ..stages import VALIDATORS
 from . import expansion as E
 from . import rules as R
 from .scoring import Scored, Sentence, score_sentence, score_window
-from .themes import Theme, compile_theme, validate_themes
+from .themes import Theme, compile_theme
 
 
 @dataclass
@@ -22,28 +23,46 @@ class Scorer:
     expansion: list = field(default_factory=list)  # expansion.Added: the cues stance.expansion added
 
     @classmethod
-    def from_params(cls, params: dict, source: str = C.PARAMS_FILE, corpus: str | Path | None = None,
+    def from_groups(cls, cfg: dict, themes_cfg: dict, corpus: str | Path | None = None,
                     cache_dir: str | Path | None = E.CACHE_DIR) -> "Scorer":
-        """Validate ``stance`` and ``themes`` of ``params``; a mistake is one :class:`UserError` line.
+        """Compile the validated ``stance`` and ``themes`` groups (:func:`pipeline.stages.load_checked`).
 
         With ``stance.expansion.enabled``, the themes get the cues expanded from
         ``stance.expansion.corpus``, or when that is null from ``corpus`` (the
         stage's segments), or from ``data/processed/segments.jsonl``; results
         are cached in ``cache_dir`` (None: not cached).
+
+        Parameters
+        ----------
+        cfg, themes_cfg : dict
+            The validated ``stance`` and ``themes`` groups.
+        corpus : path, optional
+            The segments the lexicon adapts to when expansion is on.
+        cache_dir : path, optional
+            Where expansion results are cached.
         """
-        cfg = R.validate(C.group(params, "stance", R.SCHEMA, source), source)
-        if "themes" not in params:
-            raise C.UserError(f"{source}: config group 'themes' is missing (known groups: {', '.join(params)})")
-        raw = validate_themes(params["themes"], source)
-        themes = {k: compile_theme(t) for k, t in raw.items()}
+        themes = {k: compile_theme(t) for k, t in themes_cfg.items()}
         lexicon = R.polarity_lexicon(cfg["polarity"]["lexicon"], cfg["polarity"]["overrides"])
         rules = R.compile_rules(cfg)
         added: list = []
         if cfg["expansion"]["enabled"]:
             path = cfg["expansion"]["corpus"] or corpus or E.DEFAULT_CORPUS
-            added = E.expand(themes, raw, rules, cfg, path, cache_dir)
+            added = E.expand(themes, themes_cfg, rules, cfg, path, cache_dir)
             themes = E.apply(themes, added)
         return cls(cfg, rules, lexicon, themes, added)
+
+    @classmethod
+    def from_params(cls, params: dict, source: str = C.PARAMS_FILE, corpus: str | Path | None = None,
+                    cache_dir: str | Path | None = E.CACHE_DIR) -> "Scorer":
+        """Validate ``stance`` and ``themes`` of raw ``params`` at a command's entry, then :meth:`from_groups`.
+
+        For the commands that are not stages (``evaluate``, ``sample``, ``fit``) and for
+        notebooks; a mistake is one :class:`UserError` line.
+        """
+        cfg = VALIDATORS["stance"](params, source)
+        if "themes" not in params:
+            raise C.UserError(f"{source}: config group 'themes' is missing (known groups: {', '.join(params)})")
+        return cls.from_groups(cfg, VALIDATORS["themes"](params, source), corpus, cache_dir)
 
     def sentence(self, text: str, theme: str) -> Scored:
         return score_sentence(text, self.themes[theme], self.rules, self.cfg, self.lexicon)

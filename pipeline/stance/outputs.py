@@ -1,4 +1,4 @@
-"""Evidence tables with marked terms, and the figures.
+"""Evidence tables with marked terms, and the figures (palette and save: :mod:`pipeline.figures`).
 
 Evidence is Markdown: target terms in **bold**, cues in _italics_; the corpus
 text around them is escaped so a stray ``*`` or ``_`` in an article cannot
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..io import atomic_path
+from ..figures import OKABE_ITO, pyplot, save
 from ..io import markdown_escape as md_escape
 
 
@@ -47,22 +47,15 @@ def mark(text: str, tokens: list[str], targets: list[list[int]], cues: list[list
     return "".join(out)
 
 
+FAMILY = "stance"
+
+
 def _save(fig, path: Path) -> None:
-    with atomic_path(path) as tmp:
-        if path.suffix == ".svg":
-            fig.savefig(tmp, format="svg", metadata={"Date": None})
-        else:
-            fig.savefig(tmp, format="png", dpi=120, metadata={"Software": None})
+    save(fig, path, FAMILY)
 
 
 def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    plt.rcParams["svg.hashsalt"] = "stance"
-    return plt
+    return pyplot(FAMILY)
 
 
 def heatmap(path: Path, docs: list[str], labels: list[str], themes: list[str], cells: dict,
@@ -103,7 +96,6 @@ def heatmap(path: Path, docs: list[str], labels: list[str], themes: list[str], c
     fig.colorbar(im, ax=ax, label="mean stance (-1 to 1)")
     fig.tight_layout()
     _save(fig, path)
-    plt.close(fig)
 
 
 def over_time(path: Path, themes: list[str], by_date: dict, poles: dict) -> None:
@@ -113,7 +105,7 @@ def over_time(path: Path, themes: list[str], by_date: dict, poles: dict) -> None
     plt = _plt()
     fig, ax = plt.subplots(figsize=(8, 4))
     # Okabe-Ito: categorical and colour-blind safe (themes are categories, not a scale).
-    okabe_ito = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000"]
+    okabe_ito = OKABE_ITO
     plotted = False
     for k, theme in enumerate(themes):
         pts = sorted((d, s) for (d, t), s in by_date.items() if t == theme and d and s["stance"] is not None)
@@ -139,4 +131,3 @@ def over_time(path: Path, themes: list[str], by_date: dict, poles: dict) -> None
         ax.text(0.5, 0.5, "no dated evidence", ha="center", va="center", transform=ax.transAxes)
     fig.tight_layout()
     _save(fig, path)
-    plt.close(fig)

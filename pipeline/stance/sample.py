@@ -75,6 +75,7 @@ from typing import Iterable, Iterator
 
 from ..errors import UserError
 from ..io import read_jsonl, write_csv, write_jsonl
+from ..paths import FILES
 from .agreement import OneLineParser, normalised, read_rows
 
 log = logging.getLogger("stance")
@@ -249,7 +250,8 @@ def mentions_word(units: list, theme) -> bool:
 
 def irrelevant_rows(segments: Path, scorer, relevant_ids: set[tuple[str, str]]) -> Iterator[dict]:
     """Sentences of ``segments`` that mention a theme's target word but that the scorer calls irrelevant."""
-    from .scoring import matcher_for, mentions, prepare, units_of
+    from ..text import matcher_for
+    from .scoring import mentions, prepare, units_of
 
     if not segments.is_file():
         raise UserError(f"{segments}: not found; run the preprocess stage first, or pass --segments '' to "
@@ -329,9 +331,9 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--out", required=True, help="the sample as JSONL (gold format); the coding sheet goes beside "
                                                  "it as .csv and the strata table as .strata.csv")
     ap.add_argument("--params", default="params.yaml", help="themes (poles for the sheet) and the scorer")
-    ap.add_argument("--sentences", default="data/processed/stance_sentences.jsonl",
+    ap.add_argument("--sentences", default=FILES["stance_sentences"],
                     help="the stance stage's scored sentences")
-    ap.add_argument("--segments", default="data/processed/segments.jsonl",
+    ap.add_argument("--segments", default=FILES["segments"],
                     help="for sentences that mention a target word but were scored irrelevant ('' to leave them out)")
     ap.add_argument("--seed", type=int, default=SEED, help=f"seed of the draw (default {SEED})")
     ap.add_argument("--exclude", nargs="+", default=[], metavar="GOLD",

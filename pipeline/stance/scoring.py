@@ -52,7 +52,7 @@ import math
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ..text import MweMatcher, is_word, lemma, split_sentences
+from ..text import MweMatcher, is_word, lemma, matcher_for, split_sentences
 from .rules import Rules
 from .themes import Theme
 
@@ -100,15 +100,6 @@ def prepare(text: str) -> Sentence:
     """Tokenise one sentence (a row of a gold file may hold more than one: keep them together)."""
     tokens = tuple(t for sent in split_sentences(text) for t in sent)
     return Sentence(text, tokens)
-
-
-_MATCHERS: dict[tuple[str, ...], MweMatcher] = {}
-
-
-def matcher_for(expressions: tuple[str, ...]) -> MweMatcher:
-    if expressions not in _MATCHERS:
-        _MATCHERS[expressions] = MweMatcher(list(expressions))
-    return _MATCHERS[expressions]
 
 
 def units_of(sentence: Sentence, matcher: MweMatcher) -> list[Unit]:

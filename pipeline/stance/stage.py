@@ -22,13 +22,16 @@ from __future__ import annotations
 import logging
 from itertools import groupby
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from tqdm import tqdm
 
 from .. import executor as X
 from ..errors import UserError, progress_enabled
-from ..io import markdown_table, read_jsonl, write_csv, write_json, write_jsonl, write_text
+from ..documents import titles as document_titles
+from ..io import markdown_table, write_csv, write_json, write_jsonl, write_text
+from ..paths import Paths
+from ..segments import by_document
 from . import expansion as E
 from .aggregate import aggregate
 from .evaluate import (PREDICTION_HEADER, RESAMPLES, SEED, TABLE_HEADER, evaluate_predictions, prediction_rows,
@@ -120,33 +123,33 @@ def _score_job(scorer: Scorer, segments: list[dict]) -> tuple[list[dict], list[d
     return score_document(segments, scorer)
 
 
-def _segments_by_doc(path: Path) -> Iterator[list[dict]]:
-    for _, group in groupby(read_jsonl(path), key=lambda s: s["doc_id"]):
-        yield list(group)
+def run(groups: Mapping[str, dict], paths: Paths) -> dict:
+    """Run the stage: ``paths.segments`` (and ``corpus`` for titles) in, scored sentences, tables, figures out.
 
+    The gold files are scored by the ``stance_eval`` stage (:mod:`.validation`), not here.
+    Documents are scored in partitions on the executor; the outputs are the same bytes
+    whichever it is.
 
-def _titles(corpus: Path | None) -> dict[str, str]:
-    if corpus is None or not Path(corpus).is_file():
-        return {}
-    return {d["id"]: d.get("title") or "" for d in read_jsonl(corpus)}
+    Parameters
+    ----------
+    groups : Mapping
+        Validated config groups by name (:func:`pipeline.stages.load_checked`); reads
+        ``stance`` and ``themes``, and ``executor`` when present (absent: this process only).
+    paths : Paths
+        The file contract under the workspace root.
 
-
-def run(params: dict, segments: str | Path, out_dir: str | Path = ".", corpus: str | Path | None = None,
-        source: str = "params.yaml") -> dict:
-    """Run the stage on ``segments`` with ``params`` (the whole ``params.yaml``); return the metrics.
-
-    Paths of the outputs are fixed relative to ``out_dir`` (see the module docstring); the
-    gold files are scored by the ``stance_eval`` stage (:mod:`.validation`), not here. Documents
-    are scored in partitions on the executor of ``params["executor"]``; the outputs are the
-    same bytes whichever it is.
+    Returns
+    -------
+    dict
+        The metrics written to ``paths.stance_metrics``.
     """
-    segments, out = Path(segments), Path(out_dir)
-    scorer = Scorer.from_params(params, source, corpus=segments, cache_dir=out / E.CACHE_DIR)
-    executor = X.from_params(params, source)
+    segments, executor = paths.segments, groups.get("executor")
+    scorer = Scorer.from_groups(groups["stance"], groups["themes"], corpus=segments,
+                                cache_dir=paths.stance_expansion_cache)
     if not segments.is_file():
         raise UserError(f"{segments}: not found; run the preprocess stage first (dvc repro preprocess)")
     # Written whether expansion is on or off (then only its header), so the outputs never vary.
-    E.write_table(out / "reports/tables/stance_expansion.csv", scorer.expansion)
+    E.write_table(paths.stance_expansion, scorer.expansion)
     themes = list(scorer.themes)
     log.info("scoring themes %s (%s)", ", ".join(themes), X.describe(executor))
     # One document's results at a time: its rows stream to stance_sentences.jsonl and
@@ -159,7 +162,7 @@ def run(params: dict, segments: str | Path, out_dir: str | Path = ".", corpus: s
     per_pole = scorer.cfg["evidence"]["per_pole"]
 
     def scored_rows() -> Iterator[dict]:
-        scored = X.map_items(_score_job, _segments_by_doc(segments), executor, scorer)
+        scored = X.map_items(_score_job, by_document(segments), executor, scorer)
         for u, r in tqdm(scored, desc="stance", unit="doc", disable=not progress_enabled()):
             units.extend(u)
             docs.append(u[0]["doc_id"])
@@ -168,7 +171,7 @@ def run(params: dict, segments: str | Path, out_dir: str | Path = ".", corpus: s
                 rows.append({k: row[k] for k in AGGREGATED})
                 yield row
 
-    sentences_path = out / "data/processed/stance_sentences.jsonl"
+    sentences_path = paths.stance_sentences
     write_jsonl(sentences_path, scored_rows())
     if not units:
         sentences_path.unlink(missing_ok=True)
@@ -181,34 +184,34 @@ def run(params: dict, segments: str | Path, out_dir: str | Path = ".", corpus: s
 
     boot = scorer.cfg["bootstrap"]
     by_seg = aggregate(units, rows, "segment_id", themes, boot)
-    write_jsonl(out / "data/processed/stance_segments.jsonl",
+    write_jsonl(paths.stance_segments,
                 ({"segment_id": k, "theme": t, **by_seg[(k, t)]} for k in (u["segment_id"] for u in units)
                  for t in themes))
     by_doc = aggregate(units, rows, "doc_id", themes, boot)
-    titles = _titles(corpus)
-    write_csv(out / "reports/tables/stance_by_document.csv", ["doc_id", "theme"] + SUMMARY_FIELDS,
+    titles = document_titles(paths.corpus)
+    write_csv(paths.stance_by_document, ["doc_id", "theme"] + SUMMARY_FIELDS,
               _summary_rows(by_doc, themes, docs))
     dated = [u for u in units if u["date"]]
     by_date = aggregate(dated, [r for r in rows if r["date"]], "date", themes, boot) if dated else {}
     dates = sorted({u["date"] for u in dated})
-    write_csv(out / "reports/tables/stance_by_date.csv", ["date", "theme"] + SUMMARY_FIELDS,
+    write_csv(paths.stance_by_date, ["date", "theme"] + SUMMARY_FIELDS,
               _summary_rows(by_date, themes, dates))
     overall = aggregate(units, rows, None, themes, boot)
-    write_csv(out / "reports/tables/stance_by_theme.csv", ["theme"] + SUMMARY_FIELDS,
+    write_csv(paths.stance_by_theme, ["theme"] + SUMMARY_FIELDS,
               ([t] + [overall[("corpus", t)][f] for f in SUMMARY_FIELDS] for t in themes))
     log.info("aggregated by segment, document, date and theme")
 
     ev_header = ["doc_id", "theme", "pole", "rank", "stance", "sentence_id", "text", "targets", "cues", "marked"]
-    write_csv(out / "reports/tables/stance_evidence.csv", ev_header, ([e[h] for h in ev_header] for e in ev))
+    write_csv(paths.stance_evidence, ev_header, ([e[h] for h in ev_header] for e in ev))
     shown = docs[:scorer.cfg["evidence"]["max_documents"]]
-    write_text(out / "reports/stance_evidence.md",
+    write_text(paths.stance_evidence_md,
                evidence_markdown(ev, shown, themes, titles, by_doc, scorer, total=len(docs)))
     log.info("evidence: %d sentences", len(ev))
 
     labels = [f"{d[:22]}" + (f" {titles[d][:28]}" if titles.get(d) else "") for d in shown]
-    heatmap(out / "reports/figures/stance_heatmap.png", shown, labels, themes, by_doc, total=len(docs))
+    heatmap(paths.stance_heatmap, shown, labels, themes, by_doc, total=len(docs))
     poles = {t: (scorer.themes[t].pole_name(-1), scorer.themes[t].pole_name(1)) for t in themes}
-    over_time(out / "reports/figures/stance_over_time.png", themes, by_date, poles)
+    over_time(paths.stance_over_time, themes, by_date, poles)
     log.info("figures written")
 
     metrics: dict = {"documents": len(docs), "sentences": n_sentences,
@@ -220,7 +223,7 @@ def run(params: dict, segments: str | Path, out_dir: str | Path = ".", corpus: s
                                  "negative", "neutral", "positive")},
             "documents_with_evidence": sum(1 for d in docs if by_doc[(d, t)]["status"] == "evidence"),
         }
-    write_json(out / "reports/metrics/stance.json", metrics)
+    write_json(paths.stance_metrics, metrics)
     return metrics
 
 
@@ -273,14 +276,22 @@ def _predictor(scorer: Scorer):
     return predict
 
 
-def run_evaluate(params: dict, gold: str | Path, source: str = "params.yaml", rows_out: str | Path | None = None,
-                 *, resamples: int = RESAMPLES, seed: int = SEED) -> dict:
-    """The evaluation report of :func:`evaluate.evaluate_predictions` for ``gold`` with the configured scorer.
+def run_evaluate(scorer: Scorer, gold: str | Path, rows_out: str | Path | None = None, *, resamples: int = RESAMPLES,
+                 seed: int = SEED) -> dict:
+    """The evaluation report of :func:`evaluate.evaluate_predictions` for ``gold`` with ``scorer``.
 
-    With ``rows_out``, also write one CSV line per gold row there (:data:`evaluate.PREDICTION_HEADER`:
-    gold, prediction, the cues and the rules that fired), atomically.
+    Parameters
+    ----------
+    scorer : Scorer
+        The configured scorer (:meth:`Scorer.from_groups`).
+    gold : path
+        JSON Lines of ``text, theme, relevant, stance``.
+    rows_out : path, optional
+        Also write one CSV line per gold row there (:data:`evaluate.PREDICTION_HEADER`:
+        gold, prediction, the cues and the rules that fired), atomically.
+    resamples, seed : int
+        Of the bootstrap intervals.
     """
-    scorer = Scorer.from_params(params, source)
     rows = read_gold(gold, scorer.themes)
     log.info("evaluating %d rows of %s", len(rows), gold)
     predict = _predictor(scorer)

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Mapping
 
 from ..errors import UserError
 from ..io import write_csv, write_json, write_text
+from ..paths import Paths
 from .evaluate import RESAMPLES, SEED, TABLE_HEADER, flat_metrics, table_rows
+from .model import Scorer
 from .stage import evaluation_markdown, run_evaluate
 
 log = logging.getLogger("stance")
@@ -42,39 +45,43 @@ def gold_files(entries: list[dict], root: Path, source: str = "params.yaml") -> 
     return out
 
 
-def run_validation(params: dict, entries: list[dict], root: Path, metrics_path: Path, table_md: Path,
-                   source: str = "params.yaml", *, resamples: int = RESAMPLES, seed: int = SEED) -> dict:
-    """Score every gold file with the configured scorer; write metrics per file and one table.
+def run(groups: Mapping[str, dict], paths: Paths, source: str = "params.yaml", *, resamples: int = RESAMPLES,
+        seed: int = SEED) -> dict:
+    """The ``stance_eval`` stage: score every gold file of ``stance.validation``; write metrics per file and one table.
 
     Parameters
     ----------
-    params : dict
-        The whole parameters (the scorer reads ``stance`` and ``themes``).
-    entries : list of dict
-        The validated ``stance.validation`` list: ``name``, ``file``, ``role``, ``source``.
-    root : Path
-        Folder the relative ``file`` paths are read from.
-    metrics_path : Path
-        ``stance_eval.json``: per entry name, its role and file, and :func:`evaluate.flat_metrics`.
-    table_md : Path
-        The Markdown table; a ``.csv`` with :data:`HEADER` is written beside it.
+    groups : Mapping
+        Validated config groups by name (:func:`pipeline.stages.load_checked`); reads ``stance``
+        (its ``validation`` list: ``name``, ``file``, ``role``, ``source``) and ``themes``.
+    paths : Paths
+        The file contract; relative gold ``file`` paths are read under ``paths.root``, and
+        ``stance_eval_metrics`` (per entry name: its role, file and :func:`evaluate.flat_metrics`),
+        ``stance_eval_md`` and ``stance_eval`` (:data:`HEADER`) are written.
+    source : str
+        The parameters file named in error messages.
+    resamples, seed : int
+        Of the bootstrap intervals.
 
     Returns
     -------
     dict
-        What was written to ``metrics_path``.
+        What was written to ``paths.stance_eval_metrics``.
 
     Raises
     ------
     UserError
         When a listed file is missing or unreadable, before any scoring.
     """
-    files = gold_files(entries, root, source)
+    entries = groups["stance"]["validation"]
+    scorer = Scorer.from_groups(groups["stance"], groups["themes"], corpus=paths.segments,
+                                cache_dir=paths.stance_expansion_cache)
+    files = gold_files(entries, paths.root, source)
     metrics: dict = {}
     rows: list[list] = []
     parts = [_preamble(entries)]
     for entry, path in files:
-        report = run_evaluate(params, path, source, resamples=resamples, seed=seed)
+        report = run_evaluate(scorer, path, resamples=resamples, seed=seed)
         flat = flat_metrics(report)
         metrics[entry["name"]] = {"role": entry["role"], "file": entry["file"], **flat}
         rows += [[entry["name"], entry["role"], *r] for r in table_rows(report)]
@@ -82,9 +89,9 @@ def run_validation(params: dict, entries: list[dict], root: Path, metrics_path: 
                      + evaluation_markdown(report, entry["file"]).split("\n", 2)[2])
         log.info("%s (%s): stance macro-F1 %.3f, mean per theme %.3f on %d rows", entry["name"], entry["role"],
                  flat["stance_macro_f1"], flat["mean_theme_stance_macro_f1"], flat["n"])
-    write_json(metrics_path, metrics)
-    write_text(table_md, "\n\n".join(parts) + "\n")
-    write_csv(str(table_md).rsplit(".", 1)[0] + ".csv", HEADER, rows)
+    write_json(paths.stance_eval_metrics, metrics)
+    write_text(paths.stance_eval_md, "\n\n".join(parts) + "\n")
+    write_csv(paths.stance_eval, HEADER, rows)
     return metrics
 
 

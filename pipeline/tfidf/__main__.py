@@ -1,25 +1,24 @@
-"""``python -m pipeline.tfidf [--params params.yaml]``: the DVC stage entry."""
+"""``python -m pipeline.tfidf [--params params.yaml]``: the DVC stage entry.
+
+Files are those of the contract (:mod:`pipeline.paths`) under the current folder.
+"""
 from __future__ import annotations
 
 import argparse
 
-from ..config import group
 from ..errors import run_cli
+from ..paths import Paths
 from ..stages import load_checked
-from . import SCHEMA, run
+from . import run
 
 
 def main(argv: list[str]) -> int:
+    """Validate ``params.yaml`` and run the stage; see the module docstring."""
     ap = argparse.ArgumentParser(prog="python -m pipeline.tfidf", description=__doc__)
     ap.add_argument("--params", default="params.yaml")
-    ap.add_argument("--segments", default="data/processed/segments.jsonl")
-    ap.add_argument("--corpus", default="data/interim/corpus.jsonl")
-    ap.add_argument("--out", default="data/tfidf")
-    ap.add_argument("--tables", default="reports/tables")
-    ap.add_argument("--figures", default="reports/figures")
     args = ap.parse_args(argv)
-    cfg = group(load_checked(args.params), "tfidf", SCHEMA, args.params)
-    run(cfg, args.segments, args.out, args.tables, args.figures, args.corpus)
+    groups = load_checked(args.params)
+    run(groups, Paths())
     return 0
 
 

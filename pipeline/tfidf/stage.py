@@ -29,81 +29,25 @@ import io
 import logging
 import zipfile
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
 
-from .. import config as C
+from .. import figures
+from ..documents import labels
 from ..errors import UserError
-from ..io import markdown_table, read_jsonl, write_csv, write_text
-from ..io import atomic_path
+from ..io import atomic_path, write_csv, write_table
+from ..paths import Paths
+from ..segments import UnitTokens  # noqa: F401  (re-exported)
 
 log = logging.getLogger("tfidf")
 
 
-def _ngram_range(key: str, value: Any) -> tuple[int, int]:
-    ok = (isinstance(value, (list, tuple)) and len(value) == 2
-          and all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value)
-          and value[0] <= value[1])
-    if not ok:
-        raise UserError(f"{key} = {value!r} is not allowed: [min_n, max_n] with 1 <= min_n <= max_n")
-    return int(value[0]), int(value[1])
-
-
-_DF = C.AnyOf([C.Int(min=1), C.Float(min=0.0, max=1.0)])
-
-SCHEMA = C.Section(
-    {
-        "unit": C.Str(choices=["segment", "document"]),
-        "min_df": _DF,
-        "max_df": C.AnyOf([C.Int(min=1), C.Float(min=0.0, max=1.0)]),
-        "ngram_range": C.Free(_ngram_range, "[min_n, max_n] with 1 <= min_n <= max_n"),
-        "sublinear_tf": C.Bool(),
-        "norm": C.Str(choices=["l1", "l2"], nullable=True),
-        "max_features": C.Int(min=1, nullable=True),
-        "top_n": C.Int(min=1),
-        "keyness": C.Str(choices=["log_likelihood", "chi2"]),
-        "heatmap_max_docs": C.Int(min=2),
-        "similarity_max_docs": C.Int(min=2),
-        "neighbours": C.Int(min=1),
-    }
-)
+from ..schema.tfidf import SCHEMA  # noqa: F401  (re-exported)
 
 
 # ----------------------------------------------------------------- pure parts
-class UnitTokens:
-    """Restartable stream of the token lists of the chosen unit, read from ``segments.jsonl``.
-
-    ``document`` joins a document's segments in order of position; preprocess
-    writes a document's segments together, so one document at a time is held.
-    Nothing keeps the corpus' token lists in memory.
-    """
-
-    def __init__(self, path: str | Path, unit: str):
-        self.path, self.unit = Path(path), unit
-
-    def __iter__(self) -> Iterator[list[str]]:
-        for _, _, tokens in self.rows():
-            yield tokens
-
-    def rows(self) -> Iterator[tuple[str, str, list[str]]]:
-        """(row id, document id, tokens) of every unit."""
-        if self.unit == "segment":
-            for seg in read_jsonl(self.path):
-                yield seg["id"], seg["doc_id"], seg["tokens"]
-            return
-        doc, parts = None, []
-        for seg in read_jsonl(self.path):
-            if seg["doc_id"] != doc and parts:
-                yield doc, doc, [t for _, toks in sorted(parts, key=lambda p: p[0]) for t in toks]
-                parts = []
-            doc = seg["doc_id"]
-            parts.append((seg["position"], seg["tokens"]))
-        if parts:
-            yield doc, doc, [t for _, toks in sorted(parts, key=lambda p: p[0]) for t in toks]
-
-
 def vectorizer(cfg: dict, n_units: int):
     """A ``CountVectorizer`` that takes token lists as they are (TF-IDF weights follow from its counts)."""
     from sklearn.feature_extraction.text import CountVectorizer
@@ -269,36 +213,11 @@ def save_npz(path: str | Path, M: sp.csr_matrix) -> None:
                 zf.writestr(info, buf.getvalue())
 
 
-def write_table(stem: Path, header: Sequence[str], rows: list[Sequence[Any]]) -> None:
-    """The same table as ``stem.csv`` and ``stem.md``."""
-    write_csv(stem.with_suffix(".csv"), header, rows)
-    write_text(stem.with_suffix(".md"), markdown_table(header, rows))
-
-
-def doc_labels(doc_ids: Sequence[str], corpus: Path | None, width: int = 40) -> list[str]:
-    """Short labels for documents: date and title from the corpus when it is there."""
-    meta: dict[str, dict] = {}
-    if corpus is not None and Path(corpus).is_file():
-        wanted = set(doc_ids)
-        for d in read_jsonl(corpus):
-            if d["id"] in wanted:
-                meta[d["id"]] = d
-    out = []
-    for i in doc_ids:
-        d = meta.get(i, {})
-        title = (d.get("title") or i).strip()
-        title = title if len(title) <= width else title[: width - 1] + "…"
-        out.append(f"{d['date']} {title}" if d.get("date") else title)
-    return out
-
-
 def similarity_figure(path: Path, S: np.ndarray, labels: Sequence[str], total: int) -> None:
     """Labelled heatmap of document cosine similarity (viridis, 0 to 1)."""
-    from ..topics.figures import new_figure, save_figure
-
     n = len(labels)
     size = max(5.0, 0.28 * n + 3.0)
-    fig, ax = new_figure(figsize=(size + 1.5, size))
+    fig, ax = figures.pyplot("tfidf").subplots(1, 1, figsize=(size + 1.5, size))
     im = ax.imshow(S, cmap="viridis", vmin=0.0, vmax=1.0, interpolation="nearest")
     ax.set_xticks(range(n), labels, rotation=90, fontsize=7)
     ax.set_yticks(range(n), labels, fontsize=7)
@@ -307,31 +226,29 @@ def similarity_figure(path: Path, S: np.ndarray, labels: Sequence[str], total: i
     shown = f" (first {n} of {total} documents)" if n < total else ""
     ax.set_title(f"Document similarity: cosine of TF-IDF vectors{shown}")
     fig.colorbar(im, ax=ax, label="cosine similarity (0–1)", fraction=0.046, pad=0.04)
-    save_figure(fig, path)
+    figures.save(fig, path, "tfidf", tight_layout=True)
 
 
 # ------------------------------------------------------------------ the stage
-def run(cfg: dict, in_segments: str | Path, out_dir: str | Path, tables_dir: str | Path,
-        figures_dir: str | Path, in_corpus: str | Path | None = None) -> dict:
-    """Run the stage with the validated ``tfidf`` group; return a summary.
+def run(groups: Mapping[str, dict], paths: Paths) -> dict:
+    """Run the stage: ``paths.segments`` (and ``corpus`` for labels) in, the matrix, tables and heatmap out.
 
     Parameters
     ----------
-    cfg : dict
-        The validated ``tfidf`` group.
-    in_segments : path
-        ``segments.jsonl`` from ``preprocess``.
-    out_dir : path
-        Folder for the matrix, its rows and its vocabulary.
-    tables_dir, figures_dir : path
-        Folders for the report tables and the heatmap.
-    in_corpus : path, optional
-        ``corpus.jsonl``, for titles and dates in the heatmap labels.
+    groups : Mapping
+        Validated config groups by name (:func:`pipeline.stages.load_checked`); reads ``tfidf``.
+    paths : Paths
+        The file contract under the workspace root.
+
+    Returns
+    -------
+    dict
+        ``rows``, ``terms`` and ``documents`` of the matrix.
     """
-    in_segments = Path(in_segments)
+    cfg = groups["tfidf"]
+    in_segments = paths.segments
     if not in_segments.is_file():
         raise UserError(f"{in_segments}: not found; run the preprocess stage first (dvc repro preprocess)")
-    out_dir, tables_dir, figures_dir = Path(out_dir), Path(tables_dir), Path(figures_dir)
     stream = UnitTokens(in_segments, cfg["unit"])
     row_ids, row_docs = [], []
     for rid, did, _ in stream.rows():
@@ -342,10 +259,10 @@ def run(cfg: dict, in_segments: str | Path, out_dir: str | Path, tables_dir: str
     X, terms, idf, counts = fit(cfg, stream, len(row_ids))
     log.info("tf-idf: %d %ss x %d terms, %d non-zero", X.shape[0], cfg["unit"], X.shape[1], X.nnz)
 
-    save_npz(out_dir / "matrix.npz", X)
-    write_csv(out_dir / "rows.csv", ["row", "id", "doc_id"], [(i, r, d) for i, (r, d) in enumerate(zip(row_ids, row_docs))])
+    save_npz(paths.tfidf_matrix, X)
+    write_csv(paths.tfidf_rows, ["row", "id", "doc_id"], [(i, r, d) for i, (r, d) in enumerate(zip(row_ids, row_docs))])
     dfs = np.asarray((counts > 0).sum(axis=0)).ravel()
-    write_csv(out_dir / "vocabulary.csv", ["column", "term", "df", "idf"],
+    write_csv(paths.tfidf_vocabulary, ["column", "term", "df", "idf"],
               [(j, t, int(dfs[j]), round(float(idf[j]), 6)) for j, t in enumerate(terms)])
 
     n = cfg["top_n"]
@@ -355,13 +272,14 @@ def run(cfg: dict, in_segments: str | Path, out_dir: str | Path, tables_dir: str
     for i, doc in enumerate(docs):
         for rank, (term, w) in enumerate(top_terms(D[i].toarray().ravel(), terms, n), 1):
             rows.append((doc, rank, term, round(w, 6)))
-    write_table(tables_dir / "tfidf_terms", ["doc_id", "rank", "term", "tfidf"], rows)
+    write_table(paths.tfidf_terms, paths.tfidf_terms_md, ["doc_id", "rank", "term", "tfidf"], rows)
 
     corpus_mean = np.asarray(X.mean(axis=0)).ravel()
     total_counts = np.asarray(counts.sum(axis=0)).ravel()
     corpus_rows = [(rank, t, round(w, 6), int(total_counts[terms.index(t)]), int(dfs[terms.index(t)]))
                    for rank, (t, w) in enumerate(top_terms(corpus_mean, terms, n), 1)]
-    write_table(tables_dir / "tfidf_corpus_terms", ["rank", "term", "mean_tfidf", "count", "df"], corpus_rows)
+    write_table(paths.tfidf_corpus_terms, paths.tfidf_corpus_terms_md, ["rank", "term", "mean_tfidf", "count", "df"],
+                corpus_rows)
 
     key_rows = []
     Dc = sp.csr_matrix(Dc)
@@ -377,20 +295,20 @@ def run(cfg: dict, in_segments: str | Path, out_dir: str | Path, tables_dir: str
             for rank, j in enumerate(picked, 1):
                 key_rows.append((doc, direction, rank, terms[j], int(own[j]), int(totals[j] - own[j]),
                                  round(float(score[j]), 4)))
-    write_table(tables_dir / "keyness", ["doc_id", "direction", "rank", "term", "count_doc", "count_rest",
+    write_table(paths.keyness, paths.keyness_md, ["doc_id", "direction", "rank", "term", "count_doc", "count_rest",
                                          cfg["keyness"]], key_rows)
 
     # The full matrix only for the first similarity_max_docs documents (its size is
     # quadratic); every document's nearest neighbours in a long table.
     square = min(len(docs), cfg["similarity_max_docs"])
     S = cosine(D[:square])
-    write_csv(tables_dir / "doc_similarity.csv", ["doc_id", *docs[:square]],
+    write_csv(paths.doc_similarity, ["doc_id", *docs[:square]],
               [(doc, *(round(float(v), 4) for v in S[i])) for i, doc in enumerate(docs[:square])])
-    write_csv(tables_dir / "doc_neighbours.csv", ["doc_id", "rank", "neighbour", "cosine"],
+    write_csv(paths.doc_neighbours, ["doc_id", "rank", "neighbour", "cosine"],
               ((docs[i], rank, docs[j], round(v, 4))
                for i, near in neighbours(D, cfg["neighbours"]) for rank, (j, v) in enumerate(near, 1)))
     shown = min(square, cfg["heatmap_max_docs"])
-    similarity_figure(figures_dir / "doc_similarity.png", S[:shown, :shown],
-                      doc_labels(docs[:shown], Path(in_corpus) if in_corpus else None), len(docs))
+    similarity_figure(paths.doc_similarity_figure, S[:shown, :shown],
+                      labels(docs[:shown], paths.corpus), len(docs))
     log.info("wrote top terms, keyness (%s) and similarity of %d documents", cfg["keyness"], len(docs))
     return {"rows": X.shape[0], "terms": X.shape[1], "documents": len(docs)}

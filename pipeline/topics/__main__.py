@@ -1,31 +1,34 @@
-"""``python -m pipeline.topics [--params params.yaml]``: the DVC stage entry."""
+"""``python -m pipeline.topics [--params params.yaml]``: the DVC stage entry.
+
+Files are those of the contract (:mod:`pipeline.paths`) under the current folder.
+The entry runs with one OpenBLAS kernel on every x86-64 CPU with AVX2
+(:mod:`pipeline.blas`), so the model and topic shares are the same bytes there.
+"""
 from __future__ import annotations
 
 import argparse
+import sys
 
-from .. import executor
-from ..config import group
+from ..blas import ensure_pinned
+
+# Before numpy does any work under another kernel: this starts the entry again with it pinned.
+ensure_pinned("pipeline.topics", sys.argv[1:])
+
+from .. import executor  # noqa: E402
 from ..errors import run_cli
+from ..paths import Paths
 from ..stages import load_checked
-from . import SCHEMA, run
+from . import run
 
 
 def main(argv: list[str]) -> int:
+    """Validate ``params.yaml``, check the executor, and run the stage; see the module docstring."""
     ap = argparse.ArgumentParser(prog="python -m pipeline.topics", description=__doc__)
     ap.add_argument("--params", default="params.yaml")
-    ap.add_argument("--segments", default="data/processed/segments.jsonl")
-    ap.add_argument("--corpus", default="data/interim/corpus.jsonl")
-    ap.add_argument("--models", default="models/lda")
-    ap.add_argument("--data", default="data/topics")
-    ap.add_argument("--tables", default="reports/tables")
-    ap.add_argument("--figures", default="reports/figures")
-    ap.add_argument("--metrics", default="reports/metrics/topics.json")
     args = ap.parse_args(argv)
-    params = load_checked(args.params)
-    cfg = group(params, "lda", SCHEMA, args.params)
-    exe = executor.from_params(params, args.params)
-    executor.check(exe)  # inference comes after training: an unusable scheduler must fail first
-    run(cfg, args.segments, args.models, args.data, args.tables, args.figures, args.metrics, args.corpus, exe)
+    groups = load_checked(args.params)
+    executor.check(groups["executor"])  # inference comes after training: an unusable scheduler must fail first
+    run(groups, Paths())
     return 0
 
 

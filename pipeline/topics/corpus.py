@@ -13,18 +13,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from ..errors import UserError
-from ..io import read_jsonl
-
-
-class SegmentTokens:
-    """Restartable stream of the token lists of ``segments.jsonl`` (what coherence reads)."""
-
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
-
-    def __iter__(self) -> Iterator[list[str]]:
-        for seg in read_jsonl(self.path):
-            yield seg["tokens"]
+from ..segments import UnitTokens, read_segments
 
 
 @dataclass(frozen=True)
@@ -39,7 +28,7 @@ class SegmentIndex:
 
 def read_index(path: str | Path) -> SegmentIndex:
     ids, docs, dates, sizes = [], [], [], []
-    for seg in read_jsonl(path):
+    for seg in read_segments(path):
         ids.append(seg["id"])
         docs.append(seg["doc_id"])
         dates.append(seg.get("date"))
@@ -178,7 +167,7 @@ def min_segments(no_below: int, share: float, n_segments: int) -> int:
     return max(no_below, math.ceil(share * n_segments))
 
 
-def build_dictionary(tokens: SegmentTokens, cfg: dict):
+def build_dictionary(tokens: UnitTokens, cfg: dict):
     """gensim ``Dictionary`` with ``filter_extremes``; protected theme words survive it.
 
     Raises
@@ -201,7 +190,7 @@ def build_dictionary(tokens: SegmentTokens, cfg: dict):
     return d, before
 
 
-def serialize(path: Path, tokens: SegmentTokens, dictionary, mask: Sequence[bool], want: bool):
+def serialize(path: Path, tokens: UnitTokens, dictionary, mask: Sequence[bool], want: bool):
     """Write the bags of words of the segments whose ``mask`` equals ``want`` as an ``MmCorpus``."""
     from gensim.corpora import MmCorpus
 
@@ -214,6 +203,6 @@ def serialize(path: Path, tokens: SegmentTokens, dictionary, mask: Sequence[bool
     return MmCorpus(str(path))
 
 
-def all_bows(tokens: SegmentTokens, dictionary) -> Iterator[list[tuple[int, int]]]:
+def all_bows(tokens: UnitTokens, dictionary) -> Iterator[list[tuple[int, int]]]:
     for toks in tokens:
         yield dictionary.doc2bow(toks)

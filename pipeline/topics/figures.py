@@ -1,41 +1,26 @@
-"""Figures of the topic and TF-IDF stages, written byte-identically on every run.
-
-Colour-blind-safe colours throughout: cividis/viridis for heatmaps, the
-Okabe-Ito palette for lines and bars. PNG metadata (the matplotlib version
-string) is dropped so the same data always give the same bytes.
-"""
+"""Figures of the topics stage (palette, set-up and the byte-stable save: :mod:`pipeline.figures`)."""
 from __future__ import annotations
 
 import math
 from pathlib import Path
 from typing import Sequence
 
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+from ..figures import OKABE_ITO, pyplot
+from ..figures import save as _save
 
-from ..io import atomic_path  # noqa: E402
-
-# Fixed here rather than per figure: a user's matplotlibrc must not change our bytes.
-plt.rcParams.update({"svg.hashsalt": "pipeline", "font.size": 9, "figure.dpi": 100})
-
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+FAMILY = "topics"
 
 
 def new_figure(figsize: tuple[float, float] = (8, 6), nrows: int = 1, ncols: int = 1, **kw):
-    """A figure with fixed DPI and font settings, independent of the user's matplotlibrc."""
-    return plt.subplots(nrows, ncols, figsize=figsize, **kw)
+    """A figure and its axes, pyplot set up for the topics stage's figures."""
+    return pyplot(FAMILY).subplots(nrows, ncols, figsize=figsize, **kw)
 
 
 def save_figure(fig, path: str | Path) -> None:
-    """Save as PNG atomically, without metadata that would differ between runs."""
-    fig.tight_layout()
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=100, metadata={"Software": None})
-    plt.close(fig)
+    """Lay out tightly and save (:func:`pipeline.figures.save`)."""
+    _save(fig, path, FAMILY, tight_layout=True)
 
 
 def top_words_grid(path: Path, topics: Sequence[Sequence[tuple[str, float]]], labels: Sequence[str],
@@ -87,6 +72,8 @@ def prevalence_over_time(path: Path, dates: Sequence, P: np.ndarray, labels: Seq
         ax.set_title("Topic prevalence over time: no document has a date")
         save_figure(fig, path)
         return
+    import matplotlib.dates as mdates
+
     cols = min(4, k)
     rows = math.ceil(k / cols)
     fig, axes = new_figure(figsize=(3.2 * cols, 2.2 * rows), nrows=rows, ncols=cols, squeeze=False,

@@ -20,7 +20,7 @@ from typing import Iterator, Mapping
 import numpy as np
 
 from .. import executor as X
-from ..io import read_jsonl
+from ..segments import UnitTokens
 
 #: Segments per partition: the batch of ``doc_topics``, whose default it must equal.
 BATCH = 2000
@@ -79,7 +79,7 @@ def _infer_partition(portable: PortableModel, token_lists: list[list[str]]) -> n
 
 
 def _token_partitions(segments: Path, batch: int) -> Iterator[list[list[str]]]:
-    return X.chunked((seg["tokens"] for seg in read_jsonl(segments)), batch)
+    return X.chunked(UnitTokens(segments), batch)
 
 
 def doc_topics(model, dictionary, segments: str | Path, executor: Mapping | None = None,

@@ -3,7 +3,7 @@
 Steps: dictionary and streamed bags of words (:mod:`.corpus`); one model per
 candidate k trained on 90% of segments (:mod:`.train`); every candidate scored
 (:mod:`.scores`) and the best kept by ``lda.select_by``; further seeds at that
-k to measure stability (:mod:`.stability`); tables and figures (:mod:`.report`).
+k to measure stability (:mod:`.stability`); tables and figures (:mod:`.outputs`).
 
 Outputs
 -------
@@ -22,95 +22,23 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Mapping
 
 import numpy as np
 
-from .. import config as C
 from .. import executor as X
 from ..errors import UserError, progress_enabled
+from ..paths import Paths
+from ..segments import UnitTokens
 from . import corpus as B
-from . import infer, report, scores
+from . import infer, outputs, scores
 from .stability import stability
 from .train import train_many, without_lifecycle
 
 log = logging.getLogger("topics")
 
 
-def _num_topics(key: str, value: Any) -> list[int]:
-    """One k, a list of k, or a range ``{start, stop, step}`` (stop included)."""
-    def bad() -> UserError:
-        return UserError(f"{key} = {value!r} is not allowed: an integer >= 2, a list of them, "
-                         "or {start: a, stop: b, step: s} with 2 <= a <= b")
-
-    if isinstance(value, dict):
-        if set(value) - {"start", "stop", "step"} or not {"start", "stop"} <= set(value):
-            raise bad()
-        start, stop, step = value["start"], value["stop"], value.get("step", 1)
-        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, stop, step)) \
-                or step < 1 or start > stop:
-            raise bad()
-        value = list(range(start, stop + 1, step))
-    items = value if isinstance(value, (list, tuple)) else [value]
-    if not items or not all(isinstance(v, int) and not isinstance(v, bool) for v in items):
-        raise bad()
-    small = [v for v in items if v < 2]
-    if small:
-        raise UserError(f"{key} = {small[0]} is not allowed: a topic model needs at least 2 topics")
-    return sorted(set(items))
-
-
-def _train_sample(key: str, value: Any) -> int | float | None:
-    """null (all segments), a number of segments >= 2, or a share in (0, 1]."""
-    if value is None:
-        return None
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 2:
-        return value
-    if isinstance(value, float) and 0.0 < value <= 1.0:
-        return value
-    raise UserError(f"{key} = {value!r} is not allowed: null (train on all segments), a number of "
-                    "segments >= 2, or a share between 0 and 1 (e.g. 0.3)")
-
-
-_PRIOR = [C.Str(choices=["auto", "symmetric", "asymmetric"]), C.Float(min=1e-9)]
-
-SCHEMA = C.Section(
-    {
-        "backend": C.Str(choices=["gensim", "tomotopy"]),
-        "num_topics": C.Free(_num_topics, "an integer >= 2, a list of them, or {start, stop, step}"),
-        "select_by": C.Str(choices=["c_npmi", "u_mass", "diversity", "perplexity"]),
-        "init": C.Str(choices=["nmf", "random"]),
-        "update": C.Str(choices=["batch", "online"]),
-        "train_sample": C.Free(_train_sample, "null, a number of segments >= 2, or a share in (0, 1]"),
-        "passes": C.Int(min=1),
-        "iterations": C.Int(min=1),
-        "gibbs_iterations": C.Int(min=1),
-        "alpha": C.AnyOf(_PRIOR),
-        "eta": C.AnyOf([C.Str(choices=["auto", "symmetric"]), C.Float(min=1e-9)]),
-        "chunksize": C.Int(min=1),
-        "random_state": C.Int(min=0),
-        "workers": C.Int(min=1),
-        "dictionary": C.Section(
-            {
-                "no_below": C.Int(min=1),
-                "no_below_share": C.Float(min=0.0, max=1.0),
-                "no_above": C.Float(min=0.0, max=1.0),
-                "keep_n": C.Int(min=1, nullable=True),
-                "keep_tokens": C.List(C.Str()),
-            }
-        ),
-        "heldout": C.Float(min=0.0, max=0.5),
-        "coherence_topn": C.Int(min=2),
-        "diversity_topn": C.Int(min=1),
-        "c_v": C.Bool(),
-        "stability_seeds": C.Int(min=0),
-        "stability_threshold": C.Float(min=0.0, max=1.0),
-        "top_words": C.Int(min=3),
-        "representative": C.Int(min=1),
-        "excerpt_chars": C.Int(min=40),
-        "heatmap_max_docs": C.Int(min=2),
-    }
-)
+from ..schema.lda import SCHEMA  # noqa: F401  (re-exported)
 
 
 def _words(dictionary, ids_per_topic: list[list[int]]) -> list[list[str]]:
@@ -141,38 +69,31 @@ def score_candidates(models: list, dictionary, tokens, train_corpus, heldout: li
     return rows
 
 
-def run(cfg: dict, in_segments: str | Path, model_dir: str | Path, data_dir: str | Path, tables_dir: str | Path,
-        figures_dir: str | Path, metrics_path: str | Path, in_corpus: str | Path | None = None,
-        executor: dict | None = None) -> dict:
-    """Run the stage with the validated ``lda`` group; return the metrics.
+def run(groups: Mapping[str, dict], paths: Paths) -> dict:
+    """Run the stage: ``paths.segments`` (and ``corpus`` for titles) in, model, topic shares, tables, figures out.
 
     Parameters
     ----------
-    cfg : dict
-        The validated ``lda`` group (``num_topics`` already a sorted list).
-    in_segments : path
-        ``segments.jsonl`` from ``preprocess``.
-    model_dir : path
-        Folder for the gensim model and dictionary (replaced as a whole).
-    data_dir : path
-        Folder for the segment-topic and document-topic matrices.
-    tables_dir, figures_dir : path
-        Folders for the report tables and figures.
-    metrics_path : path
-        ``topics.json``.
-    in_corpus : path, optional
-        ``corpus.jsonl``, for document titles in the heatmap.
-    executor : dict, optional
-        The validated ``executor`` group for inferring every segment's topic
-        shares (:mod:`.infer`); None infers in this process, with the same result.
+    groups : Mapping
+        Validated config groups by name (:func:`pipeline.stages.load_checked`); reads ``lda``
+        (``num_topics`` already a sorted list), and ``executor`` for inferring every segment's
+        topic shares (:mod:`.infer`) when present (absent: this process, with the same result).
+    paths : Paths
+        The file contract under the workspace root; ``paths.lda_dir`` is replaced as a whole.
+
+    Returns
+    -------
+    dict
+        The metrics written to ``paths.topics_metrics``.
     """
-    in_segments = Path(in_segments)
+    cfg, executor = groups["lda"], groups.get("executor")
+    in_segments, model_dir = paths.segments, paths.lda_dir
     if not in_segments.is_file():
         raise UserError(f"{in_segments}: not found; run the preprocess stage first (dvc repro preprocess)")
     ks = list(cfg["num_topics"])
     index = B.read_index(in_segments)
     B.check_segments(len(index.ids), ks, str(in_segments))
-    tokens = B.SegmentTokens(in_segments)
+    tokens = UnitTokens(in_segments)
     dictionary, vocab_before = B.build_dictionary(tokens, cfg)
     log.info("dictionary: %d of %d words kept over %d segments", len(dictionary), vocab_before, len(index.ids))
     mask = B.heldout_mask(index.ids, cfg["heldout"])
@@ -233,7 +154,6 @@ def run(cfg: dict, in_segments: str | Path, model_dir: str | Path, data_dir: str
 
         theta = infer.doc_topics(model, dictionary, in_segments, executor)
 
-        model_dir = Path(model_dir)
         tmp_models = scratch / "model"
         tmp_models.mkdir()
         model.save(tmp_models)
@@ -248,11 +168,9 @@ def run(cfg: dict, in_segments: str | Path, model_dir: str | Path, data_dir: str
 
     notes = {"perplexity": check.perplexity_note,
              "stability": None if seeds else "not measured (lda.stability_seeds = 0)"}
-    metrics = report.write_all(
+    metrics = outputs.write_all(
         cfg=cfg, model=model, dictionary=dictionary, index=index, theta=theta, rows=rows, best=best,
-        stab=(per_topic_stab, overall_stab), segments_path=in_segments, corpus_path=in_corpus,
-        data_dir=Path(data_dir), tables_dir=Path(tables_dir), figures_dir=Path(figures_dir),
-        metrics_path=Path(metrics_path), caveats=list(check.caveats), notes=notes,
+        stab=(per_topic_stab, overall_stab), paths=paths, caveats=list(check.caveats), notes=notes,
     )
     stab_text = notes["stability"] or f"{metrics['stability']:.3f}"
     log.info("k=%d: c_npmi %.4f, diversity %.3f, stability %s; %d unstable topic(s)", metrics["k"],

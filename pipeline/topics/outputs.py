@@ -9,9 +9,15 @@ from typing import Sequence
 
 import numpy as np
 
-from ..io import markdown_table, read_jsonl, write_csv, write_json, write_text
+from ..documents import labels as document_labels
+from ..io import write_csv, write_json, write_table
+from ..paths import Paths
+from ..segments import read_segments
 from . import figures
 from .scores import top_word_ids
+
+#: decimals of the topic shares in data/topics
+SHARE_DECIMALS = 4
 
 SELECTION_COLUMNS = ["k", "c_npmi", "u_mass", "diversity", "perplexity", "c_v", "chosen"]
 
@@ -84,7 +90,7 @@ def by_period(dates: Sequence[str | None], theta: np.ndarray) -> tuple[list[date
 def excerpts(path: Path, wanted: set[int], chars: int) -> dict[int, str]:
     """Text of the wanted segments (by line number), cut at ``chars`` on a word boundary."""
     out = {}
-    for i, seg in enumerate(read_jsonl(path)):
+    for i, seg in enumerate(read_segments(path)):
         if i in wanted:
             text = " ".join(seg["sentences"])
             if len(text) > chars:
@@ -93,14 +99,8 @@ def excerpts(path: Path, wanted: set[int], chars: int) -> dict[int, str]:
     return out
 
 
-def _table(stem: Path, header: Sequence[str], rows: list[Sequence]) -> None:
-    write_csv(stem.with_suffix(".csv"), header, rows)
-    write_text(stem.with_suffix(".md"), markdown_table(header, rows))
-
-
 def write_all(*, cfg: dict, model, dictionary, index, theta: np.ndarray, rows: list[dict], best: dict,
-              stab: tuple[list[float], float], segments_path: Path, corpus_path: Path | None, data_dir: Path,
-              tables_dir: Path, figures_dir: Path, metrics_path: Path, caveats: list[str] | None = None,
+              stab: tuple[list[float], float], paths: Paths, caveats: list[str] | None = None,
               notes: dict[str, str | None] | None = None) -> dict:
     """Write every table, figure and the metrics file; return the metrics.
 
@@ -108,8 +108,6 @@ def write_all(*, cfg: dict, model, dictionary, index, theta: np.ndarray, rows: l
     metrics as ``caveats``; ``notes`` maps a score ("perplexity",
     "stability") to why it is null, written as ``<score>_note``.
     """
-    from ..tfidf.stage import doc_labels
-
     k = model.k
     tw = model.topic_word
     top_ids = top_word_ids(tw, cfg["top_words"])
@@ -122,11 +120,14 @@ def write_all(*, cfg: dict, model, dictionary, index, theta: np.ndarray, rows: l
     npmi = best["c_npmi_per_topic"]
 
     topic_cols = [f"topic_{t}" for t in range(k)]
-    write_csv(data_dir / "segment_topics.csv", ["id", "doc_id", *topic_cols],
-              [(sid, did, *(f"{v:.6f}" for v in row)) for sid, did, row in zip(index.ids, index.doc_ids, theta)])
+    # Four decimals: what the shares carry across machines (a CPU with other BLAS kernels moves the
+    # sixth, pipeline/blas.py), and what every table of the report shows.
+    write_csv(paths.segment_topics, ["id", "doc_id", *topic_cols],
+              [(sid, did, *(f"{v:.{SHARE_DECIMALS}f}" for v in row))
+               for sid, did, row in zip(index.ids, index.doc_ids, theta)])
     docs, D = document_topics(theta, index.doc_ids, index.n_tokens)
-    write_csv(data_dir / "document_topics.csv", ["doc_id", *topic_cols],
-              [(d, *(f"{v:.6f}" for v in row)) for d, row in zip(docs, D)])
+    write_csv(paths.document_topics, ["doc_id", *topic_cols],
+              [(d, *(f"{v:.{SHARE_DECIMALS}f}" for v in row)) for d, row in zip(docs, D)])
 
     header = ["topic", "label", "top_words", "prevalence", "c_npmi", "stability", "stable"]
     trows = []
@@ -134,42 +135,43 @@ def write_all(*, cfg: dict, model, dictionary, index, theta: np.ndarray, rows: l
         tops = " ".join(f"{dictionary[i]} ({tw[t, i]:.3f})" for i in top_ids[t])
         stable = "" if not math.isfinite(per_stab[t]) else ("no" if unstable[t] else "yes")
         trows.append((t, labels[t], tops, _r(prev[t]), _r(npmi[t]), _r(per_stab[t], 3), stable))
-    _table(tables_dir / "topics", header, trows)
+    write_table(paths.topics_table, paths.topics_table_md, header, trows)
 
     reps = representative(theta, index.n_tokens, cfg["representative"])
-    texts = excerpts(segments_path, {i for r in reps for i in r}, cfg["excerpt_chars"])
+    texts = excerpts(paths.segments, {i for r in reps for i in r}, cfg["excerpt_chars"])
     rep_rows = [(t, labels[t], rank, index.ids[i], _r(theta[i, t], 3), texts.get(i, ""))
                 for t in range(k) for rank, i in enumerate(reps[t], 1)]
-    _table(tables_dir / "topic_segments", ["topic", "label", "rank", "segment", "share", "excerpt"], rep_rows)
+    write_table(paths.topic_segments, paths.topic_segments_md,
+                ["topic", "label", "rank", "segment", "share", "excerpt"], rep_rows)
 
     chosen = best["k"]
-    write_csv(tables_dir / "topic_selection.csv", SELECTION_COLUMNS,
+    write_csv(paths.topic_selection, SELECTION_COLUMNS,
               [(r["k"], _r(r["c_npmi"]), _r(r["u_mass"]), _r(r["diversity"]), _r(r["perplexity"], 2),
                 _r(r.get("c_v")), int(r["k"] == chosen)) for r in rows])
 
     topics = [[(dictionary[i], float(tw[t, i])) for i in top_ids[t]] for t in range(k)]
-    figures.top_words_grid(figures_dir / "topic_words.png", topics, labels, unstable)
+    figures.top_words_grid(paths.topic_words_figure, topics, labels, unstable)
     shown = min(len(docs), cfg["heatmap_max_docs"])
     more = f" (first {shown} of {len(docs)} documents)" if shown < len(docs) else ""
-    figures.heatmap(figures_dir / "topic_documents.png", D[:shown], doc_labels(docs[:shown], corpus_path),
+    figures.heatmap(paths.topic_documents_figure, D[:shown], document_labels(docs[:shown], paths.corpus),
                     [f"{t}: {labels[t]}" for t in range(k)], f"Topic shares per document{more}", "topic",
                     "document", "topic share (0–1)")
     periods, P, unit = by_period(index.dates, theta)
     # Drawn even without dates (as an empty, titled figure) so the stage's outputs never vary.
-    figures.prevalence_over_time(figures_dir / "topic_time.png", periods, P, labels, unit)
+    figures.prevalence_over_time(paths.topic_time_figure, periods, P, labels, unit)
     ks = [r["k"] for r in rows]
-    figures.score_curves(figures_dir / "topic_selection.png", ks,
+    figures.score_curves(paths.topic_selection_figure, ks,
                          {m: [r[m] for r in rows] for m in ("c_npmi", "u_mass", "diversity", "perplexity")},
                          chosen, f"Model selection: scores against k (chosen k = {chosen} by {cfg['select_by']})",
                          {"c_npmi": "NPMI coherence (−1 to 1)", "u_mass": "UMass coherence (log, ≤ 0)",
                           "diversity": "unique top-25 words (share)", "perplexity": "held-out perplexity"})
     if cfg["c_v"]:
-        figures.score_curves(figures_dir / "topic_selection_cv.png", ks, {"c_v": [r["c_v"] for r in rows]}, chosen,
+        figures.score_curves(paths.topic_selection_cv_figure, ks, {"c_v": [r["c_v"] for r in rows]}, chosen,
                              "Secondary: C_V coherence against k (rates rare-word topics high)",
                              {"c_v": "C_V coherence (0 to 1)"})
     else:
         # Drawn all the same, so the stage's declared outputs never vary with lda.c_v.
-        figures.message(figures_dir / "topic_selection_cv.png", "C_V coherence not computed (lda.c_v: false)")
+        figures.message(paths.topic_selection_cv_figure, "C_V coherence not computed (lda.c_v: false)")
 
     metrics = {
         "k": chosen,
@@ -184,5 +186,5 @@ def write_all(*, cfg: dict, model, dictionary, index, theta: np.ndarray, rows: l
     for score, note in sorted((notes or {}).items()):
         if note:
             metrics[f"{score}_note"] = note
-    write_json(metrics_path, metrics)
+    write_json(paths.topics_metrics, metrics)
     return metrics

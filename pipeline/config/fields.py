@@ -1,38 +1,17 @@
-"""Reading and validating ``params.yaml``, and recomposing it from ``conf/``.
+"""The field types a stage states its config group with, and the one-line error they raise.
 
-``conf/`` is the Hydra tree; ``params.yaml`` is its composition. DVC recomposes
-it on ``dvc exp run`` (``hydra.enabled`` in ``.dvc/config``) and ``dvc repro``
-reads it as it is. Stages never use ``@hydra.main``: they read ``params.yaml``
-and validate only the groups they declare in ``dvc.yaml``, so a typo in
-``lda`` never stops ingestion.
-
-Each stage states the shape of its group with the small field types below;
-a wrong value or unknown key becomes one :class:`~pipeline.errors.UserError`
-line naming the key, the value and what is allowed.
-
-Command line::
-
-    python -m pipeline.config compose [overrides...]   # rewrite params.yaml from conf/
-    python -m pipeline.config check                    # exit 1 if params.yaml is stale
+A wrong value or unknown key becomes one :class:`~pipeline.errors.UserError`
+line naming the key, the value and what is allowed (:func:`fail`).
 """
 from __future__ import annotations
 
 import math
-import os
-import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-import yaml
-
-from .errors import UserError
-
-PARAMS_FILE = "params.yaml"
-CONF_DIR = "conf"
+from ..errors import UserError
 
 
-# --------------------------------------------------------------------- fields
 class Field:
     """Base of the validators; ``check`` returns the (possibly normalised) value."""
 
@@ -46,7 +25,23 @@ class Field:
         raise NotImplementedError
 
 
-def _fail(key: str, value: Any, allowed: str) -> UserError:
+def fail(key: str, value: Any, allowed: str) -> UserError:
+    """The one-line error for a value a key does not allow.
+
+    Parameters
+    ----------
+    key : str
+        The dotted key, e.g. ``lda.passes``.
+    value : Any
+        The value found.
+    allowed : str
+        What the key allows, said so a user can fix the value.
+
+    Returns
+    -------
+    UserError
+        To be raised by the caller: ``key = value is not allowed: allowed``.
+    """
     return UserError(f"{key} = {value!r} is not allowed: {allowed}")
 
 
@@ -66,9 +61,9 @@ class Int(Field):
         if value is None and self.nullable:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            raise _fail(key, value, self.allowed())
+            raise fail(key, value, self.allowed())
         if (self.min is not None and value < self.min) or (self.max is not None and value > self.max):
-            raise _fail(key, value, self.allowed())
+            raise fail(key, value, self.allowed())
         return value
 
 
@@ -85,9 +80,9 @@ class Float(Field):
 
     def check(self, key: str, value: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
-            raise _fail(key, value, self.allowed())
+            raise fail(key, value, self.allowed())
         if (self.min is not None and value < self.min) or (self.max is not None and value > self.max):
-            raise _fail(key, value, self.allowed())
+            raise fail(key, value, self.allowed())
         return float(value)
 
 
@@ -100,7 +95,7 @@ class Bool(Field):
 
     def check(self, key: str, value: Any) -> bool:
         if not isinstance(value, bool):
-            raise _fail(key, value, self.allowed())
+            raise fail(key, value, self.allowed())
         return value
 
 
@@ -119,7 +114,7 @@ class Str(Field):
         if value is None and self.nullable:
             return None
         if not isinstance(value, str) or (self.choices is not None and value not in self.choices):
-            raise _fail(key, value, self.allowed())
+            raise fail(key, value, self.allowed())
         return value
 
 
@@ -135,7 +130,7 @@ class List(Field):
 
     def check(self, key: str, value: Any) -> list:
         if not isinstance(value, (list, tuple)) or len(value) < self.min_len:
-            raise _fail(key, value, self.allowed())
+            raise fail(key, value, self.allowed())
         return [self.item.check(f"{key}[{i}]", v) for i, v in enumerate(value)]
 
 
@@ -160,7 +155,7 @@ class AnyOf(Field):
                     nested = exc
         if nested is not None:
             raise nested
-        raise _fail(key, value, self.allowed())
+        raise fail(key, value, self.allowed())
 
 
 @dataclass
@@ -175,7 +170,7 @@ class Section(Field):
 
     def check(self, key: str, value: Any) -> dict:
         if not isinstance(value, Mapping):
-            raise _fail(key, value, self.allowed())
+            raise fail(key, value, self.allowed())
         unknown = sorted(set(value) - set(self.fields))
         if unknown:
             raise UserError(
@@ -223,7 +218,7 @@ class Regex(Field):
         if value is None and self.nullable:
             return None
         if not isinstance(value, str):
-            raise _fail(key, value, self.allowed())
+            raise fail(key, value, self.allowed())
         try:
             re.compile(value)
         except re.error as exc:
@@ -236,79 +231,3 @@ def optional(spec: Field, default: Any) -> Field:
     spec.required = False
     spec.default = default
     return spec
-
-
-# ------------------------------------------------------------------- loading
-def load_params(path: str | os.PathLike = PARAMS_FILE) -> dict:
-    """Read ``params.yaml``; a missing or malformed file is a :class:`UserError`."""
-    p = Path(path)
-    if not p.is_file():
-        raise UserError(f"{p}: parameters file not found (run `python -m pipeline.config compose`)")
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise UserError(f"{p}: not valid YAML{where}") from None
-    if not isinstance(data, dict):
-        raise UserError(f"{p}: expected a mapping of config groups, got {type(data).__name__}")
-    return data
-
-
-def group(params: Mapping, name: str, schema: Section, source: str = PARAMS_FILE) -> dict:
-    """Validate and return one config group of ``params``.
-
-    Errors are prefixed with ``source`` so the user knows which file to edit.
-    """
-    if name not in params:
-        raise UserError(f"{source}: config group '{name}' is missing (known groups: {', '.join(params)})")
-    try:
-        return schema.check(name, params[name])
-    except UserError as exc:
-        raise UserError(f"{source}: {exc}") from None
-
-
-# ----------------------------------------------------------------- composing
-def compose(overrides: Sequence[str] = (), conf_dir: str | os.PathLike = CONF_DIR) -> dict:
-    """Compose ``conf/config.yaml`` with Hydra, as DVC does for ``dvc exp run``."""
-    from hydra import compose as hydra_compose
-    from hydra import initialize_config_dir
-    from hydra.errors import HydraException
-    from omegaconf import OmegaConf
-    from omegaconf.errors import OmegaConfBaseException
-
-    try:
-        with initialize_config_dir(config_dir=str(Path(conf_dir).resolve()), version_base=None):
-            cfg = hydra_compose(config_name="config", overrides=list(overrides))
-        return OmegaConf.to_container(cfg, resolve=True)  # type: ignore[return-value]
-    except (HydraException, OmegaConfBaseException) as exc:
-        raise UserError(f"composing {conf_dir}/: {str(exc).splitlines()[0]}") from None
-
-
-def dump_params(params: Mapping) -> str:
-    return yaml.safe_dump(dict(params), sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
-
-
-def _main(argv: list[str]) -> int:
-    from .io import write_text
-
-    if not argv or argv[0] not in {"compose", "check"}:
-        print(__doc__.split("Command line::")[1].strip("\n"), file=sys.stderr)
-        return 2
-    composed = compose(argv[1:])
-    if argv[0] == "compose":
-        write_text(PARAMS_FILE, dump_params(composed))
-        print(f"wrote {PARAMS_FILE}", file=sys.stderr)
-        return 0
-    current = load_params()
-    if current != composed:
-        print(f"{PARAMS_FILE} differs from the composition of {CONF_DIR}/: run `python -m pipeline.config compose`",
-              file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    from .errors import run_cli
-
-    run_cli("config", _main)

@@ -1,0 +1,46 @@
+"""``python -m pipeline.config compose|check [overrides...]``: keep ``params.yaml`` the composition of ``conf/``."""
+from __future__ import annotations
+
+import sys
+
+from ..errors import run_cli
+from ..io import write_text
+from .composition import compose
+from .params import CONF_DIR, PARAMS_FILE, dump_params, load_params
+
+USAGE = """\
+    python -m pipeline.config compose [overrides...]   # rewrite params.yaml from conf/
+    python -m pipeline.config check                    # exit 1 if params.yaml is stale"""
+
+
+def main(argv: list[str]) -> int:
+    """Rewrite ``params.yaml`` from ``conf/`` (``compose``) or say whether it is stale (``check``).
+
+    Parameters
+    ----------
+    argv : list of str
+        ``compose`` or ``check``, then Hydra overrides.
+
+    Returns
+    -------
+    int
+        0 when done or up to date, 1 when ``params.yaml`` is stale, 2 on a usage error.
+    """
+    if not argv or argv[0] not in {"compose", "check"}:
+        print(USAGE, file=sys.stderr)
+        return 2
+    composed = compose(argv[1:])
+    if argv[0] == "compose":
+        write_text(PARAMS_FILE, dump_params(composed))
+        print(f"wrote {PARAMS_FILE}", file=sys.stderr)
+        return 0
+    current = load_params()
+    if current != composed:
+        print(f"{PARAMS_FILE} differs from the composition of {CONF_DIR}/: run `python -m pipeline.config compose`",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    run_cli("config", main)

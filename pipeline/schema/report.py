@@ -1,0 +1,75 @@
+"""The ``report`` group's schema, and the checks of ``report.group_by`` (its syntax here, its column against the corpus)."""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from .. import config as C
+from ..errors import UserError
+
+DATE_UNITS = {"year": 4, "month": 7, "day": 10}  # unit -> length of the ISO prefix kept
+DATE_PREFIX = "date:"
+
+
+def date_choices() -> list[str]:
+    return [DATE_PREFIX + u for u in DATE_UNITS]
+
+
+def check_syntax(key: str, value: Any) -> str | None:
+    """Schema check of ``report.group_by``: null, a column name, or ``date:<unit>``.
+
+    Whether the column exists is known only from the corpus; see :func:`check_column`.
+    """
+    if value is None:
+        return None
+    allowed = f"null, a metadata column of the corpus, or one of {', '.join(date_choices())}"
+    if not isinstance(value, str) or not value.strip():
+        raise UserError(f"{key} = {value!r} is not allowed: {allowed}")
+    if value == "date" or value.startswith(DATE_PREFIX):
+        unit = value[len(DATE_PREFIX):] if value.startswith(DATE_PREFIX) else ""
+        if unit not in DATE_UNITS:
+            raise UserError(f"{key} = {value!r} is not allowed: the document date is grouped by "
+                            f"{', '.join(date_choices())}")
+    return value
+
+
+def check_column(spec: str | None, columns: Iterable[str], key: str = "report.group_by",
+                 source: str = "params.yaml") -> None:
+    """Raise a one-line :class:`UserError` when ``spec`` names a column not in ``columns``.
+
+    Parameters
+    ----------
+    spec
+        A value accepted by :func:`check_syntax`.
+    columns
+        The metadata columns the documents can have, in the order to list them.
+    key, source
+        Named in the message, so the user knows what to edit and where.
+    """
+    if spec is None or spec.startswith(DATE_PREFIX):
+        return
+    cols = list(dict.fromkeys(columns))
+    if spec not in cols:
+        available = ", ".join(cols) if cols else "none (list them in corpus.columns.meta)"
+        raise UserError(f"{source}: {key} = {spec!r} is not a metadata column of the corpus "
+                        f"(columns: {available}; dates: {', '.join(date_choices())})")
+
+
+SCHEMA = C.Section(
+    {
+        "title": C.Str(),
+        "max_rows": C.Int(min=5),
+        "group_by": C.Free(check_syntax, "null, a metadata column, or date:year, date:month, date:day"),
+        "max_groups": C.Int(min=2),
+        "evidence_per_pole": C.Int(min=1),
+        "evidence_per_group": C.Int(min=1),
+        "excerpt_chars": C.Int(min=40),
+        "bootstrap": C.Section(
+            {
+                "resamples": C.Int(min=100),
+                "seed": C.Int(min=0),
+                "confidence": C.Float(min=0.5, max=0.999),
+                "min_documents": C.Int(min=2),
+            }
+        ),
+    }
+)

@@ -1,0 +1,208 @@
+"""The ``themes`` group's schema: every theme of ``conf/themes/``, and the term keys its checks need.
+
+A theme lives in ``conf/themes/<name>.yaml`` and lands in ``params.yaml`` under
+``themes.<name>``. The stage only sees ``params.yaml``, so every error names
+both the key path there and the file the user has to edit. Validation only;
+:mod:`pipeline.stance.themes` compiles the validated themes.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping
+
+from .. import config as C
+from ..errors import UserError
+from ..text import lemma
+
+#: Where a configured term splits into words: white space and hyphens, as syntok splits text.
+TERM_SPLIT = re.compile(r"[\s\-\u2010-\u2015]+")
+
+
+def term_words(term: str) -> list[str]:
+    """Lemmas of the words of a configured term, split as syntok splits text."""
+    return [lemma(w) for w in TERM_SPLIT.split(term.strip()) if w]
+
+
+def term_key(term: str) -> str:
+    """The key a term has after multi-word joining ("Peace Talks" -> "peace_talk")."""
+    return "_".join(term_words(term))
+
+
+def _theme_file(key: str) -> str:
+    return f"conf/themes/{key}.yaml"
+
+
+def _mapping_of_numbers(key: str, value: Any) -> dict[str, float]:
+    if not isinstance(value, Mapping):
+        raise C.fail(key, value, "a mapping of term: weight")
+    out = {}
+    for term, weight in value.items():
+        if not isinstance(term, str) or not term_words(term):
+            raise C.fail(key, term, "a non-empty term")
+        out[term] = C.Float().check(f"{key}.{term}", weight)
+    return out
+
+
+def _mapping_of_poles(key: str, value: Any) -> dict[str, dict]:
+    pole = C.Section({"sign": C.Int(min=-1, max=1), "description": C.Str()})
+    if not isinstance(value, Mapping) or len(value) != 2:
+        raise C.fail(key, value, "exactly two poles, each {sign: -1 or 1, description: ...}")
+    out = {str(name): pole.check(f"{key}.{name}", spec) for name, spec in value.items()}
+    signs = sorted(p["sign"] for p in out.values())
+    if signs != [-1, 1]:
+        raise C.fail(f"{key}.*.sign", signs, "one pole with sign -1 and one with sign 1")
+    return out
+
+
+def _mapping_of_cues(key: str, value: Any) -> dict[str, dict[str, float]]:
+    if not isinstance(value, Mapping):
+        raise C.fail(key, value, "a mapping of pole name: {term: weight}")
+    return {str(pole): _mapping_of_numbers(f"{key}.{pole}", terms) for pole, terms in value.items()}
+
+
+_ROLE = C.Section({"terms": C.List(C.Str()), "value": C.Float(min=-2, max=2)})
+
+TARGET = C.AnyOf(
+    [
+        C.Str(),
+        C.Section(
+            {
+                "term": C.Str(),
+                "near": C.optional(C.List(C.Str()), []),
+                "not_near": C.optional(C.List(C.Str()), []),
+                "window": C.optional(C.Int(min=1), 3),
+                # Word forms the target must not have right before the next word
+                # ("the assembly sanctioned the budget": approval, not sanctions).
+                "not_before": C.optional(C.List(C.Str()), []),
+                "forms": C.optional(C.List(C.Str()), []),
+            }
+        ),
+    ]
+)
+
+THEME_SCHEMA = C.Section(
+    {
+        "name": C.Str(),
+        "description": C.Str(),
+        "poles": C.Free(_mapping_of_poles, "exactly two poles, each {sign: -1 or 1, description: ...}"),
+        "targets": C.List(TARGET, min_len=1),
+        "exclude": C.optional(C.List(C.Str()), []),
+        # Words that put the whole sentence in another domain (sport, culture,
+        # IT): a target there only shares a word with the theme.
+        "off_topic": C.optional(C.List(C.Str()), []),
+        # Phrases that set a scene ("during", "amid", "given"): a mention only
+        # inside one, up to the next punctuation, is the background of a remark
+        # about something else, so the sentence is not relevant.
+        "background": C.optional(C.List(C.Str()), []),
+        # A mention that is one of this many or more capitalised names listed
+        # together ("Russia, Turkmenistan, Kyrgyzstan, Ukraine") is a place in an
+        # enumeration, not a topic; 0 turns the rule off.
+        "enumeration": C.optional(C.Int(min=0), 0),
+        # Value added when a target itself is in scare quotes ("so-called
+        # sanctions"): the speaker disputes it. Signed: < 0 counts toward the -1 pole.
+        "distanced_target": C.optional(C.Float(min=-2, max=2), 0.0),
+        # The target's adversaries: what is said of them counts toward the
+        # opposite pole ("the invaders shelled Kharkiv" favours Ukraine).
+        "counter_targets": C.optional(C.List(C.Str()), []),
+        "cues": C.Free(_mapping_of_cues, "a mapping of pole name: {term: weight}"),
+        # Frames that do not depend on the speaker's side (see pipeline/stance/scoring.py).
+        "frames": C.optional(
+            C.Section(
+                {
+                    # An advocacy word (stance.rules.advocacy) whose object is the target:
+                    # "we call for sanctions", "support Ukraine". Signed toward a pole.
+                    "advocated": C.optional(C.Float(min=-2, max=2), 0.0),
+                    # Cues that only count when called for, promised or denied ("must
+                    # impose", "refused to join"); a report of them ("sanctions imposed
+                    # in 2014") evaluates nothing.
+                    "calls": C.optional(C.Free(_mapping_of_cues, "a mapping of pole name: {term: weight}"), {}),
+                    # Who the target falls on: a victim ("sanctions against us", "on
+                    # ordinary people") or a wrongdoer ("against the aggressor").
+                    "victims": C.optional(_ROLE, {"terms": [], "value": 0.0}),
+                    "wrongdoers": C.optional(_ROLE, {"terms": [], "value": 0.0}),
+                    # Harm events judged by who does them to whom: done by the target
+                    # counts toward -1, done by a counter-target or to the target toward +1.
+                    "harm": C.optional(_ROLE, {"terms": [], "value": 0.0}),
+                    # Fortunes of war judged by whose they are: the target's success
+                    # ("Ukraine is advancing", "the invaders were repelled") counts
+                    # toward +1, its adversary's toward -1; failure words the other way.
+                    "success": C.optional(_ROLE, {"terms": [], "value": 0.0}),
+                    "failure": C.optional(_ROLE, {"terms": [], "value": 0.0}),
+                    # Effect words among the cues ("hurt", "cripple"): their sign flips
+                    # when what they hit is a victim ("hurt only ordinary people").
+                    "effects": C.optional(C.List(C.Str()), []),
+                }
+            ),
+            {"advocated": 0.0, "calls": {}, "victims": {"terms": [], "value": 0.0},
+             "wrongdoers": {"terms": [], "value": 0.0}, "harm": {"terms": [], "value": 0.0},
+             "success": {"terms": [], "value": 0.0}, "failure": {"terms": [], "value": 0.0}, "effects": []},
+        ),
+        "polarity": C.optional(
+            C.Section(
+                {
+                    "weight": C.optional(C.Float(min=0), None),
+                    "overrides": C.optional(C.Free(_mapping_of_numbers, "a mapping of word: valence"), {}),
+                }
+            ),
+            {"weight": None, "overrides": {}},
+        ),
+    }
+)
+
+
+def validate_theme(key: str, raw: Any) -> dict:
+    """Validate one theme; errors name ``conf/themes/<key>.yaml`` and the key path."""
+    path = f"themes.{key}"
+    try:
+        theme = THEME_SCHEMA.check(path, raw)
+        _check_semantics(path, theme)
+    except UserError as exc:
+        raise UserError(f"{_theme_file(key)}: {exc}") from None
+    return theme
+
+
+def _check_semantics(path: str, theme: dict) -> None:
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", theme["name"]):
+        raise C.fail(f"{path}.name", theme["name"], "a name of letters, digits and _")
+    for i, t in enumerate(theme["targets"]):
+        term = t if isinstance(t, str) else t["term"]
+        if not term_words(term):
+            raise C.fail(f"{path}.targets[{i}]", term, "a non-empty term")
+    poles = theme["poles"]
+    seen: dict[str, str] = {}
+    for pole, terms in theme["cues"].items():
+        if pole not in poles:
+            raise UserError(f"{path}.cues.{pole} is not a pole of this theme (poles: {', '.join(poles)})")
+        for term in terms:
+            k = term_key(term)
+            if k in seen and seen[k] != pole:
+                raise UserError(f"{path}.cues: {term!r} is a cue of both poles ({seen[k]} and {pole}); "
+                                f"a cue may point one way only")
+            seen[k] = pole
+    for pole in theme["frames"]["calls"]:
+        if pole not in poles:
+            raise UserError(f"{path}.frames.calls.{pole} is not a pole of this theme (poles: {', '.join(poles)})")
+
+
+def validate_themes(raw: Any, source: str = C.PARAMS_FILE) -> dict[str, dict]:
+    """Validate the whole ``themes`` group: at least one theme, names unique."""
+    if not isinstance(raw, Mapping) or not raw:
+        raise UserError(f"{source}: themes = {raw!r} is not allowed: at least one theme, e.g. "
+                        f"defaults `- themes: [sanctions, security, ukraine]` in conf/config.yaml")
+    themes: dict[str, dict] = {}
+    by_name: dict[str, str] = {}
+    for key in raw:
+        theme = validate_theme(str(key), raw[key])
+        if theme["name"] in by_name:
+            raise UserError(
+                f"{_theme_file(str(key))}: themes.{key}.name = {theme['name']!r} is not allowed: "
+                f"theme {by_name[theme['name']]!r} ({_theme_file(by_name[theme['name']])}) already has that name"
+            )
+        if theme["name"] != key:
+            raise UserError(
+                f"{_theme_file(str(key))}: themes.{key}.name = {theme['name']!r} is not allowed: it must equal the "
+                f"key it is filed under ('{key}'; the file header is `# @package themes.{key}`)"
+            )
+        by_name[theme["name"]] = str(key)
+        themes[str(key)] = theme
+    return themes
