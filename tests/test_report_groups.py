@@ -19,7 +19,7 @@ from pipeline.errors import UserError
 from pipeline.report import groups as G
 
 ROOT = Path(__file__).resolve().parent.parent
-BOOT = {"resamples": 500, "seed": 7, "confidence": 0.95, "min_documents": 3}
+BOOT = {"resamples": 500, "seed": 7, "confidence": 0.95, "min_documents": 3, "min_sentences": 1}
 
 
 # ------------------------------------------------------------------ grouping

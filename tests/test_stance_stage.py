@@ -75,7 +75,7 @@ def test_document_without_sentences_is_no_evidence(composed_params):
 
 
 def test_salience_is_mentions_per_thousand_tokens():
-    boot = {"resamples": 200, "seed": 1, "confidence": 0.95, "min_sentences": 2}
+    boot = {"resamples": 200, "seed": 1, "confidence": 0.95, "min_sentences": 2, "min_documents": 2}
     s = summarise("k", [0.5, -0.5], [1, -1], mentions=3, tokens=600, boot=boot)
     assert s["salience"] == 5.0 and s["stance"] == 0.0 and s["positive"] == 1 and s["negative"] == 1
 

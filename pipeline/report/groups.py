@@ -34,6 +34,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from ..errors import UserError
+from ..stats import cluster_bootstrap_ratio, too_few
 
 MISSING = "(missing)"
 DATE_UNITS = {"year": 4, "month": 7, "day": 10}  # unit -> length of the ISO prefix kept
@@ -209,16 +210,10 @@ def bootstrap_ratio(num: np.ndarray, den: np.ndarray, resamples: int, seed: int,
 
     With ``num`` a document's summed sentence stances and ``den`` its number of
     sentences, this is the mean stance over sentences with documents as the
-    resampled unit (a cluster bootstrap). Every ``den`` must be positive.
+    resampled unit: :func:`pipeline.stats.cluster_bootstrap_ratio`, the same
+    cluster bootstrap as the stance stage's. Every ``den`` must be positive.
     """
-    num = np.asarray(num, dtype=float)
-    den = np.asarray(den, dtype=float)
-    n = len(num)
-    rng = np.random.default_rng(seed)
-    ratios = np.concatenate([(W @ num) / (W @ den) for W in _resampled_weights(n, resamples, rng)])
-    alpha = (1 - confidence) / 2
-    lo, hi = np.quantile(ratios, [alpha, 1 - alpha])
-    return float(lo), float(hi)
+    return cluster_bootstrap_ratio(num, den, resamples, seed, confidence)
 
 
 # ---------------------------------------------------------------- summaries
@@ -239,13 +234,15 @@ def topics_by_group(doc_ids: Sequence[str], shares: np.ndarray, groups: Mapping[
     order_
         The display order of the groups (:func:`order`).
     boot
-        ``report.bootstrap``: ``resamples``, ``seed``, ``confidence``, ``min_documents``.
+        ``report.bootstrap``: ``resamples``, ``seed``, ``confidence``, ``min_documents``
+        (``min_sentences`` is read by :func:`stance_by_group` only).
 
     Returns
     -------
     list of dict
         ``group, documents, topic, mean, ci_low, ci_high`` per group and topic, groups in
-        display order; the interval is empty for groups below ``min_documents``.
+        display order; the interval is empty for groups below ``min_documents``, and
+        ``ci_note`` then says "too few to estimate (n documents)".
     """
     shares = np.asarray(shares, dtype=float)
     rows_of: dict[str, list[int]] = {}
@@ -259,11 +256,14 @@ def topics_by_group(doc_ids: Sequence[str], shares: np.ndarray, groups: Mapping[
         X = shares[idx]
         mean = X.mean(axis=0)
         lo = hi = [None] * X.shape[1]
+        note = None
         if len(idx) >= boot["min_documents"]:
             lo, hi = bootstrap_mean(X, boot["resamples"], group_seed(boot["seed"], f"topics|{g}"), boot["confidence"])
+        else:
+            note = f"too few to estimate ({len(idx)} document{'' if len(idx) == 1 else 's'})"
         for t in range(X.shape[1]):
             out.append({"group": g, "documents": len(idx), "topic": t, "mean": _r(mean[t]),
-                        "ci_low": _r(lo[t]), "ci_high": _r(hi[t])})
+                        "ci_low": _r(lo[t]), "ci_high": _r(hi[t]), "ci_note": note})
     return out
 
 
@@ -283,9 +283,10 @@ def stance_by_group(rows: Iterable[Mapping], groups: Mapping[str, str], order_: 
     -------
     list of dict
         ``group, theme, documents, documents_with_evidence, sentences, mentions, tokens, salience,
-        stance, ci_low, ci_high, status`` per group and theme. ``stance`` is the mean over the
-        group's relevant sentences; its interval resamples the documents with evidence (empty
-        below ``min_documents``). A group where the theme is never mentioned is ``no evidence``
+        stance, ci_low, ci_high, ci_note, status`` per group and theme. ``stance`` is the mean over
+        the group's relevant sentences; its interval resamples the documents with evidence (a
+        cluster bootstrap). Below ``min_sentences`` sentences or ``min_documents`` documents with
+        evidence it is empty and ``ci_note`` says "too few to estimate (...)". A group where the theme is never mentioned is ``no evidence``
         with an empty stance, never 0.
     """
     acc: dict[tuple[str, str], dict] = {}
@@ -310,11 +311,12 @@ def stance_by_group(rows: Iterable[Mapping], groups: Mapping[str, str], order_: 
             row = {"group": g, "theme": t, "documents": len(docs[g]), "documents_with_evidence": len(a["num"]),
                    "sentences": int(sum(a["den"])), "mentions": a["mentions"], "tokens": a["tokens"],
                    "salience": round(1000 * a["mentions"] / a["tokens"], 3) if a["tokens"] else None,
-                   "stance": None, "ci_low": None, "ci_high": None, "status": "no evidence"}
+                   "stance": None, "ci_low": None, "ci_high": None, "ci_note": None, "status": "no evidence"}
             if a["num"]:
                 row["stance"] = _r(sum(a["num"]) / sum(a["den"]))
                 row["status"] = "evidence"
-                if len(a["num"]) >= boot["min_documents"]:
+                row["ci_note"] = too_few(row["sentences"], len(a["num"]), boot, pooled=True)
+                if row["ci_note"] is None:
                     lo, hi = bootstrap_ratio(np.array(a["num"]), np.array(a["den"]), boot["resamples"],
                                              group_seed(boot["seed"], f"stance|{g}|{t}"), boot["confidence"])
                     row["ci_low"], row["ci_high"] = _r(lo), _r(hi)

@@ -40,6 +40,7 @@ SCHEMA = C.Section(
                 "seed": C.Int(min=0),
                 "confidence": C.Float(min=0.5, max=0.999),
                 "min_documents": C.Int(min=2),
+                "min_sentences": C.Int(min=1),
             }
         ),
     }
@@ -48,9 +49,9 @@ SCHEMA = C.Section(
 #: What the grouped views write, whether or not ``group_by`` is set (DVC expects every output).
 GROUP_TABLES = {"topics": "reports/tables/topics_by_group.csv", "stance": "reports/tables/stance_by_group.csv"}
 GROUP_FIGURES = {"topics": "reports/figures/topics_by_group.png", "stance": "reports/figures/stance_by_group.png"}
-TOPIC_GROUP_FIELDS = ["group", "documents", "topic", "label", "mean", "ci_low", "ci_high"]
+TOPIC_GROUP_FIELDS = ["group", "documents", "topic", "label", "mean", "ci_low", "ci_high", "ci_note"]
 STANCE_GROUP_FIELDS = ["group", "theme", "status", "documents", "documents_with_evidence", "sentences", "mentions",
-                       "tokens", "salience", "stance", "ci_low", "ci_high"]
+                       "tokens", "salience", "stance", "ci_low", "ci_high", "ci_note"]
 
 
 class Inputs:

@@ -34,7 +34,7 @@ from .aggregate import aggregate
 from .evaluate import (PREDICTION_HEADER, RESAMPLES, SEED, TABLE_HEADER, evaluate_predictions, prediction_rows,
                        read_gold, table_rows)
 from .model import Scorer
-from .outputs import heatmap, mark, over_time
+from .outputs import heatmap, mark, over_time, row_label
 from .scoring import prepare, word_count
 
 log = logging.getLogger("stance")
@@ -42,8 +42,8 @@ log = logging.getLogger("stance")
 #: The fields of a sentence row that aggregation reads (the rest is only written out).
 AGGREGATED = ("segment_id", "doc_id", "date", "theme", "stance", "label")
 
-SUMMARY_FIELDS = ["status", "salience", "mentions", "tokens", "sentences", "stance", "ci_low", "ci_high",
-                  "negative", "neutral", "positive"]
+SUMMARY_FIELDS = ["status", "salience", "mentions", "tokens", "sentences", "documents", "stance", "ci_low",
+                  "ci_high", "ci_note", "negative", "neutral", "positive"]
 
 
 # ----------------------------------------------------------------- pure parts
@@ -205,10 +205,14 @@ def run(params: dict, segments: str | Path, out_dir: str | Path = ".", corpus: s
                evidence_markdown(ev, shown, themes, titles, by_doc, scorer, total=len(docs)))
     log.info("evidence: %d sentences", len(ev))
 
-    labels = [f"{d[:22]}" + (f" {titles[d][:28]}" if titles.get(d) else "") for d in shown]
-    heatmap(out / "reports/figures/stance_heatmap.png", shown, labels, themes, by_doc, total=len(docs))
+    labels = [row_label(d, titles.get(d, "")) for d in shown]
+    heatmap(out / "reports/figures/stance_heatmap.png", shown, labels, themes, by_doc, total=len(docs),
+            min_sentences=boot["min_sentences"])
     poles = {t: (scorer.themes[t].pole_name(-1), scorer.themes[t].pole_name(1)) for t in themes}
-    over_time(out / "reports/figures/stance_over_time.png", themes, by_date, poles)
+    by_period, unit = _by_period(dated, [r for r in rows if r["date"]], themes, boot)
+    undated = len(set(docs) - {u["doc_id"] for u in dated})
+    over_time(out / "reports/figures/stance_over_time.png", themes, by_period, poles, unit, undated, len(docs),
+              boot["confidence"])
     log.info("figures written")
 
     metrics: dict = {"documents": len(docs), "sentences": n_sentences,
@@ -222,6 +226,26 @@ def run(params: dict, segments: str | Path, out_dir: str | Path = ".", corpus: s
         }
     write_json(out / "reports/metrics/stance.json", metrics)
     return metrics
+
+
+def _by_period(units: list[dict], rows: list[dict], themes: list[str], boot: dict) -> tuple[dict, str]:
+    """Summaries per (period, theme): days, or months when the dates span more than two months.
+
+    Dates a day apart in a corpus spanning years fall in one month and are one
+    point with its n, rather than two points drawn on top of each other.
+    """
+    import datetime as dt
+
+    from ..topics.figures import period_of, period_unit
+
+    unit = period_unit([dt.date.fromisoformat(u["date"]) for u in units])
+
+    def key(d: str) -> str:
+        return period_of(dt.date.fromisoformat(d), unit).isoformat()
+
+    units = [dict(u, period=key(u["date"])) for u in units]
+    rows = [dict(r, period=key(r["date"])) for r in rows]
+    return (aggregate(units, rows, "period", themes, boot) if units else {}), unit
 
 
 def evidence_markdown(ev: list[dict], docs: list[str], themes: list[str], titles: dict, by_doc: dict,

@@ -7,6 +7,7 @@ string) is dropped so the same data always give the same bytes.
 from __future__ import annotations
 
 import math
+from datetime import date
 from pathlib import Path
 from typing import Sequence
 
@@ -20,13 +21,16 @@ import numpy as np  # noqa: E402
 from ..io import atomic_path  # noqa: E402
 
 # Fixed here rather than per figure: a user's matplotlibrc must not change our bytes.
-plt.rcParams.update({"svg.hashsalt": "pipeline", "font.size": 9, "figure.dpi": 100})
+_RC = {"svg.hashsalt": "pipeline", "font.size": 9, "figure.dpi": 100}
+plt.rcParams.update(_RC)
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 
 
 def new_figure(figsize: tuple[float, float] = (8, 6), nrows: int = 1, ncols: int = 1, **kw):
     """A figure with fixed DPI and font settings, independent of the user's matplotlibrc."""
+    # Set again per figure: another stage's figures may have changed them in this process.
+    plt.rcParams.update(_RC)
     return plt.subplots(nrows, ncols, figsize=figsize, **kw)
 
 
@@ -78,32 +82,123 @@ def heatmap(path: Path, M: np.ndarray, row_labels: Sequence[str], col_labels: Se
     save_figure(fig, path)
 
 
-def prevalence_over_time(path: Path, dates: Sequence, P: np.ndarray, labels: Sequence[str], unit: str) -> None:
-    """Small multiples: each topic's mean share per period, dates on a date axis."""
+# Above this span a day axis is unreadable and dates are pooled by month.
+DAY_SPAN_MAX = 62
+
+
+def period_unit(dates: Sequence[date]) -> str:
+    """``"day"`` when every date falls within ``DAY_SPAN_MAX`` days, else ``"month"``."""
+    return "day" if not dates or (max(dates) - min(dates)).days <= DAY_SPAN_MAX else "month"
+
+
+def period_of(d: date, unit: str) -> date:
+    """The period a date falls in: the day itself, or the first of its month."""
+    return d if unit == "day" else d.replace(day=1)
+
+
+def adjacent_runs(periods: Sequence[date], unit: str) -> list[list[int]]:
+    """Indices of sorted ``periods`` split where a period is missing between two neighbours.
+
+    A line may join the points of one run; across a gap it would draw a trend
+    through months (or days) with no document at all.
+    """
+    def step(a: date, b: date) -> int:
+        return (b - a).days if unit == "day" else (b.year - a.year) * 12 + b.month - a.month
+
+    runs: list[list[int]] = []
+    for i, p in enumerate(periods):
+        if runs and step(periods[i - 1], p) == 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
+def date_axis(ax, periods: Sequence[date], unit: str) -> None:
+    """Concise date ticks, with half a period of margin so a lone point is not on the frame."""
+    from datetime import timedelta
+
+    pad = timedelta(days=1 if unit == "day" else 20)
+    ax.set_xlim(min(periods) - pad, max(periods) + pad)
+    locator = mdates.AutoDateLocator(minticks=2, maxticks=5, interval_multiples=False)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+def wrap(text: str, width_inches: float, fontsize: float) -> str:
+    """``text`` broken into lines that fit ``width_inches`` at ``fontsize`` points.
+
+    Matplotlib never wraps a title; one wider than its figure is cut at the
+    canvas edge. 0.55 em is a generous mean width of a character of the default sans-serif.
+    """
+    import textwrap
+
+    chars = max(10, int(width_inches * 72 / (0.55 * fontsize)))
+    return "\n".join(textwrap.fill(line, chars) for line in text.split("\n"))
+
+
+def prevalence_over_time(path: Path, dates: Sequence, P: np.ndarray, labels: Sequence[str], unit: str,
+                         counts: Sequence[int] | None = None, undated: int = 0, total: int | None = None) -> None:
+    """Small multiples: each topic's mean share per period, as points labelled with their n.
+
+    Parameters
+    ----------
+    path : Path
+        The PNG written.
+    dates : sequence of date
+        The periods, sorted.
+    P : ndarray
+        Periods x topics: mean topic share of the period's segments.
+    labels : sequence of str
+        Topic labels.
+    unit : str
+        ``"day"`` or ``"month"``.
+    counts : sequence of int, optional
+        Documents per period, written beside each point.
+    undated, total : int
+        Documents without a date (left out, and said in the title), of ``total``.
+
+    Notes
+    -----
+    Points of adjacent periods are joined; a gap (a month without a dated
+    document) is never bridged by a line, so three documents over 29 months
+    are three points, not a trend.
+    """
     k = P.shape[1]
+    left_out = f"; {undated} of {total} documents undated, left out" if undated and total else ""
     if not len(dates):
         fig, ax = new_figure(figsize=(6, 2))
         ax.axis("off")
-        ax.set_title("Topic prevalence over time: no document has a date")
+        ax.set_title(wrap(f"Topic prevalence over time: no document has a date{left_out}", 5.6, 10), fontsize=10)
         save_figure(fig, path)
         return
     cols = min(4, k)
     rows = math.ceil(k / cols)
-    fig, axes = new_figure(figsize=(3.2 * cols, 2.2 * rows), nrows=rows, ncols=cols, squeeze=False,
+    fig, axes = new_figure(figsize=(3.3 * cols, 2.3 * rows + 0.9), nrows=rows, ncols=cols, squeeze=False,
                            sharex=True, sharey=True)
+    runs = adjacent_runs(list(dates), unit)
+    top = float(np.nanmax(P)) if P.size else 1.0
     for t in range(rows * cols):
         ax = axes[t // cols][t % cols]
         if t >= k:
             ax.axis("off")
             continue
-        ax.plot(dates, P[:, t], color=OKABE_ITO[0], marker="o", markersize=2.5, linewidth=1)
-        ax.set_title(f"{t}: {labels[t]}", fontsize=8)
-        ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=2, maxticks=5, interval_multiples=False))
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+        for run in runs:
+            ax.plot([dates[i] for i in run], P[run, t], color=OKABE_ITO[0], marker="o", markersize=3.5,
+                    linewidth=1 if len(run) > 1 else 0)
+        if counts is not None and len(dates) <= 12:
+            for i, d in enumerate(dates):
+                ax.annotate(f"n={counts[i]}", (d, P[i, t]), textcoords="offset points", xytext=(0, 4),
+                            ha="center", fontsize=6, color="#333333")
+        ax.set_ylim(0, min(1.0, top * 1.25 + 0.02))
+        ax.set_title(wrap(f"{t}: {labels[t]}", 3.1, 8), fontsize=8)
+        date_axis(ax, dates, unit)
         ax.tick_params(labelsize=6)
         if t % cols == 0:
             ax.set_ylabel("mean topic share", fontsize=7)
-    fig.suptitle(f"Topic prevalence over time (mean share of segments per {unit}, by document date)")
+    n = "; n: documents per " + unit if counts is not None else ""
+    fig.suptitle(wrap(f"Topic prevalence over time (mean share of segments per {unit}, by document date{n}"
+                      f"{left_out}; lines join adjacent {unit}s only)", 3.3 * cols, 10), fontsize=10)
     save_figure(fig, path)
 
 
