@@ -109,6 +109,33 @@ def markdown_escape(value: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+# Every character with a meaning in Markdown, HTML or a table row, as a numeric entity.
+_CODE_ENTITIES = {c: f"&#{ord(c)};" for c in "&<>|`_*\\[]#~!"}
+
+
+def markdown_code(value: Any) -> str:
+    """``value`` as inline code that shows literally, in a table cell or in running text.
+
+    Inside a code span Markdown escapes are not read: ``\\_`` would show its
+    backslash (``000\\_e05e\\#0001``). A span only needs a fence of more
+    backticks than any run in the value, padded with a space when the value
+    starts or ends with one. A ``|`` splits a table row even inside a code span
+    on GitHub (which wants ``\\|``) but not in python-markdown (which then shows
+    the backslash), and ``<`` or ``&`` would show as entities; such a value is
+    written as an HTML ``<code>`` element whose special characters are numeric
+    entities, which both renderers show as the characters.
+    """
+    text = "" if value is None else " ".join(str(value).splitlines())
+    if not text:
+        return ""
+    if any(c in text for c in "|<>&"):
+        return "<code>" + "".join(_CODE_ENTITIES.get(c, c) for c in text) + "</code>"
+    longest = max((len(r) for r in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text[0] in "` " or text[-1] in "` " else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def markdown_table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """A GitHub-flavoured Markdown table; pipes inside cells are escaped (once)."""
 

@@ -212,7 +212,7 @@ def test_thin_topic_data_and_unmeasured_scores_are_said_in_words(seed_chain, tmp
     md = (copy / "reports/index.md").read_text(encoding="utf-8")
     section = md[md.index("## Topics"):]
     # The caveat opens the section, before any figure of it.
-    assert section.index("**Caveat: the data are thin for these topics.**") < section.index(" topics. NPMI")
+    assert section.index("**Caveat: the data are thin for these topics.**") < section.index("**How to read the coherence figures.**")
     assert "12 training segments for up to 8 topics" in section
     assert "held-out perplexity not reported: the held-out set has 2 segment(s)" in section
     assert r"stability across seeds not measured (lda.stability\_seeds = 0)" in section  # Markdown-escaped

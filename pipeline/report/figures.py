@@ -24,7 +24,8 @@ def _plt():
 
 
 def save(fig, path: Path) -> None:
-    """PNG without the software/date stamps that would change bytes between runs."""
+    """PNG without the software/date stamps that would change bytes between runs, laid out to fit its text."""
+    fig.tight_layout()
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=110, metadata={"Software": None}, bbox_inches="tight")
 

@@ -6,7 +6,9 @@ inline, so the file opens from disk with nothing fetched from anywhere.
 
 Corpus text enters the template only through the ``text`` filter, which
 escapes HTML (``<script>`` shows as text, on the git host and in the HTML
-file alike) and the Markdown characters that would change the layout.
+file alike) and the Markdown characters that would change the layout, or
+through the ``code`` filter, which writes a whole code span (ids, paths,
+commands) whose content shows literally.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from typing import Any
 import jinja2
 import markdown
 
-from ..io import markdown_escape
+from ..io import markdown_code, markdown_escape
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -56,6 +58,8 @@ def environment() -> jinja2.Environment:
         autoescape=False,  # Markdown, not HTML: corpus text goes through `text`
     )
     env.filters["text"] = md_text
+    # Inside a code span backslash escapes show literally: values there go through `code`.
+    env.filters["code"] = markdown_code
     env.filters["num"] = fmt_num
     return env
 

@@ -1,8 +1,9 @@
 """Evidence tables with marked terms, and the figures.
 
-Evidence is Markdown: target terms in **bold**, cues in _italics_; the corpus
-text around them is escaped so a stray ``*`` or ``_`` in an article cannot
-change the formatting.
+Evidence is Markdown: target terms in **bold**, theme cues in _italics_, words
+of the general polarity lexicon (VADER), a weaker signal, in _italics_ with a
+dagger (†); the corpus text around them is escaped so a stray ``*`` or ``_``
+in an article cannot change the formatting.
 """
 from __future__ import annotations
 
@@ -26,11 +27,31 @@ def token_offsets(text: str, tokens: list[str]) -> list[tuple[int, int] | None]:
     return out
 
 
-def mark(text: str, tokens: list[str], targets: list[list[int]], cues: list[list[int]]) -> str:
-    """``text`` escaped, with target token spans in **bold** and cue spans in _italics_."""
+#: Written after a general-lexicon word, and explained by every legend of the evidence.
+LEXICON_MARK = "†"
+LEGEND = ("**bold**: target term; _italics_: theme cue; _italics_" + LEXICON_MARK
+          + ": general-lexicon (VADER) word, a weaker signal")
+
+
+def mark(text: str, tokens: list[str], targets: list[list[int]], cues: list[list[int]],
+         lexicon: list[list[int]] = ()) -> str:
+    """``text`` escaped, with target token spans in **bold**, theme cues in _italics_ and lexicon words marked.
+
+    Parameters
+    ----------
+    text : str
+        The sentence as written.
+    tokens : list of str
+        Its tokens, found left to right in ``text``.
+    targets, cues, lexicon : list of [start, end)
+        Token spans of target mentions, theme cues, and words that count only
+        through the general polarity lexicon; the last are in _italics_
+        followed by ``LEXICON_MARK``, so a reader can tell a theme's own
+        vocabulary from generic sentiment.
+    """
     offsets = token_offsets(text, tokens)
     spans = []
-    for style, group in (("**", targets), ("_", cues)):
+    for style, group in (("**", targets), ("_", cues), ("lex", lexicon)):
         for start, end in group:
             a, b = offsets[start], offsets[end - 1]
             if a is not None and b is not None:
@@ -41,7 +62,10 @@ def mark(text: str, tokens: list[str], targets: list[list[int]], cues: list[list
         if a < pos:  # overlapping spans (a target that is also a cue): first one wins
             continue
         out.append(md_escape(text[pos:a]))
-        out.append(f"{style}{md_escape(text[a:b])}{style}")
+        if style == "lex":
+            out.append(f"_{md_escape(text[a:b])}_{LEXICON_MARK}")
+        else:
+            out.append(f"{style}{md_escape(text[a:b])}{style}")
         pos = b
     out.append(md_escape(text[pos:]))
     return "".join(out)

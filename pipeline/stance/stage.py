@@ -95,7 +95,9 @@ def evidence(rows: list[dict], per_pole: int, scorer: Scorer) -> list[dict]:
                 out.append({
                     "doc_id": doc, "theme": theme, "pole": scorer.themes[theme].pole_name(sign), "rank": rank,
                     "stance": r["stance"], "sentence_id": r["id"], "text": r["text"],
-                    "marked": mark(r["text"], tokens, [t["span"] for t in r["targets"]], [c["span"] for c in focal]),
+                    "marked": mark(r["text"], tokens, [t["span"] for t in r["targets"]],
+                                   [c["span"] for c in focal if c["source"] != "lexicon"],
+                                   [c["span"] for c in focal if c["source"] == "lexicon"]),
                     "targets": "; ".join(t["term"] for t in r["targets"]),
                     "cues": "; ".join(f"{c['term']} ({c['value']:+.2f}{_cue_notes(c)})" for c in r["cues"]),
                 })
@@ -104,7 +106,8 @@ def evidence(rows: list[dict], per_pole: int, scorer: Scorer) -> list[dict]:
 
 def _cue_notes(cue: dict) -> str:
     """", rule, rule" after a cue's value; an expanded cue says so first."""
-    notes = (["expansion"] if cue.get("source") == "expansion" else []) + list(cue["rules"])
+    source = cue.get("source")
+    notes = ({"expansion": ["expansion"], "lexicon": ["general lexicon"]}.get(source, [])) + list(cue["rules"])
     return "".join(f", {n}" for n in notes)
 
 
@@ -255,11 +258,11 @@ def evidence_markdown(ev: list[dict], docs: list[str], themes: list[str], titles
     ``docs`` are the documents shown (the first ``stance.evidence.max_documents``);
     ``total`` the corpus' count, so a cut is said, not silent.
     """
-    from .outputs import md_escape
+    from .outputs import LEGEND, md_escape
 
     lines = ["# Stance evidence", "",
-             "The strongest sentences for each pole, per document and theme. **Bold**: target terms; "
-             "_italics_: cues. Stance is in [-1, 1]; see `reports/tables/stance_by_document.csv` for all figures.",
+             f"The strongest sentences for each pole, per document and theme. {LEGEND}. "
+             "Stance is in [-1, 1]; see `reports/tables/stance_by_document.csv` for all figures.",
              ""]
     if total is not None and total > len(docs):
         lines += [f"The first {len(docs)} of {total} documents (`stance.evidence.max_documents`); every "

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import io
 import logging
+import textwrap
 import zipfile
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
@@ -286,26 +287,45 @@ def doc_labels(doc_ids: Sequence[str], corpus: Path | None, width: int = 40) -> 
     out = []
     for i in doc_ids:
         d = meta.get(i, {})
-        title = (d.get("title") or i).strip()
-        title = title if len(title) <= width else title[: width - 1] + "…"
+        title = " ".join((d.get("title") or i).split())
+        if len(title) > width:
+            # At a word boundary: a label cut mid-word reads as a different word.
+            title = textwrap.shorten(title, width, placeholder=" …") if " " in title[:width] else title[: width - 1] + "…"
         out.append(f"{d['date']} {title}" if d.get("date") else title)
     return out
 
 
+#: Up to this many documents the similarity heatmap writes each value in its cell.
+CELL_VALUES_MAX = 12
+
+
 def similarity_figure(path: Path, S: np.ndarray, labels: Sequence[str], total: int) -> None:
-    """Labelled heatmap of document cosine similarity (viridis, 0 to 1)."""
-    from ..topics.figures import new_figure, save_figure
+    """Labelled heatmap of document cosine similarity (viridis, 0 to 1), sized to its labels.
+
+    With at most ``CELL_VALUES_MAX`` documents every cell shows its value: with
+    few documents the reader compares numbers, not shades.
+    """
+    from ..topics.figures import new_figure, save_figure, text_inches, wrap
 
     n = len(labels)
-    size = max(5.0, 0.28 * n + 3.0)
-    fig, ax = new_figure(figsize=(size + 1.5, size))
+    cell = 0.55 if n <= CELL_VALUES_MAX else 0.28
+    side = max(3.2, cell * n)
+    margin = text_inches(labels, 7)
+    width = margin + side + 1.6
+    fig, ax = new_figure(figsize=(width, margin + side + 1.2))
     im = ax.imshow(S, cmap="viridis", vmin=0.0, vmax=1.0, interpolation="nearest")
     ax.set_xticks(range(n), labels, rotation=90, fontsize=7)
     ax.set_yticks(range(n), labels, fontsize=7)
+    if n <= CELL_VALUES_MAX:
+        for i in range(n):
+            for j in range(n):
+                # viridis is dark below about 0.5: white text there, black above.
+                ax.text(j, i, f"{S[i, j]:.2f}", ha="center", va="center", fontsize=7,
+                        color="white" if S[i, j] < 0.5 else "black")
     ax.set_xlabel("document")
     ax.set_ylabel("document")
     shown = f" (first {n} of {total} documents)" if n < total else ""
-    ax.set_title(f"Document similarity: cosine of TF-IDF vectors{shown}")
+    ax.set_title(wrap(f"Document similarity: cosine of TF-IDF vectors{shown}", width - 0.4, 10), fontsize=10)
     fig.colorbar(im, ax=ax, label="cosine similarity (0–1)", fraction=0.046, pad=0.04)
     save_figure(fig, path)
 

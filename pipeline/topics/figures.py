@@ -44,11 +44,13 @@ def save_figure(fig, path: str | Path) -> None:
 
 def top_words_grid(path: Path, topics: Sequence[Sequence[tuple[str, float]]], labels: Sequence[str],
                    flags: Sequence[bool] = ()) -> None:
-    """One horizontal bar chart of top-word weights per topic."""
+    """One horizontal bar chart of top-word weights per topic, each panel as wide as its words need."""
     k = len(topics)
     cols = min(4, k)
     rows = math.ceil(k / cols)
-    fig, axes = new_figure(figsize=(3.2 * cols, 2.6 * rows), nrows=rows, ncols=cols, squeeze=False)
+    words_in = text_inches([w for t in topics for w, _ in t], 7)
+    panel = max(3.2, words_in + 2.0)
+    fig, axes = new_figure(figsize=(panel * cols, 2.9 * rows + 0.6), nrows=rows, ncols=cols, squeeze=False)
     for t in range(rows * cols):
         ax = axes[t // cols][t % cols]
         if t >= k:
@@ -60,24 +62,30 @@ def top_words_grid(path: Path, topics: Sequence[Sequence[tuple[str, float]]], la
         ax.set_yticks(range(len(words)), words, fontsize=7)
         ax.set_xlabel("P(word | topic)", fontsize=7)
         ax.tick_params(axis="x", labelsize=6)
+        ax.xaxis.set_major_locator(plt.MaxNLocator(3))
         unstable = " (unstable)" if flags and flags[t] else ""
-        ax.set_title(f"{t}: {labels[t]}{unstable}", fontsize=8)
-    fig.suptitle("Top words per topic (weight = probability of the word in the topic)")
+        # Wrapped to the axes, not the panel: the word labels take the panel's left part.
+        ax.set_title(wrap(f"{t}: {labels[t]}{unstable}", panel - words_in - 0.4, 8), fontsize=8)
+    fig.suptitle(wrap("Top words per topic (weight = probability of the word in the topic)", panel * cols - 0.3, 10),
+                 fontsize=10)
     save_figure(fig, path)
 
 
 def heatmap(path: Path, M: np.ndarray, row_labels: Sequence[str], col_labels: Sequence[str], title: str,
             xlabel: str, ylabel: str, cbar: str) -> None:
-    """A labelled heatmap on the cividis scale."""
+    """A labelled heatmap on the cividis scale, sized so its row and column labels fit."""
     n, m = M.shape
-    fig, ax = new_figure(figsize=(max(6.0, 0.45 * m + 4.0), max(4.0, 0.22 * n + 2.0)))
+    left = text_inches(row_labels, 6 if n > 40 else 7)
+    bottom = text_inches(col_labels, 7)
+    width = left + max(3.0, 0.45 * m) + 1.8
+    fig, ax = new_figure(figsize=(width, bottom + max(2.5, 0.22 * n) + 1.2))
     im = ax.imshow(M, cmap="cividis", aspect="auto", vmin=0.0, vmax=max(1e-9, float(M.max()) if M.size else 1.0),
                    interpolation="nearest")
     ax.set_xticks(range(m), col_labels, rotation=90, fontsize=7)
     ax.set_yticks(range(n), row_labels, fontsize=6 if n > 40 else 7)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.set_title(title)
+    ax.set_title(wrap(title, width - 0.4, 9), fontsize=9)
     fig.colorbar(im, ax=ax, label=cbar)
     save_figure(fig, path)
 
@@ -118,22 +126,30 @@ def date_axis(ax, periods: Sequence[date], unit: str) -> None:
     """Concise date ticks, with half a period of margin so a lone point is not on the frame."""
     from datetime import timedelta
 
-    pad = timedelta(days=1 if unit == "day" else 20)
+    span = (max(periods) - min(periods)).days
+    # Room for a point's n label on either side, and a lone point centred.
+    pad = timedelta(days=max(2 if unit == "day" else 45, round(0.08 * span)))
     ax.set_xlim(min(periods) - pad, max(periods) + pad)
     locator = mdates.AutoDateLocator(minticks=2, maxticks=5, interval_multiples=False)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
 
+def text_inches(labels: Sequence[str], fontsize: float) -> float:
+    """A generous width in inches of the longest of ``labels`` (its longest line) at ``fontsize``."""
+    longest = max((len(line) for label in labels for line in str(label).split("\n")), default=0)
+    return longest * 0.6 * fontsize / 72 + 0.2
+
+
 def wrap(text: str, width_inches: float, fontsize: float) -> str:
     """``text`` broken into lines that fit ``width_inches`` at ``fontsize`` points.
 
     Matplotlib never wraps a title; one wider than its figure is cut at the
-    canvas edge. 0.55 em is a generous mean width of a character of the default sans-serif.
+    canvas edge. 0.6 em is a generous mean width of a character of the default sans-serif.
     """
     import textwrap
 
-    chars = max(10, int(width_inches * 72 / (0.55 * fontsize)))
+    chars = max(10, int(width_inches * 72 / (0.6 * fontsize)))
     return "\n".join(textwrap.fill(line, chars) for line in text.split("\n"))
 
 
@@ -206,7 +222,7 @@ def message(path: Path, text: str) -> None:
     """A small figure that only says ``text`` (an output that has nothing to show this time)."""
     fig, ax = new_figure(figsize=(5.0, 1.6))
     ax.axis("off")
-    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=10)
+    ax.text(0.5, 0.5, wrap(text, 4.6, 10), ha="center", va="center", fontsize=10)
     save_figure(fig, path)
 
 
@@ -214,14 +230,15 @@ def score_curves(path: Path, ks: Sequence[int], scores: dict[str, Sequence[float
                  ylabels: dict[str, str]) -> None:
     """One panel per score against k; the chosen k is marked."""
     names = list(scores)
-    fig, axes = new_figure(figsize=(3.4 * len(names), 3.0), nrows=1, ncols=len(names), squeeze=False)
+    width = 3.4 * len(names)
+    fig, axes = new_figure(figsize=(width, 3.4), nrows=1, ncols=len(names), squeeze=False)
     for i, name in enumerate(names):
         ax = axes[0][i]
         ax.plot(ks, scores[name], color=OKABE_ITO[i % len(OKABE_ITO)], marker="o")
         ax.axvline(chosen, color="#555555", linestyle="--", linewidth=0.8)
         ax.set_xlabel("number of topics k")
-        ax.set_ylabel(ylabels.get(name, name))
+        ax.set_ylabel(wrap(ylabels.get(name, name), 2.6, 9))
         ax.set_title(name)
         ax.set_xticks(list(ks))
-    fig.suptitle(title)
+    fig.suptitle(wrap(title, width - 0.3, 10), fontsize=10)
     save_figure(fig, path)
