@@ -204,8 +204,8 @@ def grid_edge(selection: list[dict], select_by: str) -> dict | None:
     dict or None
         None when the grid has fewer than three values or the chosen k lies inside it;
         else ``side`` ("largest" or "smallest"), ``k``, ``grid``, the score's last step
-        (``before`` -> ``at``) and ``suggest``, a grid of four values continuing past the edge
-        with the grid's last step.
+        (``before`` -> ``at``) and ``suggest``: four values continuing past the edge with the
+        grid's last step, or below the smallest k half steps down to 2.
     """
     rows = sorted(((int(r["k"]), r) for r in selection), key=lambda kr: kr[0])
     if len(rows) < 3:
@@ -219,7 +219,9 @@ def grid_edge(selection: list[dict], select_by: str) -> dict | None:
     if upper:
         suggest = [chosen + i * step for i in range(4)]
     else:
-        suggest = sorted({max(2, chosen - i * step) for i in range(4)})
+        # Below the grid there is little room (k >= 2): finer steps down to 2.
+        fine = max(1, step // 2)
+        suggest = sorted({max(2, chosen - i * fine) for i in range(4)})
     by_k = dict(rows)
     neighbour = ks[-2] if upper else ks[1]
     return {"side": "largest" if upper else "smallest", "k": chosen, "grid": ks, "score": select_by,

@@ -222,9 +222,11 @@ def over_time(path: Path, themes: list[str], by_period: dict, poles: dict, unit:
             else:
                 ax.plot([d], [s["stance"]], "o", markerfacecolor="white", markeredgecolor=colour, markersize=5)
             if len(pts) <= 15:
+                # Toward the middle of the axis, so a label never runs over the frame.
+                right = bool(periods) and d > periods[0] + (periods[-1] - periods[0]) / 2
                 ax.annotate(f"n={s['sentences']} ({s['documents']} doc{'' if s['documents'] == 1 else 's'})",
-                            (d, s["stance"]), textcoords="offset points", xytext=(6, 4), fontsize=6.5,
-                            color="#333333")
+                            (d, s["stance"]), textcoords="offset points", xytext=(-6 if right else 6, 4),
+                            ha="right" if right else "left", fontsize=6.5, color="#333333")
         ax.axhline(0, color="grey", linewidth=0.8)
         ax.set_ylim(-1.1, 1.1)
         neg, pos = poles[theme]
