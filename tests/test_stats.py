@@ -101,3 +101,30 @@ def _seed(key: str) -> int:
     from pipeline.stance.aggregate import group_seed
 
     return group_seed(BOOT["seed"], key)
+
+
+def test_heatmap_cells_carry_n_and_too_few_cells_have_no_colour(tmp_path, monkeypatch):
+    from matplotlib.figure import Figure
+
+    from pipeline.stance.outputs import heatmap
+
+    seen = {}
+    original = Figure.savefig
+
+    def savefig(self, fname, *args, **kwargs):
+        ax = self.axes[0]
+        seen["texts"] = [t.get_text() for t in ax.texts]
+        seen["grid"] = ax.images[0].get_array()
+        return original(self, fname, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", savefig)
+    cells = {("d1", "t"): summarise("a", [0.99], [1], 1, 100, BOOT),                      # one sentence
+             ("d2", "t"): summarise("b", [0.2 + 0.01 * i for i in range(12)], [0] * 12, 12, 100, BOOT),
+             ("d3", "t"): summarise("c", [], [], 0, 100, BOOT)}
+    heatmap(tmp_path / "h.png", ["d1", "d2", "d3"], ["d1", "d2", "d3"], ["t"], cells, min_sentences=10)
+    assert seen["texts"][0] == "too few\nn = 1"
+    assert seen["texts"][1].startswith("+0.26\nn = 12")
+    assert seen["texts"][2] == "no evidence"
+    grid = seen["grid"]
+    # The single sentence's +0.99 is not drawn as a strong colour: the cell is masked (grey, hatched).
+    assert bool(grid.mask[0, 0]) and not bool(grid.mask[1, 0]) and bool(grid.mask[2, 0])
