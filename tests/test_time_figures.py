@@ -50,7 +50,7 @@ def test_topic_time_draws_points_with_n_and_counts_undated(tmp_path, monkeypatch
     prevalence_over_time(tmp_path / "t.png", periods, P, ["x", "y"], unit, n_docs, undated, 4)
     assert seen["lines"] == []  # no line across 29 empty months
     assert seen["texts"].count("n=2") == 2 and seen["texts"].count("n=1") == 2
-    assert "1 of 4 documents undated, left out" in seen["title"]
+    assert "1 of 4 documents undated, left out" in " ".join(seen["title"].split())
 
 
 def test_stance_over_time_points_with_n_and_no_line_across_gaps(tmp_path, monkeypatch):
@@ -71,4 +71,4 @@ def test_stance_over_time_points_with_n_and_no_line_across_gaps(tmp_path, monkey
     over_time(tmp_path / "o.png", ["t"], by_period, {"t": ("against", "for")}, unit, 2, 5)
     assert seen["lines"] == []  # no trend line between November 2021 and April 2024
     assert "n=3 (1 doc)" in seen["texts"] and "n=6 (2 docs)" in seen["texts"]
-    assert "2 of 5 documents undated, left out" in seen["title"]
+    assert "2 of 5 documents undated, left out" in " ".join(seen["title"].split())
