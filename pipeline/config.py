@@ -14,6 +14,10 @@ Command line::
 
     python -m pipeline.config compose [overrides...]   # rewrite params.yaml from conf/
     python -m pipeline.config check                    # exit 1 if params.yaml is stale
+
+    overrides: Hydra overrides applied to conf/ (default: none), e.g.
+               corpus=kremlin lda.num_topics=8 'themes=[sanctions,ukraine]'
+    -h, --help: this text
 """
 from __future__ import annotations
 
@@ -292,8 +296,13 @@ def dump_params(params: Mapping) -> str:
 def _main(argv: list[str]) -> int:
     from .io import write_text
 
+    usage = __doc__.split("Command line::")[1].strip("\n")
+    if argv and argv[0] in {"-h", "--help", "help"}:
+        # Asked for: the usage on stdout and success; a wrong command still exits 2.
+        print("usage:\n" + usage)
+        return 0
     if not argv or argv[0] not in {"compose", "check"}:
-        print(__doc__.split("Command line::")[1].strip("\n"), file=sys.stderr)
+        print(usage, file=sys.stderr)
         return 2
     composed = compose(argv[1:])
     if argv[0] == "compose":

@@ -12,11 +12,16 @@ from . import SCHEMA, run
 
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="python -m pipeline.preprocess", description=__doc__)
-    ap.add_argument("--params", default="params.yaml")
-    ap.add_argument("--corpus", default="data/interim/corpus.jsonl")
-    ap.add_argument("--out", default="data/processed/segments.jsonl")
-    ap.add_argument("--phrases", default="reports/tables/phrases.csv")
-    ap.add_argument("--metrics", default="reports/metrics/preprocess.json")
+    ap.add_argument("--params", default="params.yaml",
+                    help="parameters to read (the composition of conf/; default: %(default)s)")
+    ap.add_argument("--corpus", default="data/interim/corpus.jsonl",
+                    help="the corpus ingest wrote (default: %(default)s)")
+    ap.add_argument("--out", default="data/processed/segments.jsonl",
+                    help="the segments written: sentences, tokens, lemmas (default: %(default)s)")
+    ap.add_argument("--phrases", default="reports/tables/phrases.csv",
+                    help="the collocations learned (default: %(default)s)")
+    ap.add_argument("--metrics", default="reports/metrics/preprocess.json",
+                    help="counts of segments, tokens and vocabulary (default: %(default)s)")
     args = ap.parse_args(argv)
     params = load_checked(args.params)
     cfg = group(params, "preprocess", SCHEMA, args.params)

@@ -13,8 +13,9 @@ PROJECT = Path(__file__).resolve().parent.parent.parent
 
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="python -m pipeline.report", description=__doc__)
-    ap.add_argument("--params", default="params.yaml")
-    ap.add_argument("--root", default=".", help="directory holding data/ and reports/")
+    ap.add_argument("--params", default="params.yaml",
+                    help="parameters to read (the composition of conf/; default: %(default)s)")
+    ap.add_argument("--root", default=".", help="directory holding data/ and reports/ (default: %(default)s)")
     args = ap.parse_args(argv)
     run(load_checked(args.params), Path(args.params), Path(args.root), PROJECT)
     return 0

@@ -43,11 +43,12 @@ def main(argv: list[str]) -> int:
         ap = argparse.ArgumentParser(prog="python -m pipeline.stance evaluate",
                                      description="Evaluate the stance scorer on a labelled JSONL file.")
         ap.add_argument("gold", help="JSONL rows {text, theme, relevant, stance}, as tests/data/stance_dev.jsonl")
-        ap.add_argument("--params", default="params.yaml")
-        ap.add_argument("--out", help="also write the figures as a Markdown table here (and a .csv beside it)")
-        ap.add_argument("--metrics", help="also write flat metric names here (for dvc metrics)")
+        ap.add_argument("--params", default="params.yaml", help="parameters to read (default: %(default)s)")
+        ap.add_argument("--out", help="also write the figures as a Markdown table here (and a .csv beside it; "
+                                      "default: none)")
+        ap.add_argument("--metrics", help="also write flat metric names here, for dvc metrics (default: none)")
         ap.add_argument("--rows", help="also write one CSV line per gold row here: gold, prediction, the cues and "
-                                       "rules that fired")
+                                       "rules that fired (default: none)")
         ap.add_argument("--resamples", type=int, default=RESAMPLES,
                         help=f"bootstrap resamples of the intervals (default {RESAMPLES})")
         ap.add_argument("--seed", type=int, default=SEED, help=f"bootstrap seed (default {SEED})")
@@ -72,7 +73,7 @@ def main(argv: list[str]) -> int:
 
         ap = argparse.ArgumentParser(prog="python -m pipeline.stance validate",
                                      description="Score every gold file of stance.validation (the stance_eval stage).")
-        ap.add_argument("--params", default="params.yaml")
+        ap.add_argument("--params", default="params.yaml", help="parameters to read (default: %(default)s)")
         ap.add_argument("--metrics", default="reports/metrics/stance_eval.json",
                         help="per gold file: its role and the flat metrics (default: %(default)s)")
         ap.add_argument("--out", default="reports/tables/stance_eval.md",
@@ -85,10 +86,14 @@ def main(argv: list[str]) -> int:
         return 0
     ap = argparse.ArgumentParser(prog="python -m pipeline.stance", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--params", default="params.yaml")
-    ap.add_argument("--segments", default="data/processed/segments.jsonl")
-    ap.add_argument("--corpus", default="data/interim/corpus.jsonl", help="for document titles")
-    ap.add_argument("--out-dir", default=".")
+    ap.add_argument("--params", default="params.yaml",
+                    help="parameters to read (the composition of conf/; default: %(default)s)")
+    ap.add_argument("--segments", default="data/processed/segments.jsonl",
+                    help="the segments preprocess wrote (default: %(default)s)")
+    ap.add_argument("--corpus", default="data/interim/corpus.jsonl",
+                    help="the corpus, for document titles (default: %(default)s)")
+    ap.add_argument("--out-dir", default=".",
+                    help="directory under which data/ and reports/ are written (default: %(default)s)")
     args = ap.parse_args(argv)
     run(load_checked(args.params), args.segments, args.out_dir, args.corpus, args.params)
     return 0

@@ -11,12 +11,18 @@ from . import SCHEMA, run
 
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="python -m pipeline.tfidf", description=__doc__)
-    ap.add_argument("--params", default="params.yaml")
-    ap.add_argument("--segments", default="data/processed/segments.jsonl")
-    ap.add_argument("--corpus", default="data/interim/corpus.jsonl")
-    ap.add_argument("--out", default="data/tfidf")
-    ap.add_argument("--tables", default="reports/tables")
-    ap.add_argument("--figures", default="reports/figures")
+    ap.add_argument("--params", default="params.yaml",
+                    help="parameters to read (the composition of conf/; default: %(default)s)")
+    ap.add_argument("--segments", default="data/processed/segments.jsonl",
+                    help="the segments preprocess wrote (default: %(default)s)")
+    ap.add_argument("--corpus", default="data/interim/corpus.jsonl",
+                    help="the corpus, for titles and dates in figure labels (default: %(default)s)")
+    ap.add_argument("--out", default="data/tfidf",
+                    help="folder of the TF-IDF matrix and vocabulary (default: %(default)s)")
+    ap.add_argument("--tables", default="reports/tables",
+                    help="folder of the term, keyness and similarity tables (default: %(default)s)")
+    ap.add_argument("--figures", default="reports/figures",
+                    help="folder of the similarity heatmap (default: %(default)s)")
     args = ap.parse_args(argv)
     cfg = group(load_checked(args.params), "tfidf", SCHEMA, args.params)
     run(cfg, args.segments, args.out, args.tables, args.figures, args.corpus)

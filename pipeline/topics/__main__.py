@@ -12,14 +12,22 @@ from . import SCHEMA, run
 
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="python -m pipeline.topics", description=__doc__)
-    ap.add_argument("--params", default="params.yaml")
-    ap.add_argument("--segments", default="data/processed/segments.jsonl")
-    ap.add_argument("--corpus", default="data/interim/corpus.jsonl")
-    ap.add_argument("--models", default="models/lda")
-    ap.add_argument("--data", default="data/topics")
-    ap.add_argument("--tables", default="reports/tables")
-    ap.add_argument("--figures", default="reports/figures")
-    ap.add_argument("--metrics", default="reports/metrics/topics.json")
+    ap.add_argument("--params", default="params.yaml",
+                    help="parameters to read (the composition of conf/; default: %(default)s)")
+    ap.add_argument("--segments", default="data/processed/segments.jsonl",
+                    help="the segments preprocess wrote (default: %(default)s)")
+    ap.add_argument("--corpus", default="data/interim/corpus.jsonl",
+                    help="the corpus, for titles and dates (default: %(default)s)")
+    ap.add_argument("--models", default="models/lda",
+                    help="folder of the trained models (default: %(default)s)")
+    ap.add_argument("--data", default="data/topics",
+                    help="folder of segment and document topic shares (default: %(default)s)")
+    ap.add_argument("--tables", default="reports/tables",
+                    help="folder of the topic tables (default: %(default)s)")
+    ap.add_argument("--figures", default="reports/figures",
+                    help="folder of the topic figures (default: %(default)s)")
+    ap.add_argument("--metrics", default="reports/metrics/topics.json",
+                    help="k and the chosen model's scores (default: %(default)s)")
     args = ap.parse_args(argv)
     params = load_checked(args.params)
     cfg = group(params, "lda", SCHEMA, args.params)
