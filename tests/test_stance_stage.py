@@ -179,3 +179,18 @@ def test_evidence_marks_terms_and_escapes_corpus_text():
     text = "The *sanctions* are illegal."
     out = mark(text, tokens, [[2, 3]], [[5, 6]])
     assert out == "The \\***sanctions**\\* are _illegal_."
+
+
+def test_evidence_tells_lexicon_words_from_theme_cues(seed_run, composed_params, tmp_path):
+    from pipeline.stance.outputs import LEGEND, LEXICON_MARK
+
+    tokens = ["Absurd", "sanctions", "hurt", "good", "people", "."]
+    text = "Absurd sanctions hurt good people."
+    out = mark(text, tokens, [[1, 2]], [[0, 1]], [[3, 4]])
+    assert out == f"_Absurd_ **sanctions** hurt _good_{LEXICON_MARK} people."
+    assert LEXICON_MARK in LEGEND and "VADER" in LEGEND
+    # On the seeds: the evidence marks both kinds, and its Markdown carries the legend.
+    run(composed_params, seed_run["segments"], tmp_path, seed_run["corpus"])
+    rows = list(csv.DictReader(open(tmp_path / "reports/tables/stance_evidence.csv", encoding="utf-8")))
+    assert any(LEXICON_MARK in r["marked"] for r in rows) and any("general lexicon" in r["cues"] for r in rows)
+    assert LEGEND in (tmp_path / "reports/stance_evidence.md").read_text(encoding="utf-8")
