@@ -95,7 +95,7 @@ def row_label(doc: str, title: str = "", width: int = 34) -> str:
     import textwrap
 
     doc = doc if len(doc) <= width else doc[: width - 1] + "…"
-    title = textwrap.shorten(title, width, placeholder=" …") if title else ""
+    title = textwrap.shorten(title, width, placeholder=" …", break_on_hyphens=False) if title else ""
     return f"{doc}\n{title}" if title else doc
 
 

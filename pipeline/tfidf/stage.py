@@ -290,7 +290,8 @@ def doc_labels(doc_ids: Sequence[str], corpus: Path | None, width: int = 40) -> 
         title = " ".join((d.get("title") or i).split())
         if len(title) > width:
             # At a word boundary: a label cut mid-word reads as a different word.
-            title = textwrap.shorten(title, width, placeholder=" …") if " " in title[:width] else title[: width - 1] + "…"
+            title = (textwrap.shorten(title, width, placeholder=" …", break_on_hyphens=False) if " " in title[:width]
+                     else title[: width - 1] + "…")
         out.append(f"{d['date']} {title}" if d.get("date") else title)
     return out
 
