@@ -124,6 +124,16 @@ def markdown_code(value: Any) -> str:
     the backslash), and ``<`` or ``&`` would show as entities; such a value is
     written as an HTML ``<code>`` element whose special characters are numeric
     entities, which both renderers show as the characters.
+
+    Parameters
+    ----------
+    value : any
+        An id, path or command; ``None`` gives an empty string. Line breaks become spaces.
+
+    Returns
+    -------
+    str
+        The whole code span, fences included: use it instead of writing backticks around a value.
     """
     text = "" if value is None else " ".join(str(value).splitlines())
     if not text:

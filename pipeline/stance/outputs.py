@@ -91,7 +91,22 @@ def _plt():
 
 
 def row_label(doc: str, title: str = "", width: int = 34) -> str:
-    """A heatmap row label: the document id, and its title shortened at a word boundary below it."""
+    """A heatmap row label: the document id, and its title shortened at a word boundary below it.
+
+    Parameters
+    ----------
+    doc : str
+        The document id, kept whole unless longer than ``width``.
+    title : str
+        Its title; cut at a space (never mid-word or at a hyphen) with " …".
+    width : int
+        Characters per line.
+
+    Returns
+    -------
+    str
+        One or two lines.
+    """
     import textwrap
 
     doc = doc if len(doc) <= width else doc[: width - 1] + "…"

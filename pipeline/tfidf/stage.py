@@ -305,6 +305,17 @@ def similarity_figure(path: Path, S: np.ndarray, labels: Sequence[str], total: i
 
     With at most ``CELL_VALUES_MAX`` documents every cell shows its value: with
     few documents the reader compares numbers, not shades.
+
+    Parameters
+    ----------
+    path : Path
+        The PNG written.
+    S : ndarray
+        Documents x documents cosine similarities.
+    labels : sequence of str
+        One per document shown.
+    total : int
+        The corpus' documents, said in the title when only the first are shown.
     """
     from ..topics.figures import new_figure, save_figure, text_inches, wrap
 

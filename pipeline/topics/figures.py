@@ -95,12 +95,25 @@ DAY_SPAN_MAX = 62
 
 
 def period_unit(dates: Sequence[date]) -> str:
-    """``"day"`` when every date falls within ``DAY_SPAN_MAX`` days, else ``"month"``."""
+    """The period of a figure over time: ``"day"`` when every date falls within ``DAY_SPAN_MAX`` days, else ``"month"``.
+
+    Parameters
+    ----------
+    dates : sequence of date
+        The dated documents' dates (empty: ``"day"``).
+    """
     return "day" if not dates or (max(dates) - min(dates)).days <= DAY_SPAN_MAX else "month"
 
 
 def period_of(d: date, unit: str) -> date:
-    """The period a date falls in: the day itself, or the first of its month."""
+    """The period a date falls in.
+
+    Parameters
+    ----------
+    d : date
+    unit : str
+        ``"day"`` (the date itself) or ``"month"`` (the first of its month).
+    """
     return d if unit == "day" else d.replace(day=1)
 
 
@@ -109,6 +122,18 @@ def adjacent_runs(periods: Sequence[date], unit: str) -> list[list[int]]:
 
     A line may join the points of one run; across a gap it would draw a trend
     through months (or days) with no document at all.
+
+    Parameters
+    ----------
+    periods : sequence of date
+        Sorted, each a day or the first of a month.
+    unit : str
+        ``"day"`` or ``"month"``.
+
+    Returns
+    -------
+    list of list of int
+        Runs of consecutive periods, e.g. ``[[0], [1, 2]]`` for November 2021, March and April 2024.
     """
     def step(a: date, b: date) -> int:
         return (b - a).days if unit == "day" else (b.year - a.year) * 12 + b.month - a.month
@@ -123,7 +148,16 @@ def adjacent_runs(periods: Sequence[date], unit: str) -> list[list[int]]:
 
 
 def date_axis(ax, periods: Sequence[date], unit: str) -> None:
-    """Concise date ticks, with half a period of margin so a lone point is not on the frame."""
+    """Concise date ticks, with a margin so a lone point, or its label, is not on the frame.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    periods : sequence of date
+        The periods drawn (at least one).
+    unit : str
+        ``"day"`` or ``"month"``: the smallest margin is two days or a month and a half.
+    """
     from datetime import timedelta
 
     span = (max(periods) - min(periods)).days
@@ -136,7 +170,19 @@ def date_axis(ax, periods: Sequence[date], unit: str) -> None:
 
 
 def text_inches(labels: Sequence[str], fontsize: float) -> float:
-    """A generous width in inches of the longest of ``labels`` (its longest line) at ``fontsize``."""
+    """A generous width in inches of the longest of ``labels`` (its longest line) at ``fontsize``.
+
+    Parameters
+    ----------
+    labels : sequence of str
+    fontsize : float
+        Points.
+
+    Returns
+    -------
+    float
+        Inches, to size a figure's margin so tick labels fit.
+    """
     longest = max((len(line) for label in labels for line in str(label).split("\n")), default=0)
     return longest * 0.6 * fontsize / 72 + 0.2
 
@@ -146,6 +192,15 @@ def wrap(text: str, width_inches: float, fontsize: float) -> str:
 
     Matplotlib never wraps a title; one wider than its figure is cut at the
     canvas edge. 0.6 em is a generous mean width of a character of the default sans-serif.
+
+    Parameters
+    ----------
+    text : str
+        Existing line breaks are kept; each line is wrapped on its own.
+    width_inches : float
+        The width the text must fit (a figure's, or an axes').
+    fontsize : float
+        Points.
     """
     import textwrap
 
