@@ -200,3 +200,22 @@ def test_report_figures_fit(checked, tmp_path):
                           S, S - 0.2, S + 0.2, ordered, "Mean stance by country (the 30 largest of 193 groups)",
                           "95% bootstrap interval")
     assert len(checked) == 7
+
+
+def test_topic_heatmap_writes_values_only_when_few(monkeypatch, tmp_path):
+    from pipeline.topics import figures as F
+
+    texts: dict[str, list[str]] = {}
+    original = Figure.savefig
+
+    def savefig(self, fname, *args, **kwargs):
+        name = re.search(r"([\w-]+\.png)", Path(str(fname)).name).group(1)
+        texts[name] = [t.get_text() for ax in self.axes for t in ax.texts]
+        return original(self, fname, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", savefig)
+    F.heatmap(tmp_path / "few.png", np.array([[0.7, 0.3], [0.25, 0.75]]), ["a", "b"], ["t0", "t1"], "t", "x", "y", "c")
+    assert texts["few.png"] == ["0.70", "0.30", "0.25", "0.75"]
+    F.heatmap(tmp_path / "many.png", np.full((30, 4), 0.25), [str(i) for i in range(30)], list("abcd"), "t", "x",
+              "y", "c")
+    assert texts["many.png"] == []

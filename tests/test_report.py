@@ -318,6 +318,10 @@ def test_reviewer_reads_scales_limits_and_meanings(seed_chain, composed_params):
     assert "_italics_†: general-lexicon (VADER) word" in stance
     # Dates: documents without one are counted, not silently dropped.
     assert re.search(r"\d+ of \d+ documents have no date and are left out", md)
+    # Dates in table cells stay on one line in the HTML (a narrow column broke them at the hyphens).
+    html_text = (seed_chain / "reports/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<td style="white-space:nowrap">\d{4}-\d{2}-\d{2}</td>', html_text)
+    assert not re.search(r"<td>\d{4}-\d{2}-\d{2}</td>", html_text)
     # Methods: the interval resamples documents.
     assert "resamples documents, each with all its sentences (a cluster bootstrap)" in md
 

@@ -72,3 +72,18 @@ def test_stance_over_time_points_with_n_and_no_line_across_gaps(tmp_path, monkey
     assert seen["lines"] == []  # no trend line between November 2021 and April 2024
     assert "n=3 (1 doc)" in seen["texts"] and "n=6 (2 docs)" in seen["texts"]
     assert "2 of 5 documents undated, left out" in " ".join(seen["title"].split())
+
+
+def test_corpus_timeline_counts_undated_documents(tmp_path, monkeypatch):
+    from pipeline.report.figures import documents_over_time
+
+    titles = []
+    original = Figure.savefig
+
+    def savefig(self, fname, *args, **kwargs):
+        titles.extend(ax.get_title() for ax in self.axes)
+        return original(self, fname, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", savefig)
+    assert documents_over_time(["2021-11-04", "2024-04-15", "2024-04-16"], tmp_path / "c.png", total=5)
+    assert titles == ["Documents per month (2 of 5 documents undated, not shown)"]

@@ -85,6 +85,8 @@ def markdown_to_html(text: str, base: Path, title: str) -> str:
     """A self-contained HTML page from the report's Markdown."""
     body = markdown.markdown(text, extensions=["tables", "toc", "sane_lists"], output_format="html")
     body = _embed_images(body, base)
+    # A narrow date column breaks "2021-11-04" at its hyphens; a date cell stays on one line.
+    body = re.sub(r"<td>(\d{4}-\d{2}-\d{2})</td>", r'<td style="white-space:nowrap">\1</td>', body)
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"

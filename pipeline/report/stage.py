@@ -91,7 +91,7 @@ def corpus_section(inp: Inputs, cfg: dict) -> dict:
     dates = sorted(r["date"] for r in kept if r["date"])
     tokens = [_int(r["tokens"]) for r in kept]
     fig = None
-    if figures.documents_over_time(dates, inp.root / "reports/figures/corpus_timeline.png"):
+    if figures.documents_over_time(dates, inp.root / "reports/figures/corpus_timeline.png", len(kept)):
         fig = "figures/corpus_timeline.png"
     not_scored = [r for r in rows if r["status"] == "not scored"]
     languages = Counter(r.get("language") or "?" for r in not_scored)

@@ -322,23 +322,28 @@ def similarity_figure(path: Path, S: np.ndarray, labels: Sequence[str], total: i
     n = len(labels)
     cell = 0.55 if n <= CELL_VALUES_MAX else 0.28
     side = max(3.2, cell * n)
-    margin = text_inches(labels, 7)
-    width = margin + side + 1.6
-    fig, ax = new_figure(figsize=(width, margin + side + 1.2))
-    im = ax.imshow(S, cmap="viridis", vmin=0.0, vmax=1.0, interpolation="nearest")
-    ax.set_xticks(range(n), labels, rotation=90, fontsize=7)
-    ax.set_yticks(range(n), labels, fontsize=7)
+    # Rows carry the labels, numbered; columns only the numbers: the same labels written
+    # again, rotated, would take more height than the matrix itself.
+    rows = [f"{i + 1}  {label}" for i, label in enumerate(labels)]
+    margin = text_inches(rows, 7)
+    width = margin + side + 2.0
+    fig, ax = new_figure(figsize=(width, side + 1.6))
+    # aspect="auto": the figure is sized for square cells, and an equal-aspect axes would be
+    # shrunk and centred after the layout has placed the labels, pushing them off the canvas.
+    im = ax.imshow(S, cmap="viridis", vmin=0.0, vmax=1.0, interpolation="nearest", aspect="auto")
+    ax.set_xticks(range(n), [str(i + 1) for i in range(n)], rotation=90 if n > 30 else 0, fontsize=7)
+    ax.set_yticks(range(n), rows, fontsize=7)
     if n <= CELL_VALUES_MAX:
         for i in range(n):
             for j in range(n):
                 # viridis is dark below about 0.5: white text there, black above.
                 ax.text(j, i, f"{S[i, j]:.2f}", ha="center", va="center", fontsize=7,
                         color="white" if S[i, j] < 0.5 else "black")
-    ax.set_xlabel("document")
+    ax.set_xlabel("document (numbered as the rows)")
     ax.set_ylabel("document")
     shown = f" (first {n} of {total} documents)" if n < total else ""
     ax.set_title(wrap(f"Document similarity: cosine of TF-IDF vectors{shown}", width - 0.4, 10), fontsize=10)
-    fig.colorbar(im, ax=ax, label="cosine similarity (0–1)", fraction=0.046, pad=0.04)
+    fig.colorbar(im, ax=ax, label="cosine similarity (0–1)", use_gridspec=True)
     save_figure(fig, path)
 
 

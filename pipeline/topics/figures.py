@@ -71,6 +71,10 @@ def top_words_grid(path: Path, topics: Sequence[Sequence[tuple[str, float]]], la
     save_figure(fig, path)
 
 
+#: Up to this many rows and columns a heatmap writes each value in its cell.
+CELL_VALUES_MAX = 12
+
+
 def heatmap(path: Path, M: np.ndarray, row_labels: Sequence[str], col_labels: Sequence[str], title: str,
             xlabel: str, ylabel: str, cbar: str) -> None:
     """A labelled heatmap on the cividis scale, sized so its row and column labels fit."""
@@ -83,6 +87,13 @@ def heatmap(path: Path, M: np.ndarray, row_labels: Sequence[str], col_labels: Se
                    interpolation="nearest")
     ax.set_xticks(range(m), col_labels, rotation=90, fontsize=7)
     ax.set_yticks(range(n), row_labels, fontsize=6 if n > 40 else 7)
+    if n <= CELL_VALUES_MAX and m <= CELL_VALUES_MAX:
+        # Few cells: the numbers, not only shades (cividis is dark below about half its top).
+        top = float(M.max()) if M.size else 1.0
+        for i in range(n):
+            for j in range(m):
+                ax.text(j, i, f"{M[i, j]:.2f}", ha="center", va="center", fontsize=6.5,
+                        color="white" if M[i, j] < 0.5 * top else "black")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(wrap(title, width - 0.4, 9), fontsize=9)
