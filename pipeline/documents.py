@@ -8,6 +8,7 @@ stage analyses it.
 from __future__ import annotations
 
 import os
+import textwrap
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -36,7 +37,8 @@ def labels(doc_ids: Sequence[str], path: str | os.PathLike | None, width: int = 
     path : path, optional
         ``corpus.jsonl``; missing, every label is the document id.
     width : int
-        Longest title kept; a longer one is cut with "…".
+        Longest title kept; a longer one is cut at a word boundary (a single long word
+        mid-word) and ends with "…".
     """
     meta: dict[str, dict] = {}
     if path is not None and Path(path).is_file():
@@ -45,8 +47,11 @@ def labels(doc_ids: Sequence[str], path: str | os.PathLike | None, width: int = 
     out = []
     for i in doc_ids:
         d = meta.get(i, {})
-        title = (d.get("title") or i).strip()
-        title = title if len(title) <= width else title[: width - 1] + "…"
+        title = " ".join((d.get("title") or i).split())
+        if len(title) > width:
+            # At a word boundary: a label cut mid-word reads as a different word.
+            title = (textwrap.shorten(title, width, placeholder=" …", break_on_hyphens=False) if " " in title[:width]
+                     else title[: width - 1] + "…")
         out.append(f"{d['date']} {title}" if d.get("date") else title)
     return out
 

@@ -96,6 +96,13 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
 _BARE_PIPE = re.compile(r"(?<!\\)\|")
 
 
+#: Evidence markup (the stance stage writes it, the report explains it): written after a
+#: general-lexicon word, and explained by every legend of the evidence.
+LEXICON_MARK = "†"
+EVIDENCE_LEGEND = ("**bold**: target term; _italics_: theme cue; _italics_" + LEXICON_MARK
+                   + ": general-lexicon (VADER) word, a weaker signal")
+
+
 def markdown_escape(value: Any) -> str:
     """Corpus text safe in Markdown and in the HTML made from it.
 
@@ -107,6 +114,43 @@ def markdown_escape(value: Any) -> str:
         return ""
     text = html.escape(str(value), quote=False).replace("\n", " ")
     return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+# Every character with a meaning in Markdown, HTML or a table row, as a numeric entity.
+_CODE_ENTITIES = {c: f"&#{ord(c)};" for c in "&<>|`_*\\[]#~!"}
+
+
+def markdown_code(value: Any) -> str:
+    """``value`` as inline code that shows literally, in a table cell or in running text.
+
+    Inside a code span Markdown escapes are not read: ``\\_`` would show its
+    backslash (``000\\_e05e\\#0001``). A span only needs a fence of more
+    backticks than any run in the value, padded with a space when the value
+    starts or ends with one. A ``|`` splits a table row even inside a code span
+    on GitHub (which wants ``\\|``) but not in python-markdown (which then shows
+    the backslash), and ``<`` or ``&`` would show as entities; such a value is
+    written as an HTML ``<code>`` element whose special characters are numeric
+    entities, which both renderers show as the characters.
+
+    Parameters
+    ----------
+    value : any
+        An id, path or command; ``None`` gives an empty string. Line breaks become spaces.
+
+    Returns
+    -------
+    str
+        The whole code span, fences included: use it instead of writing backticks around a value.
+    """
+    text = "" if value is None else " ".join(str(value).splitlines())
+    if not text:
+        return ""
+    if any(c in text for c in "|<>&"):
+        return "<code>" + "".join(_CODE_ENTITIES.get(c, c) for c in text) + "</code>"
+    longest = max((len(r) for r in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text[0] in "` " or text[-1] in "` " else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def markdown_table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:

@@ -212,7 +212,7 @@ def test_thin_topic_data_and_unmeasured_scores_are_said_in_words(seed_chain, tmp
     md = (copy / "reports/index.md").read_text(encoding="utf-8")
     section = md[md.index("## Topics"):]
     # The caveat opens the section, before any figure of it.
-    assert section.index("**Caveat: the data are thin for these topics.**") < section.index(" topics. NPMI")
+    assert section.index("**Caveat: the data are thin for these topics.**") < section.index("**How to read the coherence figures.**")
     assert "12 training segments for up to 8 topics" in section
     assert "held-out perplexity not reported: the held-out set has 2 segment(s)" in section
     assert r"stability across seeds not measured (lda.stability\_seeds = 0)" in section  # Markdown-escaped
@@ -251,3 +251,182 @@ def test_development_figures_are_never_the_headline(seed_chain, tmp_path):
     assert "Unvalidated for this corpus" not in md and "No held-out validation" not in md
     table = md[md.index("| file | role | rows |"):]
     assert table.index("| ours | held-out |") < table.index("| development |")
+
+
+CODE_IDS = ["000_e05ebabda265589a#0001", "a*b*c", "x|y", "back`tick", "``double``", "`edge", "a_b_c|d`e#f*g",
+            "<script>x</script>", "plain"]
+
+
+def _code_texts(html_text: str) -> list[str]:
+    import html
+
+    return [html.unescape(c) for c in re.findall(r"<code>(.*?)</code>", html_text, re.S)]
+
+
+@pytest.mark.parametrize("value", CODE_IDS)
+def test_code_spans_show_ids_literally_in_tables_and_text(value):
+    """The escaper knows it is inside a code span: no backslash shows, no pipe splits a row."""
+    from markdown_it import MarkdownIt
+
+    from pipeline.io import markdown_code
+
+    span = markdown_code(value)
+    doc = (f"> an excerpt — {span}, share 0.9\n\n"
+           f"| id | share |\n|---|---|\n| {span} | 0.9 |\n")
+    python_markdown = markdown_to_html(doc, Path("."), "t")
+    # GitHub's renderer splits table rows on every unescaped pipe, even inside code spans, as markdown-it does.
+    gfm = MarkdownIt("commonmark").enable("table").render(doc)
+    for rendered in (python_markdown, gfm):
+        assert _code_texts(rendered) == [value, value], rendered
+        assert rendered.count("<td>") == 2  # one row of two cells: the pipe did not split it
+        assert "<script" not in rendered
+
+
+def test_report_code_spans_carry_no_escapes(seed_chain):
+    md = (seed_chain / "reports/index.md").read_text(encoding="utf-8")
+    spans = re.findall(r"(?<!`)`([^`\n]+)`(?!`)", md)
+    segments = [s for s in spans if "#" in s]
+    assert segments, "the representative segments are listed with their ids"
+    assert not [s for s in spans if "\\" in s], [s for s in spans if "\\" in s][:5]
+    html_text = (seed_chain / "reports/index.html").read_text(encoding="utf-8")
+    assert not [c for c in _code_texts(html_text) if "\\_" in c or "\\#" in c]
+
+
+def test_reviewer_reads_scales_limits_and_meanings(seed_chain, composed_params):
+    """What a reviewer needs to read the numbers: scales, minimum n, pole meanings, legend, dates left out."""
+    md = (seed_chain / "reports/index.md").read_text(encoding="utf-8")
+    glance = next(line for line in md.splitlines() if line.startswith("**At a glance:**"))
+    assert "on a scale from −1 to +1" in glance and "0.05 to 0.2" in glance
+    topics = md[md.index("## Topics"):md.index("## Stance")]
+    assert "Lau, Newman and Baldwin 2014" in topics and "Röder, Both and Hinneburg 2015" in topics
+    # Stance: what each theme's poles mean, from the theme files.
+    stance = md[md.index("## Stance"):md.index("## Validation")]
+    for name, theme in composed_params["themes"].items():
+        for pole in theme["poles"].values():
+            assert pole["description"] in stance, (name, pole["description"])
+    assert "| theme | −1 means | +1 means |" in stance
+    # Minimum n: no interval of one or two sentences, and the cell says so.
+    rows = [line for line in stance.splitlines() if re.match(r"\| \S+ \| \w+ \| evidence \|", line)]
+    assert rows
+    for line in rows:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        n = int(cells[6])
+        if n < composed_params["stance"]["bootstrap"]["min_sentences"]:
+            assert cells[5] == f"too few to estimate (n = {n})", line
+    assert "[0.00, 0.00]" not in md
+    # Evidence legend: theme cues and general-lexicon words are told apart.
+    assert "_italics_†: general-lexicon (VADER) word" in stance
+    # Dates: documents without one are counted, not silently dropped.
+    assert re.search(r"\d+ of \d+ documents have no date and are left out", md)
+    # Dates in table cells stay on one line in the HTML (a narrow column broke them at the hyphens).
+    html_text = (seed_chain / "reports/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<td style="white-space:nowrap">\d{4}-\d{2}-\d{2}</td>', html_text)
+    assert not re.search(r"<td>\d{4}-\d{2}-\d{2}</td>", html_text)
+    # Methods: the interval resamples documents.
+    assert "resamples documents, each with all its sentences (a cluster bootstrap)" in md
+
+
+def test_provenance_identifies_python_and_corpus_contents(seed_chain):
+    import hashlib
+    import platform
+
+    from pipeline.report.provenance import corpus_digest
+
+    md = (seed_chain / "reports/index.md").read_text(encoding="utf-8")
+    prov = md[md.index("## Provenance"):]
+    table = [line for line in prov.splitlines() if line.startswith("|")]
+    assert table[0] == "| item | value |"  # a header that says something, not an empty row
+    assert not any(re.fullmatch(r"\|(\s*\|)+", line) for line in table)
+    assert f"| Python | {platform.python_version()} |" in prov
+    import yaml
+
+    corpus = Path(yaml.safe_load((seed_chain / "params.yaml").read_text(encoding="utf-8"))["corpus"]["path"])
+    digest = corpus_digest(corpus)
+    assert digest["kind"] == "folder" and f"`{digest['sha256']}`" in prov
+    # The folder digest is over names and contents: a file's bytes change it, its time does not.
+    folder = corpus.parent / "digest_check"
+    folder.mkdir(exist_ok=True)
+    (folder / "a.txt").write_text("one", encoding="utf-8")
+    first = corpus_digest(folder)["sha256"]
+    (folder / "a.txt").write_text("two", encoding="utf-8")
+    assert corpus_digest(folder)["sha256"] != first
+    (folder / "a.txt").write_text("one", encoding="utf-8")
+    assert corpus_digest(folder)["sha256"] == first
+    single = corpus_digest(folder / "a.txt")
+    assert single == {"sha256": hashlib.sha256(b"one").hexdigest(), "files": 1, "kind": "file"}
+
+
+def _set_csv(path: Path, change) -> None:
+    import csv
+
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    fields = list(rows[0])
+    for i, r in enumerate(rows):
+        change(i, r)
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fields, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+
+
+def _rerun_report(copy: Path) -> str:
+    import subprocess
+
+    proc = subprocess.run([sys.executable, "-m", "pipeline.report"], cwd=copy, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return (copy / "reports/index.md").read_text(encoding="utf-8")
+
+
+def test_topics_coherence_stability_and_grid_edge_are_said(seed_chain, tmp_path):
+    copy = tmp_path / "run"
+    shutil.copytree(seed_chain, copy, symlinks=True)
+    tables = copy / "reports/tables"
+    # Every topic negative, k the largest of the grid with NPMI rising into it.
+    _set_csv(tables / "topics.csv", lambda i, r: r.update(c_npmi=str(-0.1 - i / 100), stable="yes"))
+    ks = []
+    _set_csv(tables / "topic_selection.csv", lambda i, r: (ks.append(int(r["k"])), r.update(c_npmi=str(-0.3 + i / 10))))
+
+    def choose_last(i, r):
+        r["chosen"] = "1" if int(r["k"]) == max(ks) else "0"
+
+    _set_csv(tables / "topic_selection.csv", choose_last)
+    md = _rerun_report(copy)
+    glance = next(line for line in md.splitlines() if line.startswith("**At a glance:**"))
+    assert "**every topic has negative NPMI, so the topics are too incoherent to interpret**" in glance
+    assert f"k = {max(ks)} is the largest k searched" in glance
+    topics = md[md.index("## Topics"):md.index("## Stance")]
+    assert "> **These topics are too incoherent to interpret.**" in topics
+    step = ks[-1] - ks[-2]
+    wider = ",".join(str(max(ks) + i * step) for i in range(4))
+    assert f"`dvc exp run -S 'lda.num_topics=[{wider}]'`" in topics
+    assert "c_npmi was still rising there" in topics
+
+    # One coherent topic, one unstable one, k inside the grid: none of those warnings, the unstable topic named.
+    _set_csv(tables / "topics.csv", lambda i, r: r.update(c_npmi="0.12" if i == 0 else r["c_npmi"],
+                                                           stable="no" if i == 1 else "yes"))
+    middle = sorted(ks)[len(ks) // 2]
+    _set_csv(tables / "topic_selection.csv", lambda i, r: r.update(chosen="1" if int(r["k"]) == middle else "0"))
+    md = _rerun_report(copy)
+    glance = next(line for line in md.splitlines() if line.startswith("**At a glance:**"))
+    label = next(line for line in md.splitlines() if line.startswith("| 1 |")).split(" | ")[1]
+    assert f"unstable: topic 1 ({label})" in glance
+    assert "too incoherent" not in md and "edge of the grid" not in md and "largest k searched" not in md
+
+
+@pytest.mark.parametrize("grid, chosen, expected", [
+    ([4, 6, 8], 8, {"side": "largest", "suggest": [8, 10, 12, 14]}),
+    ([4, 6, 8], 4, {"side": "smallest", "suggest": [2, 3, 4]}),
+    ([10, 20, 30], 10, {"side": "smallest", "suggest": [2, 5, 10]}),
+    ([4, 6, 8], 6, None),
+    ([4, 8], 8, None),  # two values: no grid to be at the edge of
+])
+def test_grid_edge(grid, chosen, expected):
+    from pipeline.report.stage import grid_edge
+
+    rows = [{"k": str(k), "c_npmi": str(k / 100), "chosen": "1" if k == chosen else "0"} for k in grid]
+    edge = grid_edge(rows, "c_npmi")
+    if expected is None:
+        assert edge is None
+    else:
+        assert {k: edge[k] for k in expected} == expected and edge["k"] == chosen

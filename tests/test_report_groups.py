@@ -20,7 +20,7 @@ from pipeline import stats
 from pipeline.report import groups as G
 
 ROOT = Path(__file__).resolve().parent.parent
-BOOT = {"resamples": 500, "seed": 7, "confidence": 0.95, "min_documents": 3}
+BOOT = {"resamples": 500, "seed": 7, "confidence": 0.95, "min_documents": 3, "min_sentences": 1}
 
 
 # ------------------------------------------------------------------ grouping
@@ -348,3 +348,36 @@ def test_ungrouped_views_and_large_corpus_note(group_chain, tmp_path):
     assert "`report.group_by`" in md and "a metadata column (party)" in md and "`date:year`" in md
     assert "![Stance by document and theme]" not in md
     assert "[figures/stance_heatmap.png](figures/stance_heatmap.png)" in md
+
+
+def test_grouped_stance_below_the_minimum_says_too_few(group_chain, tmp_path):
+    """report.bootstrap.min_sentences and min_documents: a group below either has a mean and no interval."""
+    job = tmp_path / "job"
+    shutil.copytree(group_chain, job, symlinks=True)
+    proc = _report(job, bootstrap={"resamples": 200, "seed": 42, "confidence": 0.95, "min_documents": 2,
+                                   "min_sentences": 10_000})
+    assert proc.returncode == 0, proc.stderr
+    stance = [r for r in _rows(job / "reports/tables/stance_by_group.csv") if r["status"] == "evidence"]
+    assert stance and all(not r["ci_low"] for r in stance)
+    assert all(r["ci_note"] == f"too few to estimate (n = {r['sentences']})" for r in stance)
+    md = (job / "reports/index.md").read_text(encoding="utf-8")
+    assert ", too few to estimate (n = " in md.split("### Stance by party")[1]
+    # Documents: every group has fewer than 6 documents with evidence.
+    proc = _report(job, bootstrap={"resamples": 200, "seed": 42, "confidence": 0.95, "min_documents": 6,
+                                   "min_sentences": 1})
+    assert proc.returncode == 0, proc.stderr
+    stance = [r for r in _rows(job / "reports/tables/stance_by_group.csv") if r["status"] == "evidence"]
+    assert all(r["ci_note"].startswith("too few to estimate (") and r["ci_note"].endswith("documents)")
+               or r["ci_note"].endswith("1 document)") for r in stance)
+    topics = _rows(job / "reports/tables/topics_by_group.csv")
+    assert all(not r["ci_low"] and r["ci_note"].startswith("too few to estimate") for r in topics)
+
+
+def test_bad_minimum_is_one_clear_line(group_chain, tmp_path):
+    job = tmp_path / "job"
+    shutil.copytree(group_chain, job, symlinks=True)
+    proc = _report(job, bootstrap={"resamples": 200, "seed": 42, "confidence": 0.95, "min_documents": 5,
+                                   "min_sentences": 0})
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == ("report: error: params.yaml: report.bootstrap.min_sentences = 0 is not allowed: "
+                                   "an integer >= 1")

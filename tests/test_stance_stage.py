@@ -78,7 +78,7 @@ def test_document_without_sentences_is_no_evidence(composed_params):
 
 
 def test_salience_is_mentions_per_thousand_tokens():
-    boot = {"resamples": 200, "seed": 1, "confidence": 0.95, "min_sentences": 2}
+    boot = {"resamples": 200, "seed": 1, "confidence": 0.95, "min_sentences": 2, "min_documents": 2}
     s = summarise("k", [0.5, -0.5], [1, -1], mentions=3, tokens=600, boot=boot)
     assert s["salience"] == 5.0 and s["stance"] == 0.0 and s["positive"] == 1 and s["negative"] == 1
 
@@ -182,3 +182,19 @@ def test_evidence_marks_terms_and_escapes_corpus_text():
     text = "The *sanctions* are illegal."
     out = mark(text, tokens, [[2, 3]], [[5, 6]])
     assert out == "The \\***sanctions**\\* are _illegal_."
+
+
+def test_evidence_tells_lexicon_words_from_theme_cues(seed_run, composed_params, tmp_path):
+    from pipeline.stance.outputs import LEGEND, LEXICON_MARK
+
+    tokens = ["Absurd", "sanctions", "hurt", "good", "people", "."]
+    text = "Absurd sanctions hurt good people."
+    out = mark(text, tokens, [[1, 2]], [[0, 1]], [[3, 4]])
+    assert out == f"_Absurd_ **sanctions** hurt _good_{LEXICON_MARK} people."
+    assert LEXICON_MARK in LEGEND and "VADER" in LEGEND
+    # On the seeds: the evidence marks both kinds, and its Markdown carries the legend.
+    paths = workspace(tmp_path, segments=seed_run["segments"], corpus=seed_run["corpus"])
+    run(groups(composed_params), paths)
+    rows = list(csv.DictReader(open(paths.stance_evidence, encoding="utf-8")))
+    assert any(LEXICON_MARK in r["marked"] for r in rows) and any("general lexicon" in r["cues"] for r in rows)
+    assert LEGEND in paths.stance_evidence_md.read_text(encoding="utf-8")

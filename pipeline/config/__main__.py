@@ -10,7 +10,11 @@ from .params import CONF_DIR, PARAMS_FILE, dump_params, load_params
 
 USAGE = """\
     python -m pipeline.config compose [overrides...]   # rewrite params.yaml from conf/
-    python -m pipeline.config check                    # exit 1 if params.yaml is stale"""
+    python -m pipeline.config check                    # exit 1 if params.yaml is stale
+
+    overrides: Hydra overrides applied to conf/ (default: none), e.g.
+               corpus=kremlin lda.num_topics=8 'themes=[sanctions,ukraine]'
+    -h, --help: this text"""
 
 
 def main(argv: list[str]) -> int:
@@ -24,8 +28,12 @@ def main(argv: list[str]) -> int:
     Returns
     -------
     int
-        0 when done or up to date, 1 when ``params.yaml`` is stale, 2 on a usage error.
+        0 when done, up to date or asked for help, 1 when ``params.yaml`` is stale, 2 on a usage error.
     """
+    if argv and argv[0] in {"-h", "--help", "help"}:
+        # Asked for: the usage on stdout and success; a wrong command still exits 2.
+        print("usage:\n" + USAGE)
+        return 0
     if not argv or argv[0] not in {"compose", "check"}:
         print(USAGE, file=sys.stderr)
         return 2

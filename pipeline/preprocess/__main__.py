@@ -16,7 +16,8 @@ from . import run
 def main(argv: list[str]) -> int:
     """Validate ``params.yaml``, check the executor, and run the stage; see the module docstring."""
     ap = argparse.ArgumentParser(prog="python -m pipeline.preprocess", description=__doc__)
-    ap.add_argument("--params", default="params.yaml")
+    ap.add_argument("--params", default="params.yaml",
+                    help="parameters to read (the composition of conf/; default: %(default)s)")
     args = ap.parse_args(argv)
     groups = load_checked(args.params)
     executor.check(groups["executor"])

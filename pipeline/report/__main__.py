@@ -18,7 +18,8 @@ PROJECT = Path(__file__).resolve().parent.parent.parent
 def main(argv: list[str]) -> int:
     """Validate ``params.yaml`` and run the stage; see the module docstring."""
     ap = argparse.ArgumentParser(prog="python -m pipeline.report", description=__doc__)
-    ap.add_argument("--params", default="params.yaml")
+    ap.add_argument("--params", default="params.yaml",
+                    help="parameters to read (the composition of conf/; default: %(default)s)")
     args = ap.parse_args(argv)
     run(load_checked(args.params), Paths(), Path(args.params), PROJECT)
     return 0

@@ -19,15 +19,24 @@ def _plt():
 
 
 def save(fig, path: Path) -> None:
-    """Save cropped to what is drawn, and close (:func:`pipeline.figures.save`)."""
-    _save(fig, path, FAMILY, tight_bbox=True)
+    """Lay out to fit its text, save cropped to what is drawn, and close (:func:`pipeline.figures.save`)."""
+    _save(fig, path, FAMILY, tight_layout=True, tight_bbox=True)
 
 
-def documents_over_time(dates: list[str], out: Path) -> bool:
+def documents_over_time(dates: list[str], out: Path, total: int | None = None) -> bool:
     """Bar chart of documents per month; False when fewer than two dates exist.
 
     Without dates the file is still written, as a note, because DVC expects
     every declared output (the report then leaves the figure out).
+
+    Parameters
+    ----------
+    dates : list of str
+        ISO dates of the dated documents.
+    out : Path
+        The PNG written.
+    total : int, optional
+        All documents: the title says how many have no date and are not drawn.
     """
     parsed = sorted(dt.date.fromisoformat(d) for d in dates if d)
     plt = _plt()
@@ -43,7 +52,9 @@ def documents_over_time(dates: list[str], out: Path) -> bool:
     xs = sorted(months)
     fig, ax = plt.subplots(figsize=(8, 2.8))
     ax.bar(xs, [months[x] for x in xs], width=20, color=OKABE_ITO[0])
-    ax.set_title("Documents per month")
+    undated = (total or 0) - len(parsed)
+    ax.set_title("Documents per month" + (f" ({undated} of {total} documents undated, not shown)" if undated > 0
+                                          else ""))
     ax.set_xlabel("month of publication")
     ax.set_ylabel("documents")
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(mdates.AutoDateLocator()))

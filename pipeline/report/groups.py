@@ -33,7 +33,7 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 
 from ..schema.report import DATE_PREFIX, DATE_UNITS, check_column, check_syntax, date_choices  # noqa: F401
-from ..stats import bootstrap_mean, bootstrap_ratio, group_seed
+from ..stats import bootstrap_mean, bootstrap_ratio, group_seed, too_few
 
 MISSING = "(missing)"
 
@@ -124,13 +124,15 @@ def topics_by_group(doc_ids: Sequence[str], shares: np.ndarray, groups: Mapping[
     order_
         The display order of the groups (:func:`order`).
     boot
-        ``report.bootstrap``: ``resamples``, ``seed``, ``confidence``, ``min_documents``.
+        ``report.bootstrap``: ``resamples``, ``seed``, ``confidence``, ``min_documents``
+        (``min_sentences`` is read by :func:`stance_by_group` only).
 
     Returns
     -------
     list of dict
         ``group, documents, topic, mean, ci_low, ci_high`` per group and topic, groups in
-        display order; the interval is empty for groups below ``min_documents``.
+        display order; the interval is empty for groups below ``min_documents``, and
+        ``ci_note`` then says "too few to estimate (n documents)".
     """
     shares = np.asarray(shares, dtype=float)
     rows_of: dict[str, list[int]] = {}
@@ -144,11 +146,14 @@ def topics_by_group(doc_ids: Sequence[str], shares: np.ndarray, groups: Mapping[
         X = shares[idx]
         mean = X.mean(axis=0)
         lo = hi = [None] * X.shape[1]
+        note = None
         if len(idx) >= boot["min_documents"]:
             lo, hi = bootstrap_mean(X, boot["resamples"], group_seed(boot["seed"], f"topics|{g}"), boot["confidence"])
+        else:
+            note = f"too few to estimate ({len(idx)} document{'' if len(idx) == 1 else 's'})"
         for t in range(X.shape[1]):
             out.append({"group": g, "documents": len(idx), "topic": t, "mean": _r(mean[t]),
-                        "ci_low": _r(lo[t]), "ci_high": _r(hi[t])})
+                        "ci_low": _r(lo[t]), "ci_high": _r(hi[t]), "ci_note": note})
     return out
 
 
@@ -168,9 +173,10 @@ def stance_by_group(rows: Iterable[Mapping], groups: Mapping[str, str], order_: 
     -------
     list of dict
         ``group, theme, documents, documents_with_evidence, sentences, mentions, tokens, salience,
-        stance, ci_low, ci_high, status`` per group and theme. ``stance`` is the mean over the
-        group's relevant sentences; its interval resamples the documents with evidence (empty
-        below ``min_documents``). A group where the theme is never mentioned is ``no evidence``
+        stance, ci_low, ci_high, ci_note, status`` per group and theme. ``stance`` is the mean over
+        the group's relevant sentences; its interval resamples the documents with evidence (a
+        cluster bootstrap). Below ``min_sentences`` sentences or ``min_documents`` documents with
+        evidence it is empty and ``ci_note`` says "too few to estimate (...)". A group where the theme is never mentioned is ``no evidence``
         with an empty stance, never 0.
     """
     acc: dict[tuple[str, str], dict] = {}
@@ -195,11 +201,12 @@ def stance_by_group(rows: Iterable[Mapping], groups: Mapping[str, str], order_: 
             row = {"group": g, "theme": t, "documents": len(docs[g]), "documents_with_evidence": len(a["num"]),
                    "sentences": int(sum(a["den"])), "mentions": a["mentions"], "tokens": a["tokens"],
                    "salience": round(1000 * a["mentions"] / a["tokens"], 3) if a["tokens"] else None,
-                   "stance": None, "ci_low": None, "ci_high": None, "status": "no evidence"}
+                   "stance": None, "ci_low": None, "ci_high": None, "ci_note": None, "status": "no evidence"}
             if a["num"]:
                 row["stance"] = _r(sum(a["num"]) / sum(a["den"]))
                 row["status"] = "evidence"
-                if len(a["num"]) >= boot["min_documents"]:
+                row["ci_note"] = too_few(row["sentences"], len(a["num"]), boot, pooled=True)
+                if row["ci_note"] is None:
                     lo, hi = bootstrap_ratio(np.array(a["num"]), np.array(a["den"]), boot["resamples"],
                                              group_seed(boot["seed"], f"stance|{g}|{t}"), boot["confidence"])
                     row["ci_low"], row["ci_high"] = _r(lo), _r(hi)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Mapping
 
+from ..io import markdown_code
+
 
 def _list(items, limit: int = 8) -> str:
     items = list(items)
@@ -32,7 +34,7 @@ def corpus(cfg: Mapping, done: Mapping | None = None) -> str:
         are stated, so the text says what was found and dropped, not only
         what the settings allow.
     """
-    src = f"`{cfg['path']}` ({cfg['format']})"
+    src = f"{markdown_code(cfg['path'])} ({cfg['format']})"
     bp = cfg["boilerplate"]
     dd = cfg["dedup"]
     drop = dd["policy"] == "keep_first"
@@ -156,6 +158,7 @@ def lda(cfg: Mapping, chosen_k: int | None) -> str:
 def stance(cfg: Mapping, themes: Mapping) -> str:
     r = cfg["rules"]
     w = cfg["window"]
+    b = cfg["bootstrap"]
     window = "the mention's sentence"
     if w["sentences"]:
         window += f" and {w['sentences']} sentence(s) either side"
@@ -169,10 +172,14 @@ def stance(cfg: Mapping, themes: Mapping) -> str:
             f"intensifiers and diminishers within {r['modifier_scope']} words scale a cue; after a contrast marker "
             f"the clause counts × {r['contrast']['after']} and the one before × {r['contrast']['before']}. A sentence's "
             f"stance is tanh(sum / {cfg['scale']}), labelled −1 at or below {cfg['thresholds']['negative']} and +1 at "
-            f"or above {cfg['thresholds']['positive']}. Means over sentences carry a {cfg['bootstrap']['confidence']:.0%} "
-            f"bootstrap interval ({cfg['bootstrap']['resamples']} resamples, seed {cfg['bootstrap']['seed']}); "
-            "salience is mentions per 1,000 words. A theme with no mention in a document is reported as "
-            "“no evidence”, never as 0.")
+            f"or above {cfg['thresholds']['positive']}. Means over sentences carry a {b['confidence']:.0%} percentile "
+            f"bootstrap interval ({b['resamples']} resamples, seed {b['seed']}). Above the document level (per date, "
+            "over the corpus) the interval resamples documents, each with all its sentences (a cluster bootstrap), "
+            "because sentences of one document are not independent; within one document it resamples its "
+            f"sentences. No interval is given for fewer than {b['min_sentences']} sentences or, above the document "
+            f"level, fewer than {b['min_documents']} documents: the table says “too few to estimate” and the heatmap "
+            "draws such a cell without colour. Salience is mentions per 1,000 words. A theme with no mention in a "
+            "document is reported as “no evidence”, never as 0.")
 
 
 def groups(cfg: Mapping) -> str:
@@ -180,10 +187,11 @@ def groups(cfg: Mapping) -> str:
     from .groups import DATE_PREFIX, MISSING, describe
 
     spec, boot = cfg["group_by"], cfg["bootstrap"]
-    what = (f"the {describe(spec)}" if spec.startswith(DATE_PREFIX) else f"the metadata column `{spec}`")
+    what = (f"the {describe(spec)}" if spec.startswith(DATE_PREFIX) else f"the metadata column {markdown_code(spec)}")
     return (f"**Groups.** Documents were grouped by {what}; documents without a value form the group "
             f"“{MISSING}”. Topic prevalence in a group is the mean over its documents of their topic shares; "
             "stance in a group is the mean over the relevant sentences of its documents. Both carry a "
             f"{boot['confidence']:.0%} percentile bootstrap interval that resamples documents ({boot['resamples']} "
-            f"resamples, seed {boot['seed']}; for stance, the documents with evidence), left empty for groups of "
-            f"fewer than {boot['min_documents']} documents.")
+            f"resamples, seed {boot['seed']}; for stance, the documents with evidence, each with all its sentences), "
+            f"left out as too few to estimate for groups of fewer than {boot['min_documents']} documents or, for "
+            f"stance, fewer than {boot['min_sentences']} relevant sentences.")

@@ -1,4 +1,4 @@
-"""Where a report came from: commit, dirty tree, parameters hash, versions, seeds.
+"""Where a report came from: commit, dirty tree, parameters hash, corpus hash, versions, seeds.
 
 The commit recorded is the last one that touched the pipeline's inputs
 (code, configuration, parameters, seeds), and the date is that commit's date,
@@ -7,6 +7,7 @@ so re-running an unchanged pipeline on a fresh clone gives the same bytes.
 from __future__ import annotations
 
 import hashlib
+import platform
 import subprocess
 from importlib import metadata
 from pathlib import Path
@@ -60,6 +61,39 @@ def params_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
+def corpus_digest(path: Path) -> dict:
+    """SHA-256 of the corpus input, so a corpus outside the repository is identified by content, not path.
+
+    Parameters
+    ----------
+    path : Path
+        ``corpus.path``: a file, or a folder whose files ingest lists.
+
+    Returns
+    -------
+    dict
+        ``sha256`` (hex; None when the path does not exist), ``files`` (how many were hashed)
+        and ``kind`` (``"file"``, ``"folder"`` or ``"missing"``). A folder's digest is the
+        SHA-256 of one line per file directly in it, hidden files excepted as ingest skips
+        them, in name order: ``<name> <SHA-256 of its bytes>``. Renaming, adding, removing
+        or editing a file changes it; the folder's location and file times do not.
+    """
+    def file_hash(f: Path) -> str:
+        h = hashlib.sha256()
+        with open(f, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+        return h.hexdigest()
+
+    if path.is_file():
+        return {"sha256": file_hash(path), "files": 1, "kind": "file"}
+    if path.is_dir():
+        files = sorted(f for f in path.iterdir() if f.is_file() and not f.name.startswith("."))
+        listing = "".join(f"{f.name} {file_hash(f)}\n" for f in files)
+        return {"sha256": hashlib.sha256(listing.encode("utf-8")).hexdigest(), "files": len(files), "kind": "folder"}
+    return {"sha256": None, "files": 0, "kind": "missing"}
+
+
 def seeds(params: Mapping) -> dict[str, object]:
     """Every seed the results depend on, by parameter name."""
     found: dict[str, object] = {}
@@ -76,22 +110,27 @@ def seeds(params: Mapping) -> dict[str, object]:
 
 
 def provenance(project: Path, params_file: Path) -> dict:
-    """The commit, the parameters file's hash, the package versions and every seed, for the report's footer.
+    """Everything the provenance table shows: commit, hashes of the parameters and the corpus, versions, seeds.
 
     Parameters
     ----------
     project : Path
-        The git checkout.
+        The project root (the git work tree; a relative ``corpus.path`` is read from here).
     params_file : Path
-        ``params.yaml``; its seeds are read as written there.
+        ``params.yaml``, hashed; its seeds and ``corpus.path`` are read as written there.
     """
     from ..config import load_params
 
     params = load_params(params_file)
     state = git_state(project)
+    corpus_path = str((params.get("corpus") or {}).get("path") or "")
+    located = Path(corpus_path) if Path(corpus_path).is_absolute() else project / corpus_path
     return {
         **state,
         "params_sha256": params_hash(params_file),
+        "python": platform.python_version(),
+        "corpus_path": corpus_path,
+        "corpus": corpus_digest(located) if corpus_path else {"sha256": None, "files": 0, "kind": "missing"},
         "versions": versions(),
         "seeds": seeds(params),
         "blas": blas.describe(),

@@ -6,7 +6,9 @@ inline, so the file opens from disk with nothing fetched from anywhere.
 
 Corpus text enters the template only through the ``text`` filter, which
 escapes HTML (``<script>`` shows as text, on the git host and in the HTML
-file alike) and the Markdown characters that would change the layout.
+file alike) and the Markdown characters that would change the layout, or
+through the ``code`` filter, which writes a whole code span (ids, paths,
+commands) whose content shows literally.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from typing import Any
 import jinja2
 import markdown
 
-from ..io import markdown_escape
+from ..io import markdown_code, markdown_escape
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -56,6 +58,8 @@ def environment() -> jinja2.Environment:
         autoescape=False,  # Markdown, not HTML: corpus text goes through `text`
     )
     env.filters["text"] = md_text
+    # Inside a code span backslash escapes show literally: values there go through `code`.
+    env.filters["code"] = markdown_code
     env.filters["num"] = fmt_num
     return env
 
@@ -81,6 +85,8 @@ def markdown_to_html(text: str, base: Path, title: str) -> str:
     """A self-contained HTML page from the report's Markdown."""
     body = markdown.markdown(text, extensions=["tables", "toc", "sane_lists"], output_format="html")
     body = _embed_images(body, base)
+    # A narrow date column breaks "2021-11-04" at its hyphens; a date cell stays on one line.
+    body = re.sub(r"<td>(\d{4}-\d{2}-\d{2})</td>", r'<td style="white-space:nowrap">\1</td>', body)
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..errors import UserError
 from ..documents import scored_metadata
-from ..io import write_csv, write_text
+from ..io import EVIDENCE_LEGEND, write_csv, write_text
 from ..paths import FILES, Paths
 from . import figures, methods
 from . import groups as G
@@ -31,9 +31,9 @@ from ..schema.report import SCHEMA  # noqa: E402,F401  (re-exported)
 #: What the grouped views write, whether or not ``group_by`` is set (DVC expects every output).
 GROUP_TABLES = {"topics": "topics_by_group", "stance": "stance_by_group"}
 GROUP_FIGURES = {"topics": "topics_by_group_figure", "stance": "stance_by_group_figure"}
-TOPIC_GROUP_FIELDS = ["group", "documents", "topic", "label", "mean", "ci_low", "ci_high"]
+TOPIC_GROUP_FIELDS = ["group", "documents", "topic", "label", "mean", "ci_low", "ci_high", "ci_note"]
 STANCE_GROUP_FIELDS = ["group", "theme", "status", "documents", "documents_with_evidence", "sentences", "mentions",
-                       "tokens", "salience", "stance", "ci_low", "ci_high"]
+                       "tokens", "salience", "stance", "ci_low", "ci_high", "ci_note"]
 
 
 class Inputs:
@@ -80,7 +80,7 @@ def corpus_section(inp: Inputs, cfg: dict) -> dict:
     dates = sorted(r["date"] for r in kept if r["date"])
     tokens = [_int(r["tokens"]) for r in kept]
     fig = None
-    if figures.documents_over_time(dates, inp.paths.corpus_timeline):
+    if figures.documents_over_time(dates, inp.paths.corpus_timeline, len(kept)):
         fig = inp.paths.under_reports("corpus_timeline")
     not_scored = [r for r in rows if r["status"] == "not scored"]
     languages = Counter(r.get("language") or "?" for r in not_scored)
@@ -149,7 +149,7 @@ def _float(v: str) -> float | None:
     return float(v) if v not in ("", None) else None
 
 
-def topics_section(inp: Inputs, cfg: dict) -> dict:
+def topics_section(inp: Inputs, cfg: dict, select_by: str = "c_npmi") -> dict:
     metrics = inp.json("topics_metrics", "topics")
     topics = inp.csv("topics_table", "topics")
     selection = inp.csv("topic_selection", "topics")
@@ -166,11 +166,68 @@ def topics_section(inp: Inputs, cfg: dict) -> dict:
     optional = {"time": "topic_time_figure", "selection_cv": "topic_selection_cv_figure"}
     for key, name in optional.items():  # drawn only when dates exist / c_v was computed
         figs[key] = inp.optional_figure(name)
+    per_topic = [_float(t["c_npmi"]) for t in topics]
+    scored = [v for v in per_topic if v is not None]
+    unstable = [t for t in topics if t.get("stable") == "no"]
+    # Too incoherent to interpret: no topic's top words co-occur more than chance, or the
+    # corpus failed the minimum-data check of the topics stage (its caveats).
+    incoherent = bool(scored) and all(v < 0 for v in scored)
     return {"metrics": metrics, "topics": topics, "table": topics[: cfg["max_rows"]], "selection": selection,
-            "excerpts": by_topic, "figures": figs}
+            "excerpts": by_topic, "figures": figs, "unstable": unstable, "incoherent": incoherent,
+            "thin": bool(metrics.get("caveats")), "positive_topics": sum(1 for v in scored if v > 0),
+            "edge": grid_edge(selection, select_by)}
 
 
-def stance_section(inp: Inputs, cfg: dict) -> dict:
+def grid_edge(selection: list[dict], select_by: str) -> dict | None:
+    """Whether the chosen k is at the edge of the searched grid, and the wider grid to try.
+
+    Parameters
+    ----------
+    selection : list of dict
+        Rows of ``topic_selection.csv`` (k, the scores, ``chosen``), as read.
+    select_by : str
+        ``lda.select_by``: the score the choice maximised (minimised for perplexity).
+
+    Returns
+    -------
+    dict or None
+        None when the grid has fewer than three values or the chosen k lies inside it;
+        else ``side`` ("largest" or "smallest"), ``k``, ``grid``, the score's last step
+        (``before`` -> ``at``) and ``suggest``: four values continuing past the edge with the
+        grid's last step, or below the smallest k half steps down to 2.
+    """
+    rows = sorted(((int(r["k"]), r) for r in selection), key=lambda kr: kr[0])
+    if len(rows) < 3:
+        return None
+    ks = [k for k, _ in rows]
+    chosen = next((k for k, r in rows if r["chosen"] in ("1", "True", "true", "yes")), None)
+    if chosen not in (ks[0], ks[-1]):
+        return None
+    upper = chosen == ks[-1]
+    step = (ks[-1] - ks[-2]) if upper else (ks[1] - ks[0])
+    if upper:
+        suggest = [chosen + i * step for i in range(4)]
+    else:
+        # Below the grid there is little room (k >= 2): finer steps down to 2.
+        fine = max(1, step // 2)
+        suggest = sorted({max(2, chosen - i * fine) for i in range(4)})
+    by_k = dict(rows)
+    neighbour = ks[-2] if upper else ks[1]
+    return {"side": "largest" if upper else "smallest", "k": chosen, "grid": ks, "score": select_by,
+            "before": _float(by_k[neighbour].get(select_by, "")), "neighbour": neighbour,
+            "at": _float(by_k[chosen].get(select_by, "")), "suggest": suggest}
+
+
+def stance_section(inp: Inputs, cfg: dict, themes: dict | None = None) -> dict:
+    """The stance section: tables, evidence, figures, and what each theme's −1 and +1 mean.
+
+    ``themes`` is the validated ``themes`` group: each theme's poles, their signs and
+    descriptions (``conf/themes/*.yaml``), shown so a reader knows what a sign means.
+    """
+    poles = []
+    for name, th in (themes or {}).items():
+        by_sign = {v["sign"]: (p, v.get("description", "")) for p, v in th["poles"].items()}
+        poles.append({"theme": name, "negative": by_sign.get(-1, ("", "")), "positive": by_sign.get(1, ("", ""))})
     by_doc = inp.csv("stance_by_document", "stance")
     by_theme = inp.csv("stance_by_theme", "stance")
     evidence = inp.csv("stance_evidence", "stance")
@@ -182,6 +239,7 @@ def stance_section(inp: Inputs, cfg: dict) -> dict:
             kept[key] = kept.get(key, 0) + 1
             shown.append(r)  # `marked`: the stance stage's escaped Markdown, terms marked by token span
     return {
+        "poles": poles,
         "by_theme": by_theme,
         "by_doc": by_doc[: cfg["max_rows"] * 3],
         "by_doc_total": len(by_doc),
@@ -348,7 +406,7 @@ def build_context(groups: Mapping[str, dict], paths: Paths, params_file: Path, p
         docs = corpus_documents(inp)
         G.check_column(rcfg["group_by"], meta_columns(docs))
     corpus = corpus_section(inp, rcfg)
-    topics = topics_section(inp, rcfg)
+    topics = topics_section(inp, rcfg, groups["lda"]["select_by"])
     cap = groups["lda"]["heatmap_max_docs"]
     large = None
     if corpus["documents"] > cap:
@@ -373,15 +431,17 @@ def build_context(groups: Mapping[str, dict], paths: Paths, params_file: Path, p
         "title": rcfg["title"],
         "cfg": rcfg,
         "files": {name: paths.under_reports(name) for name in FILES if FILES[name].startswith("reports/")},
+        "boot": groups["stance"]["bootstrap"],
         "corpus": corpus,
         "preprocess": preprocess_section(inp, rcfg),
         "tfidf": tfidf_section(inp, rcfg),
         "topics": topics,
-        "stance": stance_section(inp, rcfg),
+        "stance": stance_section(inp, rcfg, groups["themes"]),
         "validation": validation_section(inp),
         "large": large,
         "grouped": grouped,
         "methods": paragraphs,
+        "legend": EVIDENCE_LEGEND,
         "prov": provenance(project, params_file),
     }
 

@@ -69,6 +69,7 @@ SCHEMA = C.Section(
                 "seed": C.Int(min=0),
                 "confidence": C.Float(min=0.5, max=0.999),
                 "min_documents": C.Int(min=2),
+                "min_sentences": C.Int(min=1),
             }
         ),
     }

@@ -148,6 +148,8 @@ SCHEMA = C.Section(
                 "seed": C.Int(min=0),
                 "confidence": C.Float(min=0.5, max=0.999),
                 "min_sentences": C.Int(min=1),
+                # A pooled interval resamples documents; fewer than 2 leaves nothing to resample.
+                "min_documents": C.Int(min=2),
             }
         ),
         "evidence": C.Section({"per_pole": C.Int(min=1), "max_documents": C.Int(min=1)}),

@@ -49,11 +49,12 @@ def main(argv: list[str]) -> int:
         ap = argparse.ArgumentParser(prog="python -m pipeline.stance evaluate",
                                      description="Evaluate the stance scorer on a labelled JSONL file.")
         ap.add_argument("gold", help="JSONL rows {text, theme, relevant, stance}, as tests/data/stance_dev.jsonl")
-        ap.add_argument("--params", default="params.yaml")
-        ap.add_argument("--out", help="also write the figures as a Markdown table here (and a .csv beside it)")
-        ap.add_argument("--metrics", help="also write flat metric names here (for dvc metrics)")
+        ap.add_argument("--params", default="params.yaml", help="parameters to read (default: %(default)s)")
+        ap.add_argument("--out", help="also write the figures as a Markdown table here (and a .csv beside it; "
+                                      "default: none)")
+        ap.add_argument("--metrics", help="also write flat metric names here, for dvc metrics (default: none)")
         ap.add_argument("--rows", help="also write one CSV line per gold row here: gold, prediction, the cues and "
-                                       "rules that fired")
+                                       "rules that fired (default: none)")
         ap.add_argument("--resamples", type=int, default=RESAMPLES,
                         help=f"bootstrap resamples of the intervals (default {RESAMPLES})")
         ap.add_argument("--seed", type=int, default=SEED, help=f"bootstrap seed (default {SEED})")
@@ -75,13 +76,15 @@ def main(argv: list[str]) -> int:
 
         ap = argparse.ArgumentParser(prog="python -m pipeline.stance validate",
                                      description="Score every gold file of stance.validation (the stance_eval stage).")
-        ap.add_argument("--params", default="params.yaml")
+        ap.add_argument("--params", default="params.yaml",
+                        help="parameters to read (the composition of conf/; default: %(default)s)")
         args = ap.parse_args(argv[1:])
         run_validation(load_checked(args.params), Paths(), args.params)
         return 0
     ap = argparse.ArgumentParser(prog="python -m pipeline.stance", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--params", default="params.yaml")
+    ap.add_argument("--params", default="params.yaml",
+                    help="parameters to read (the composition of conf/; default: %(default)s)")
     args = ap.parse_args(argv)
     groups = load_checked(args.params)
     executor.check(groups["executor"])

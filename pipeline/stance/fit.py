@@ -610,7 +610,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("gold", help="JSONL rows {doc, text, theme, relevant, stance}")
     ap.add_argument("--theme", required=True, help="the theme to fit (a theme of --params)")
     ap.add_argument("--out", required=True, help="the theme file to write, e.g. conf/themes/sanctions_mycorpus.yaml")
-    ap.add_argument("--params", default="params.yaml")
+    ap.add_argument("--params", default="params.yaml", help="parameters to read (default: %(default)s)")
     ap.add_argument("--folds", type=int, default=FOLDS, help=f"cross-validation folds (default {FOLDS})")
     ap.add_argument("--seed", type=int, default=SEED, help=f"folds and bootstrap (default {SEED})")
     ap.add_argument("--max-new", type=int, default=MAX_NEW, help=f"new cues at most (default {MAX_NEW})")

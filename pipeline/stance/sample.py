@@ -330,15 +330,17 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--n", type=int, required=True, help="rows to draw")
     ap.add_argument("--out", required=True, help="the sample as JSONL (gold format); the coding sheet goes beside "
                                                  "it as .csv and the strata table as .strata.csv")
-    ap.add_argument("--params", default="params.yaml", help="themes (poles for the sheet) and the scorer")
+    ap.add_argument("--params", default="params.yaml",
+                    help="themes (poles for the sheet) and the scorer (default: %(default)s)")
     ap.add_argument("--sentences", default=FILES["stance_sentences"],
-                    help="the stance stage's scored sentences")
+                    help="the stance stage's scored sentences (default: %(default)s)")
     ap.add_argument("--segments", default=FILES["segments"],
-                    help="for sentences that mention a target word but were scored irrelevant ('' to leave them out)")
+                    help="for sentences that mention a target word but were scored irrelevant ('' to leave them out; "
+                         "default: %(default)s)")
     ap.add_argument("--seed", type=int, default=SEED, help=f"seed of the draw (default {SEED})")
     ap.add_argument("--exclude", nargs="+", default=[], metavar="GOLD",
                     help=f"gold files (JSONL, or coding sheets as CSV) whose sentences are not drawn again; "
-                         f"{DEFAULT_EXCLUDE} always, when it exists")
+                         f"{DEFAULT_EXCLUDE} always, when it exists (default: no others)")
     args = ap.parse_args(argv)
     if args.n < 1:
         ap.error(f"--n {args.n}: must be at least 1")

@@ -37,7 +37,7 @@ from .aggregate import aggregate
 from .evaluate import (PREDICTION_HEADER, RESAMPLES, SEED, TABLE_HEADER, evaluate_predictions, prediction_rows,
                        read_gold, table_rows)
 from .model import Scorer
-from .outputs import heatmap, mark, over_time
+from .outputs import heatmap, mark, over_time, row_label
 from .scoring import prepare, word_count
 
 log = logging.getLogger("stance")
@@ -45,8 +45,8 @@ log = logging.getLogger("stance")
 #: The fields of a sentence row that aggregation reads (the rest is only written out).
 AGGREGATED = ("segment_id", "doc_id", "date", "theme", "stance", "label")
 
-SUMMARY_FIELDS = ["status", "salience", "mentions", "tokens", "sentences", "stance", "ci_low", "ci_high",
-                  "negative", "neutral", "positive"]
+SUMMARY_FIELDS = ["status", "salience", "mentions", "tokens", "sentences", "documents", "stance", "ci_low",
+                  "ci_high", "ci_note", "negative", "neutral", "positive"]
 
 
 # ----------------------------------------------------------------- pure parts
@@ -98,7 +98,9 @@ def evidence(rows: list[dict], per_pole: int, scorer: Scorer) -> list[dict]:
                 out.append({
                     "doc_id": doc, "theme": theme, "pole": scorer.themes[theme].pole_name(sign), "rank": rank,
                     "stance": r["stance"], "sentence_id": r["id"], "text": r["text"],
-                    "marked": mark(r["text"], tokens, [t["span"] for t in r["targets"]], [c["span"] for c in focal]),
+                    "marked": mark(r["text"], tokens, [t["span"] for t in r["targets"]],
+                                   [c["span"] for c in focal if c["source"] != "lexicon"],
+                                   [c["span"] for c in focal if c["source"] == "lexicon"]),
                     "targets": "; ".join(t["term"] for t in r["targets"]),
                     "cues": "; ".join(f"{c['term']} ({c['value']:+.2f}{_cue_notes(c)})" for c in r["cues"]),
                 })
@@ -107,7 +109,8 @@ def evidence(rows: list[dict], per_pole: int, scorer: Scorer) -> list[dict]:
 
 def _cue_notes(cue: dict) -> str:
     """", rule, rule" after a cue's value; an expanded cue says so first."""
-    notes = (["expansion"] if cue.get("source") == "expansion" else []) + list(cue["rules"])
+    source = cue.get("source")
+    notes = ({"expansion": ["expansion"], "lexicon": ["general lexicon"]}.get(source, [])) + list(cue["rules"])
     return "".join(f", {n}" for n in notes)
 
 
@@ -208,10 +211,14 @@ def run(groups: Mapping[str, dict], paths: Paths) -> dict:
                evidence_markdown(ev, shown, themes, titles, by_doc, scorer, total=len(docs)))
     log.info("evidence: %d sentences", len(ev))
 
-    labels = [f"{d[:22]}" + (f" {titles[d][:28]}" if titles.get(d) else "") for d in shown]
-    heatmap(paths.stance_heatmap, shown, labels, themes, by_doc, total=len(docs))
+    labels = [row_label(d, titles.get(d, "")) for d in shown]
+    heatmap(paths.stance_heatmap, shown, labels, themes, by_doc, total=len(docs),
+            min_sentences=boot["min_sentences"])
     poles = {t: (scorer.themes[t].pole_name(-1), scorer.themes[t].pole_name(1)) for t in themes}
-    over_time(paths.stance_over_time, themes, by_date, poles)
+    by_period, unit = _by_period(dated, [r for r in rows if r["date"]], themes, boot)
+    undated = len(set(docs) - {u["doc_id"] for u in dated})
+    over_time(paths.stance_over_time, themes, by_period, poles, unit, undated, len(docs),
+              boot["confidence"])
     log.info("figures written")
 
     metrics: dict = {"documents": len(docs), "sentences": n_sentences,
@@ -227,6 +234,26 @@ def run(groups: Mapping[str, dict], paths: Paths) -> dict:
     return metrics
 
 
+def _by_period(units: list[dict], rows: list[dict], themes: list[str], boot: dict) -> tuple[dict, str]:
+    """Summaries per (period, theme): days, or months when the dates span more than two months.
+
+    Dates a day apart in a corpus spanning years fall in one month and are one
+    point with its n, rather than two points drawn on top of each other.
+    """
+    import datetime as dt
+
+    from ..figures import period_of, period_unit
+
+    unit = period_unit([dt.date.fromisoformat(u["date"]) for u in units])
+
+    def key(d: str) -> str:
+        return period_of(dt.date.fromisoformat(d), unit).isoformat()
+
+    units = [dict(u, period=key(u["date"])) for u in units]
+    rows = [dict(r, period=key(r["date"])) for r in rows]
+    return (aggregate(units, rows, "period", themes, boot) if units else {}), unit
+
+
 def evidence_markdown(ev: list[dict], docs: list[str], themes: list[str], titles: dict, by_doc: dict,
                       scorer: Scorer, total: int | None = None) -> str:
     """The evidence report: per document and theme, a summary line and a table of sentences.
@@ -234,11 +261,11 @@ def evidence_markdown(ev: list[dict], docs: list[str], themes: list[str], titles
     ``docs`` are the documents shown (the first ``stance.evidence.max_documents``);
     ``total`` the corpus' count, so a cut is said, not silent.
     """
-    from .outputs import md_escape
+    from .outputs import LEGEND, md_escape
 
     lines = ["# Stance evidence", "",
-             "The strongest sentences for each pole, per document and theme. **Bold**: target terms; "
-             "_italics_: cues. Stance is in [-1, 1]; see `reports/tables/stance_by_document.csv` for all figures.",
+             f"The strongest sentences for each pole, per document and theme. {LEGEND}. "
+             "Stance is in [-1, 1]; see `reports/tables/stance_by_document.csv` for all figures.",
              ""]
     if total is not None and total > len(docs):
         lines += [f"The first {len(docs)} of {total} documents (`stance.evidence.max_documents`); every "

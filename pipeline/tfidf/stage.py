@@ -213,19 +213,52 @@ def save_npz(path: str | Path, M: sp.csr_matrix) -> None:
                 zf.writestr(info, buf.getvalue())
 
 
+#: Up to this many documents the similarity heatmap writes each value in its cell.
+CELL_VALUES_MAX = 12
+
+
 def similarity_figure(path: Path, S: np.ndarray, labels: Sequence[str], total: int) -> None:
-    """Labelled heatmap of document cosine similarity (viridis, 0 to 1)."""
+    """Labelled heatmap of document cosine similarity (viridis, 0 to 1), sized to its labels.
+
+    With at most ``CELL_VALUES_MAX`` documents every cell shows its value: with
+    few documents the reader compares numbers, not shades.
+
+    Parameters
+    ----------
+    path : Path
+        The PNG written.
+    S : ndarray
+        Documents x documents cosine similarities.
+    labels : sequence of str
+        One per document shown.
+    total : int
+        The corpus' documents, said in the title when only the first are shown.
+    """
     n = len(labels)
-    size = max(5.0, 0.28 * n + 3.0)
-    fig, ax = figures.pyplot("tfidf").subplots(1, 1, figsize=(size + 1.5, size))
-    im = ax.imshow(S, cmap="viridis", vmin=0.0, vmax=1.0, interpolation="nearest")
-    ax.set_xticks(range(n), labels, rotation=90, fontsize=7)
-    ax.set_yticks(range(n), labels, fontsize=7)
-    ax.set_xlabel("document")
+    cell = 0.55 if n <= CELL_VALUES_MAX else 0.28
+    side = max(3.2, cell * n)
+    # Rows carry the labels, numbered; columns only the numbers: the same labels written
+    # again, rotated, would take more height than the matrix itself.
+    rows = [f"{i + 1}  {label}" for i, label in enumerate(labels)]
+    margin = figures.text_inches(rows, 7)
+    width = margin + side + 2.0
+    fig, ax = figures.pyplot("tfidf").subplots(1, 1, figsize=(width, side + 1.6))
+    # aspect="auto": the figure is sized for square cells, and an equal-aspect axes would be
+    # shrunk and centred after the layout has placed the labels, pushing them off the canvas.
+    im = ax.imshow(S, cmap="viridis", vmin=0.0, vmax=1.0, interpolation="nearest", aspect="auto")
+    ax.set_xticks(range(n), [str(i + 1) for i in range(n)], rotation=90 if n > 30 else 0, fontsize=7)
+    ax.set_yticks(range(n), rows, fontsize=7)
+    if n <= CELL_VALUES_MAX:
+        for i in range(n):
+            for j in range(n):
+                # viridis is dark below about 0.5: white text there, black above.
+                ax.text(j, i, f"{S[i, j]:.2f}", ha="center", va="center", fontsize=7,
+                        color="white" if S[i, j] < 0.5 else "black")
+    ax.set_xlabel("document (numbered as the rows)")
     ax.set_ylabel("document")
     shown = f" (first {n} of {total} documents)" if n < total else ""
-    ax.set_title(f"Document similarity: cosine of TF-IDF vectors{shown}")
-    fig.colorbar(im, ax=ax, label="cosine similarity (0–1)", fraction=0.046, pad=0.04)
+    ax.set_title(figures.wrap(f"Document similarity: cosine of TF-IDF vectors{shown}", width - 0.4, 10), fontsize=10)
+    fig.colorbar(im, ax=ax, label="cosine similarity (0–1)", use_gridspec=True)
     figures.save(fig, path, "tfidf", tight_layout=True)
 
 

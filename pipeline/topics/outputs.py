@@ -10,6 +10,7 @@ from typing import Sequence
 import numpy as np
 
 from ..documents import labels as document_labels
+from ..figures import period_of, period_unit
 from ..io import write_csv, write_json, write_table
 from ..paths import Paths
 from ..segments import read_segments
@@ -73,18 +74,28 @@ def representative(theta: np.ndarray, n_tokens: Sequence[int], n: int, min_token
     return out
 
 
-def by_period(dates: Sequence[str | None], theta: np.ndarray) -> tuple[list[date], np.ndarray, str]:
-    """Mean topic share per month (per day when all dates fall within 62 days)."""
+def by_period(dates: Sequence[str | None], theta: np.ndarray, doc_ids: Sequence[str] | None = None
+              ) -> tuple[list[date], np.ndarray, str, list[int], int]:
+    """Mean topic share per month (per day when all dates fall within 62 days).
+
+    Returns
+    -------
+    periods, shares, unit, documents, undated
+        The sorted periods, their mean segment shares (periods x topics), ``"day"`` or
+        ``"month"``, the documents of each period, and the documents without a date.
+    """
+    ids = list(doc_ids) if doc_ids is not None else [str(i) for i in range(len(dates))]
+    undated = len({d for d, when in zip(ids, dates) if not when} - {d for d, when in zip(ids, dates) if when})
     parsed = [(date.fromisoformat(d), i) for i, d in enumerate(dates) if d]
     if not parsed:
-        return [], np.zeros((0, theta.shape[1])), "month"
-    span = (max(p for p, _ in parsed) - min(p for p, _ in parsed)).days
-    unit = "day" if span <= 62 else "month"
+        return [], np.zeros((0, theta.shape[1])), "month", [], undated
+    unit = period_unit([p for p, _ in parsed])
     groups: dict[date, list[int]] = defaultdict(list)
     for d, i in parsed:
-        groups[d if unit == "day" else d.replace(day=1)].append(i)
+        groups[period_of(d, unit)].append(i)
     keys = sorted(groups)
-    return keys, np.array([theta[groups[k]].mean(axis=0) for k in keys]), unit
+    docs = [len({ids[i] for i in groups[k]}) for k in keys]
+    return keys, np.array([theta[groups[k]].mean(axis=0) for k in keys]), unit, docs, undated
 
 
 def excerpts(path: Path, wanted: set[int], chars: int) -> dict[int, str]:
@@ -156,9 +167,9 @@ def write_all(*, cfg: dict, model, dictionary, index, theta: np.ndarray, rows: l
     figures.heatmap(paths.topic_documents_figure, D[:shown], document_labels(docs[:shown], paths.corpus),
                     [f"{t}: {labels[t]}" for t in range(k)], f"Topic shares per document{more}", "topic",
                     "document", "topic share (0–1)")
-    periods, P, unit = by_period(index.dates, theta)
+    periods, P, unit, n_docs, undated = by_period(index.dates, theta, index.doc_ids)
     # Drawn even without dates (as an empty, titled figure) so the stage's outputs never vary.
-    figures.prevalence_over_time(paths.topic_time_figure, periods, P, labels, unit)
+    figures.prevalence_over_time(paths.topic_time_figure, periods, P, labels, unit, n_docs, undated, len(docs))
     ks = [r["k"] for r in rows]
     figures.score_curves(paths.topic_selection_figure, ks,
                          {m: [r[m] for r in rows] for m in ("c_npmi", "u_mass", "diversity", "perplexity")},
