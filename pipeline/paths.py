@@ -26,6 +26,7 @@ FILES: dict[str, str] = {
     "duplicates": "reports/tables/duplicates.csv",
     # preprocess
     "segments": "data/processed/segments.jsonl",
+    "sentence_tokens": "data/processed/sentence_tokens.jsonl",
     "phrases": "reports/tables/phrases.csv",
     "preprocess_metrics": "reports/metrics/preprocess.json",
     # tfidf
@@ -115,10 +116,10 @@ _STANCE_OUT = ("stance_sentences", "stance_segments", "stance_by_document", "sta
 #: stage of ``dvc.yaml`` -> what it reads and writes
 STAGES: dict[str, Contract] = {
     "ingest": Contract((), ("corpus", "corpus_table", "duplicates")),
-    "preprocess": Contract(("corpus",), ("segments", "phrases", "preprocess_metrics")),
+    "preprocess": Contract(("corpus",), ("segments", "sentence_tokens", "phrases", "preprocess_metrics")),
     "tfidf": Contract(("segments", "corpus"), _TFIDF_OUT),
     "topics": Contract(("segments", "corpus"), _TOPICS_OUT),
-    "stance": Contract(("segments", "corpus"), _STANCE_OUT),
+    "stance": Contract(("segments", "sentence_tokens", "corpus"), _STANCE_OUT),
     # gold files live in tests/data or coding/; with stance.expansion on, the lexicon adapts to the segments
     "stance_eval": Contract(("gold_dir", "coding_dir", "segments"),
                             ("stance_eval_md", "stance_eval", "stance_eval_metrics")),

@@ -11,6 +11,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import Iterator
 
+from .errors import UserError
 from .io import read_jsonl
 
 
@@ -19,10 +20,46 @@ def read_segments(path: str | os.PathLike) -> Iterator[dict]:
     return read_jsonl(path)
 
 
-def by_document(path: str | os.PathLike) -> Iterator[list[dict]]:
-    """The segments of ``path`` one document at a time (a list per document, in file order)."""
-    for _, group in groupby(read_segments(path), key=lambda s: s["doc_id"]):
+def by_document(path: str | os.PathLike, sentence_tokens: str | os.PathLike | None = None) -> Iterator[list[dict]]:
+    """The segments of ``path`` one document at a time (a list per document, in file order).
+
+    With ``sentence_tokens`` (``sentence_tokens.jsonl``), each segment carries
+    its sentences' tokens too (:func:`read_sentence_tokens`).
+    """
+    rows = read_sentence_tokens(read_segments(path), sentence_tokens)
+    for _, group in groupby(rows, key=lambda s: s["doc_id"]):
         yield list(group)
+
+
+#: The field :func:`by_document` adds from ``sentence_tokens.jsonl``: per sentence, its tokens joined by spaces.
+SENTENCE_TOKENS = "sentence_tokens"
+
+
+def read_sentence_tokens(segments: Iterator[dict], path: str | os.PathLike | None) -> Iterator[dict]:
+    """``segments`` with each one's ``sentence_tokens`` from ``path`` (read in step; None: unchanged).
+
+    ``preprocess`` writes ``sentence_tokens.jsonl`` beside ``segments.jsonl``,
+    one line per segment in the same order: ``{"id", "sentence_tokens"}``,
+    the syntok tokens of each sentence (punctuation included) joined by single
+    spaces. Stages that need tokens (stance) read them instead of tokenising
+    the sentences again.
+
+    Raises
+    ------
+    UserError
+        When the two files do not list the same segments in the same order
+        (one of them is from another run: run ``dvc repro preprocess``).
+    """
+    if path is None or not Path(path).is_file():
+        yield from segments
+        return
+    tokens = read_jsonl(path)
+    for seg in segments:
+        row = next(tokens, None)
+        if row is None or row.get("id") != seg["id"] or len(row[SENTENCE_TOKENS]) != len(seg["sentences"]):
+            raise UserError(f"{path}: does not match the segments at {seg['id']!r} (the two files are from "
+                            "different runs); run the preprocess stage again (dvc repro preprocess)")
+        yield {**seg, SENTENCE_TOKENS: row[SENTENCE_TOKENS]}
 
 
 class UnitTokens:

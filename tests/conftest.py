@@ -56,7 +56,8 @@ def seed_run(tmp_path_factory, composed_params) -> dict:
     corpus_cfg["path"] = str(ROOT / "seeds")
     contract = Paths(out)
     paths = {"dir": out, **{name: getattr(contract, name) for name in
-                            ("corpus", "corpus_table", "duplicates", "segments", "phrases", "preprocess_metrics")}}
+                            ("corpus", "corpus_table", "duplicates", "segments", "sentence_tokens", "phrases",
+                             "preprocess_metrics")}}
     ingest.run({"corpus": corpus_cfg}, contract)
     pre_cfg = group(composed_params, "preprocess", preprocess.SCHEMA)
     preprocess.run({"preprocess": pre_cfg, "executor": executor.from_params(composed_params)}, contract)

@@ -33,9 +33,11 @@ DOC = {
 def test_analyse_keeps_raw_sentences_and_lemmas(pcfg):
     a = analyse_document(DOC, True, True, pcfg["phrases"]["curated"])
     first = a["paragraphs"][0]
-    assert [raw for raw, _ in first] == ["The Heads of State met in Minsk.",
-                                         "They discussed the Union State and 15 programmes."]
+    assert [raw for raw, _, _ in first] == ["The Heads of State met in Minsk.",
+                                            "They discussed the Union State and 15 programmes."]
     assert first[0][1] == ["the", "head_of_state", "meet", "in", "minsk"]
+    # syntok's tokens, punctuation included, as the stance stage reads them
+    assert first[0][2] == "The Heads of State met in Minsk ."
     assert "union_state" in first[1][1]
 
 
@@ -144,3 +146,14 @@ def test_seed_segments_are_paragraphs_with_tokens(seed_run):
     assert len(segs) > 100  # paragraphs, not five documents
     assert sum(len(s["tokens"]) for s in segs) > 3000
     assert all(s["sentences"] for s in segs)
+
+
+def test_sentence_tokens_are_the_tokens_of_each_sentence_in_step_with_the_segments(seed_run):
+    from pipeline.segments import SENTENCE_TOKENS
+    from pipeline.stance.scoring import prepare
+
+    segs = [json.loads(l) for l in open(seed_run["segments"], encoding="utf-8")]
+    toks = [json.loads(l) for l in open(seed_run["sentence_tokens"], encoding="utf-8")]
+    assert [t["id"] for t in toks] == [s["id"] for s in segs] and SENTENCE_TOKENS not in segs[0]
+    for seg, row in zip(segs, toks):
+        assert [tuple(t.split(" ")) for t in row[SENTENCE_TOKENS]] == [prepare(x).tokens for x in seg["sentences"]]

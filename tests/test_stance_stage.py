@@ -5,10 +5,12 @@ import csv
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from pipeline.errors import UserError
 from pipeline.stance import Scorer, macro_f1, metrics, prf, run, score_document
 from pipeline.stance.aggregate import aggregate, summarise
 from pipeline.stats import bootstrap_mean
@@ -198,3 +200,23 @@ def test_evidence_tells_lexicon_words_from_theme_cues(seed_run, composed_params,
     rows = list(csv.DictReader(open(paths.stance_evidence, encoding="utf-8")))
     assert any(LEXICON_MARK in r["marked"] for r in rows) and any("general lexicon" in r["cues"] for r in rows)
     assert LEGEND in paths.stance_evidence_md.read_text(encoding="utf-8")
+
+
+def test_preprocess_tokens_give_the_same_outputs_as_tokenising_again(seed_run, composed_params, tmp_path):
+    from pipeline.paths import FILES, STAGES
+
+    kw = dict(segments=seed_run["segments"], corpus=seed_run["corpus"])
+    read = workspace(tmp_path / "read", sentence_tokens=seed_run["sentence_tokens"], **kw)
+    again = workspace(tmp_path / "again", **kw)  # no sentence_tokens.jsonl: the stage tokenises
+    run(groups(composed_params), read)
+    run(groups(composed_params), again)
+    files = [n for n in STAGES["stance"].outputs if Path(FILES[n]).suffix]
+    assert files and all(getattr(read, n).read_bytes() == getattr(again, n).read_bytes() for n in files)
+
+
+def test_tokens_of_another_run_are_one_clear_error(seed_run, composed_params, tmp_path):
+    lines = seed_run["sentence_tokens"].read_text(encoding="utf-8").splitlines(keepends=True)
+    paths = workspace(tmp_path, segments=seed_run["segments"], corpus=seed_run["corpus"])
+    paths.sentence_tokens.write_text("".join(lines[1:] + lines[:1]), encoding="utf-8")  # out of step
+    with pytest.raises(UserError, match="sentence_tokens.jsonl: does not match the segments"):
+        run(groups(composed_params), paths)

@@ -33,6 +33,7 @@ from ..errors import UserError, progress_enabled
 from ..documents import read_documents
 from ..io import atomic_open, dumps, read_jsonl, write_csv, write_json
 from ..paths import Paths
+from ..segments import SENTENCE_TOKENS
 from ..text import is_number, is_word, lemma, matcher_for, sentences_with_text
 
 log = logging.getLogger("preprocess")
@@ -44,7 +45,11 @@ NUMBER_TOKEN = "<num>"
 
 # ----------------------------------------------------------------- pure parts
 def analyse_document(doc: dict, lemmatize: bool, lowercase: bool, curated: list[str]) -> dict:
-    """Pass 1 for one document: sentences with their word lemmas, per paragraph.
+    """Pass 1 for one document: sentences with their word lemmas and tokens, per paragraph.
+
+    Each sentence is ``[text, lemmas, tokens]``: the lemmas of its words (the
+    curated expressions joined) and syntok's tokens, punctuation included,
+    joined by single spaces (a syntok token never holds a space).
 
     A document ingest marked ``not_scored`` (another language than
     ``corpus.language``) gets no sentences: English lemmas and stop words
@@ -62,7 +67,7 @@ def analyse_document(doc: dict, lemmatize: bool, lowercase: bool, curated: list[
                 words = [lemma(t) for t in toks if is_word(t)]
             else:
                 words = [t.lower() if lowercase else t for t in toks if is_word(t)]
-            sents.append([raw, matcher.apply(words)])
+            sents.append([raw, matcher.apply(words), " ".join(toks)])
         if sents:
             paragraphs.append(sents)
     return {"id": doc["id"], "date": doc.get("date"), "paragraphs": paragraphs}
@@ -143,10 +148,10 @@ def make_segments(analysed: dict, cfg: dict, phrases, stopwords: frozenset[str])
     paragraphs = []
     for para in analysed["paragraphs"]:
         sents = []
-        for raw, words in para:
+        for raw, words, toks in para:
             if phrases is not None:
                 words = [t for run in phrase_runs(words, stopwords) for t in phrases[run]]
-            sents.append((raw, filter_tokens(words, stopwords, cfg["min_token_length"], cfg["numbers"])))
+            sents.append((raw, filter_tokens(words, stopwords, cfg["min_token_length"], cfg["numbers"]), toks))
         paragraphs.append(sents)
     segments = []
     for pos, group in enumerate(group_sentences(paragraphs, cfg["unit"], cfg["window"], cfg["max_sentences"])):
@@ -156,8 +161,9 @@ def make_segments(analysed: dict, cfg: dict, phrases, stopwords: frozenset[str])
                 "doc_id": analysed["id"],
                 "position": pos,
                 "date": analysed["date"],
-                "sentences": [raw for raw, _ in group],
-                "tokens": [t for _, toks in group for t in toks],
+                "sentences": [raw for raw, _, _ in group],
+                "tokens": [t for _, toks, _ in group for t in toks],
+                SENTENCE_TOKENS: [toks for _, _, toks in group],  # written apart, to sentence_tokens.jsonl
             }
         )
     return segments
@@ -172,8 +178,8 @@ def _analyse_job(settings: tuple, doc: dict) -> dict:
 def _sentences_of(path: Path, stopwords: frozenset[str]) -> Iterator[list[str]]:
     for doc in read_jsonl(path):
         for para in doc["paragraphs"]:
-            for _, words in para:
-                yield from phrase_runs(words, stopwords)
+            for sentence in para:
+                yield from phrase_runs(sentence[1], stopwords)
 
 
 def learn_phrases(scratch: Path, cfg: dict, stopwords: frozenset[str]):
@@ -205,7 +211,7 @@ def learn_phrases(scratch: Path, cfg: dict, stopwords: frozenset[str]):
 
 
 def run(groups: Mapping[str, dict], paths: Paths) -> dict:
-    """Run the stage: ``paths.corpus`` in, ``segments``, ``phrases`` and ``preprocess_metrics`` out.
+    """Run the stage: ``paths.corpus`` in, ``segments``, ``sentence_tokens``, ``phrases`` and ``preprocess_metrics`` out.
 
     Parameters
     ----------
@@ -248,7 +254,7 @@ def run(groups: Mapping[str, dict], paths: Paths) -> dict:
         # Pass 2
         vocab: Counter = Counter()
         n_segments = n_tokens = empty_docs = not_scored = 0
-        with atomic_open(out_segments) as out:
+        with atomic_open(out_segments) as out, atomic_open(paths.sentence_tokens) as out_tokens:
             for analysed in tqdm(read_jsonl(scratch), total=n_docs, desc="preprocess 2/2", unit="doc",
                                  disable=not show):
                 if analysed.get("not_scored"):
@@ -263,6 +269,7 @@ def run(groups: Mapping[str, dict], paths: Paths) -> dict:
                     log.warning("%s: no usable tokens after filtering; document left out", analysed["id"])
                     continue
                 for seg in segments:
+                    out_tokens.write(dumps({"id": seg["id"], SENTENCE_TOKENS: seg.pop(SENTENCE_TOKENS)}) + "\n")
                     out.write(dumps(seg) + "\n")
                     vocab.update(seg["tokens"])
                 n_segments += len(segments)

@@ -31,14 +31,14 @@ from ..errors import UserError, progress_enabled
 from ..documents import titles as document_titles
 from ..io import markdown_table, write_csv, write_json, write_jsonl, write_text
 from ..paths import Paths
-from ..segments import by_document
+from ..segments import SENTENCE_TOKENS, by_document
 from . import expansion as E
 from .aggregate import aggregate
 from .evaluate import (PREDICTION_HEADER, RESAMPLES, SEED, TABLE_HEADER, evaluate_predictions, prediction_rows,
                        read_gold, table_rows)
 from .model import Scorer
 from .outputs import heatmap, mark, over_time, row_label
-from .scoring import prepare, word_count
+from .scoring import Sentence, prepare, word_count
 
 log = logging.getLogger("stance")
 
@@ -54,14 +54,18 @@ def score_document(segments: list[dict], scorer: Scorer) -> tuple[list[dict], li
     """Score every sentence of one document's segments for every theme.
 
     Returns ``(units, rows)``: per segment its word tokens and mentions per
-    theme, and one row per relevant (sentence, theme). The window of
+    theme, and one row per relevant (sentence, theme). A segment's sentences are
+    tokenised here unless it carries preprocess's ``sentence_tokens``. The window of
     ``stance.window.sentences`` neighbours runs across segment borders but
     never across documents.
     """
     flat = []  # (segment, index in segment, Sentence)
     for seg in segments:
+        # preprocess's tokens when the segments carry them; the same tokens as prepare(text) gives
+        toks = seg.get(SENTENCE_TOKENS)
         for k, text in enumerate(seg.get("sentences") or []):
-            flat.append((seg, k, prepare(text)))
+            flat.append((seg, k, Sentence(text, tuple(toks[k].split(" ")) if toks[k] else ()) if toks
+                         else prepare(text)))
     n = scorer.cfg["window"]["sentences"]
     units = {seg["id"]: {"segment_id": seg["id"], "doc_id": seg["doc_id"], "date": seg.get("date"), "tokens": 0,
                          "sentences": len(seg.get("sentences") or []), "mentions": dict.fromkeys(scorer.themes, 0)} for seg in segments}
@@ -165,7 +169,7 @@ def run(groups: Mapping[str, dict], paths: Paths) -> dict:
     per_pole = scorer.cfg["evidence"]["per_pole"]
 
     def scored_rows() -> Iterator[dict]:
-        scored = X.map_items(_score_job, by_document(segments), executor, scorer)
+        scored = X.map_items(_score_job, by_document(segments, paths.sentence_tokens), executor, scorer)
         for u, r in tqdm(scored, desc="stance", unit="doc", disable=not progress_enabled()):
             units.extend(u)
             docs.append(u[0]["doc_id"])
