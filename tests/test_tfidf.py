@@ -51,6 +51,23 @@ def test_neighbours_match_the_dense_matrix_block_by_block():
         assert [v for _, v in near] == pytest.approx([row[j] for j in expected])
 
 
+def test_neighbours_rank_ties_and_near_ties_as_float64_does():
+    # Exact copies (ties: lower index first), zero rows, and rows whose similarities to
+    # row 0 differ by 1e-9, below float32's resolution: ranked on the exact values.
+    rng = np.random.default_rng(5)
+    base = rng.random(50)
+    rows = [base, base.copy(), np.zeros(50), base + 1e-9 * rng.random(50), base + 2e-9 * rng.random(50)]
+    rows += list(rng.random((20, 50)) * (rng.random((20, 50)) < 0.4)) + [np.zeros(50)]
+    M = sp.csr_matrix(np.array(rows))
+    S = cosine(M)
+    for i, near in neighbours(M, 6, block=4):
+        row = S[i].copy()
+        row[i] = -1
+        expected = [int(j) for j in np.lexsort((np.arange(row.size), -row))[:6]]
+        assert [j for j, _ in near] == expected, i
+        assert [v for _, v in near] == pytest.approx([row[j] for j in expected], abs=1e-12)
+
+
 def test_cosine_of_identical_rows_is_one():
     M = sp.csr_matrix(np.array([[1.0, 2.0, 0.0], [2.0, 4.0, 0.0], [0.0, 0.0, 3.0]]))
     S = cosine(M)

@@ -176,24 +176,55 @@ def cosine(M: sp.csr_matrix) -> np.ndarray:
     return np.clip((N @ N.T).toarray(), 0.0, 1.0)
 
 
+#: float32 similarities are within this of the exact ones (unit vectors); candidates within it are re-scored.
+NEIGHBOUR_MARGIN = 1e-3
+
+
 def neighbours(M: sp.csr_matrix, n: int, block: int = 256) -> Iterator[tuple[int, list[tuple[int, float]]]]:
     """For each row of ``M``, its ``n`` most cosine-similar other rows (ties: lower index).
 
     Computed ``block`` rows at a time, so memory grows with the number of
     rows, not with its square (9,252 speeches would need a dense matrix of
-    685 MB).
+    685 MB). The block products, the quadratic part, run in float32; every
+    row whose float32 similarity is within :data:`NEIGHBOUR_MARGIN` of the
+    n-th largest is then scored again in float64 and ranked on that exact value,
+    so the neighbours and their cosines are those of a float64 computation.
+
+    Parameters
+    ----------
+    M : scipy.sparse.csr_matrix, shape (rows, terms)
+        Non-negative weights (TF-IDF); zero rows have similarity 0 to every row.
+    n : int
+        Neighbours per row (fewer when the corpus has fewer other rows).
+    block : int
+        Rows per product.
+
+    Yields
+    ------
+    (int, list of (int, float))
+        A row and its neighbours with their cosine in [0, 1], most similar first.
     """
     N = _unit_rows(M)
-    for start in range(0, N.shape[0], block):
+    N32 = N.astype(np.float32)
+    rows = N.shape[0]
+    k = min(n, rows - 1)
+    for start in range(0, rows, block):
         # sparse x dense: a block's similarities to all rows are dense anyway, and
         # scipy's sparse x sparse product is far slower at building a dense result
-        S = np.clip((N @ N[start:start + block].T.toarray()).T, 0.0, 1.0)
+        S = (N32 @ N32[start:start + block].T.toarray()).T
         for r in range(S.shape[0]):
             i = start + r
+            if k <= 0:
+                yield i, []
+                continue
             row = S[r]
-            row[i] = -1.0
-            order = np.lexsort((np.arange(row.size), -row))[:n]
-            yield i, [(int(j), float(row[j])) for j in order if row[j] >= 0.0]
+            row[i] = -np.inf
+            kth = np.partition(row, rows - k)[rows - k]
+            cand = np.flatnonzero(row >= kth - NEIGHBOUR_MARGIN)
+            cand = cand[cand != i]
+            exact = np.clip(np.asarray((N[cand] @ N[i].T).todense()).ravel(), 0.0, 1.0)
+            order = np.lexsort((cand, -exact))[:k]
+            yield i, [(int(cand[j]), float(exact[j])) for j in order]
 
 
 # ------------------------------------------------------------------- writing
