@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 
+from .. import executor
 from ..errors import run_cli
 from ..paths import Paths
 from ..stages import load_checked
@@ -18,7 +19,9 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--params", default="params.yaml",
                     help="parameters to read (the composition of conf/; default: %(default)s)")
     args = ap.parse_args(argv)
-    run(load_checked(args.params), Paths())
+    groups = load_checked(args.params)
+    executor.check(groups["executor"])  # documents are cleaned on it: an unusable scheduler must fail first
+    run(groups, Paths())
     return 0
 
 

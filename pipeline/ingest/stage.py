@@ -20,6 +20,7 @@ from typing import Iterable, Iterator, Mapping
 
 from tqdm import tqdm
 
+from .. import executor as X
 from ..errors import UserError, progress_enabled
 from ..io import atomic_open, dumps, write_csv
 from ..paths import Paths
@@ -172,14 +173,36 @@ def _unique_id(doc_id: str, seen: set[str]) -> str:
     return new
 
 
-def ingest_documents(items: Iterable[RawDoc | Skipped | str], cfg: dict,
-                     column_order: str | None = None) -> Iterator[tuple[str, object]]:
+@dataclasses.dataclass(frozen=True)
+class _Unusable:
+    """A document :func:`build_document` refused (kept apart from the reader's skips for ``corpus.limit``)."""
+
+    skipped: Skipped
+
+
+def _build_job(shared: tuple, item):
+    """Build one document in a worker; the reader's notes, warnings and skips pass through unchanged."""
+    cfg, patterns, column_order = shared
+    if not isinstance(item, RawDoc):
+        return item
+    try:
+        return build_document(item, cfg, patterns, column_order)
+    except ValueError as exc:
+        return _Unusable(Skipped(item.source, str(exc)))
+
+
+def ingest_documents(items: Iterable[RawDoc | Skipped | str], cfg: dict, column_order: str | None = None,
+                     executor: Mapping | None = None) -> Iterator[tuple[str, object]]:
     """Clean, date and de-duplicate documents; a generator of tagged events.
 
     Yields ``("doc", record)``, ``("skipped", Skipped)``, ``("warning", str)``, ``("note", str)``,
     ``("duplicate", (Duplicate, action, excerpt))`` and ``("dropped", record)`` (a
     whole-document copy that ``keep_first`` drops) in corpus order, so the caller
     decides what to write and nothing needs the whole corpus in memory.
+
+    Documents are cleaned, dated and identified on ``executor`` (the validated
+    ``executor`` group; None: in this process), a few partitions ahead; copies
+    are found here, in corpus order, so the events are the same either way.
     """
     patterns = Patterns.compile(cfg["boilerplate"]) if cfg["boilerplate"]["enabled"] else None
     dd = cfg["dedup"]
@@ -188,7 +211,7 @@ def ingest_documents(items: Iterable[RawDoc | Skipped | str], cfg: dict,
     documents = DocumentIndex(threshold=dd["document_threshold"], min_words=dd["min_words"], num_perm=dd["num_perm"])
     seen_ids: set[str] = set()
     kept = 0
-    for item in items:
+    for item in X.map_items(_build_job, items, executor, (cfg, patterns, column_order)):
         if isinstance(item, Note):
             yield "note", str(item)
             continue
@@ -200,11 +223,10 @@ def ingest_documents(items: Iterable[RawDoc | Skipped | str], cfg: dict,
             continue
         if cfg["limit"] is not None and kept >= cfg["limit"]:
             break
-        try:
-            doc = build_document(item, cfg, patterns, column_order)
-        except ValueError as exc:
-            yield "skipped", Skipped(item.source, str(exc))
+        if isinstance(item, _Unusable):
+            yield "skipped", item.skipped
             continue
+        doc = item
         if doc["id"] in seen_ids:
             new = _unique_id(doc["id"], seen_ids)
             doc["warnings"].append(f"duplicate id '{doc['id']}'; renamed to '{new}'")
@@ -304,7 +326,9 @@ def run(groups: Mapping[str, dict], paths: Paths) -> dict:
     Parameters
     ----------
     groups : Mapping
-        Validated config groups by name (:func:`pipeline.stages.load_checked`); reads ``corpus``.
+        Validated config groups by name (:func:`pipeline.stages.load_checked`); reads ``corpus``,
+        and ``executor`` to clean documents in parallel when present (absent: this process only;
+        the outputs are the same bytes either way).
     paths : Paths
         The file contract under the workspace root; each output is written atomically.
 
@@ -335,7 +359,8 @@ def run(groups: Mapping[str, dict], paths: Paths) -> dict:
         (log.info if said[0] == "note" else warn)("%s: %s", Path(cfg["path"]).name, said[1])
     items = read_corpus(cfg["path"], cfg["format"], cfg["columns"])
     with atomic_open(paths.corpus) as fh:
-        for kind, payload in ingest_documents(items, cfg, dates.order if dates is not None else None):
+        for kind, payload in ingest_documents(items, cfg, dates.order if dates is not None else None,
+                                              groups.get("executor")):
             if kind == "note":
                 log.info("%s", payload)
             elif kind == "warning":
