@@ -162,3 +162,24 @@ class Paths:
     def relative(self, name: str) -> str:
         """The path of a file relative to the root, as messages and ``dvc.yaml`` name it."""
         return FILES[name]
+
+    def require(self, name: str) -> Path:
+        """The path of input ``name``, or one clear error naming the stage that writes it.
+
+        Raises
+        ------
+        UserError
+            When the file is not there: "…: not found; run the preprocess stage first (dvc repro preprocess)".
+        """
+        from .errors import UserError
+
+        path = getattr(self, name)
+        if not path.is_file():
+            stage = writer(name)
+            raise UserError(f"{path}: not found; run the {stage} stage first (dvc repro {stage})")
+        return path
+
+
+def writer(name: str) -> str:
+    """The stage of :data:`STAGES` that writes file ``name``."""
+    return next(stage for stage, contract in STAGES.items() if name in contract.outputs)

@@ -137,9 +137,8 @@ def test_similarity_heatmap_fits_and_shows_values_for_few_documents(checked, tmp
     assert checked == ["few.png", "many.png"]
 
 
-def test_similarity_heatmap_writes_values_in_cells_only_when_few(monkeypatch, tmp_path):
-    from pipeline.tfidf.stage import similarity_figure
-
+def cell_texts(monkeypatch) -> dict[str, list[str]]:
+    """File name -> the texts written inside the axes of each figure saved from now on."""
     texts: dict[str, list[str]] = {}
     original = Figure.savefig
 
@@ -149,6 +148,13 @@ def test_similarity_heatmap_writes_values_in_cells_only_when_few(monkeypatch, tm
         return original(self, fname, *args, **kwargs)
 
     monkeypatch.setattr(Figure, "savefig", savefig)
+    return texts
+
+
+def test_similarity_heatmap_writes_values_in_cells_only_when_few(monkeypatch, tmp_path):
+    from pipeline.tfidf.stage import similarity_figure
+
+    texts = cell_texts(monkeypatch)
     S = np.array([[1.0, 0.25], [0.25, 1.0]])
     similarity_figure(tmp_path / "two.png", S, ["a", "b"], 2)
     assert sorted(texts["two.png"]) == ["0.25", "0.25", "1.00", "1.00"]
@@ -205,15 +211,7 @@ def test_report_figures_fit(checked, tmp_path):
 def test_topic_heatmap_writes_values_only_when_few(monkeypatch, tmp_path):
     from pipeline.topics import figures as F
 
-    texts: dict[str, list[str]] = {}
-    original = Figure.savefig
-
-    def savefig(self, fname, *args, **kwargs):
-        name = re.search(r"([\w-]+\.png)", Path(str(fname)).name).group(1)
-        texts[name] = [t.get_text() for ax in self.axes for t in ax.texts]
-        return original(self, fname, *args, **kwargs)
-
-    monkeypatch.setattr(Figure, "savefig", savefig)
+    texts = cell_texts(monkeypatch)
     F.heatmap(tmp_path / "few.png", np.array([[0.7, 0.3], [0.25, 0.75]]), ["a", "b"], ["t0", "t1"], "t", "x", "y", "c")
     assert texts["few.png"] == ["0.70", "0.30", "0.25", "0.75"]
     F.heatmap(tmp_path / "many.png", np.full((30, 4), 0.25), [str(i) for i in range(30)], list("abcd"), "t", "x",

@@ -4,6 +4,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
 import yaml
 
 from pipeline.paths import FILES, STAGES, Paths
@@ -92,3 +93,12 @@ def test_paths_are_rooted_and_unknown_names_are_refused(tmp_path):
         assert "topic_selektion" in str(exc)
     else:  # pragma: no cover
         raise AssertionError("an unknown name must be refused")
+
+
+def test_a_missing_input_names_the_stage_that_writes_it(tmp_path):
+    from pipeline.errors import UserError
+
+    with pytest.raises(UserError, match=r"corpus.jsonl: not found; run the ingest stage first \(dvc repro ingest\)"):
+        Paths(tmp_path).require("corpus")
+    with pytest.raises(UserError, match=r"run the preprocess stage first \(dvc repro preprocess\)"):
+        Paths(tmp_path).require("segments")

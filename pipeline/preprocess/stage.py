@@ -229,8 +229,7 @@ def run(groups: Mapping[str, dict], paths: Paths) -> dict:
     """
     cfg, executor = groups["preprocess"], groups.get("executor")
     in_corpus, out_segments = paths.corpus, paths.segments
-    if not in_corpus.is_file():
-        raise UserError(f"{in_corpus}: not found; run the ingest stage first (dvc repro ingest)")
+    paths.require("corpus")
     show = progress_enabled()
     scratch = out_segments.parent / f".{out_segments.name}.pass1"
     scratch.parent.mkdir(parents=True, exist_ok=True)

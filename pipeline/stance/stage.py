@@ -153,8 +153,7 @@ def run(groups: Mapping[str, dict], paths: Paths) -> dict:
     segments, executor = paths.segments, groups.get("executor")
     scorer = Scorer.from_groups(groups["stance"], groups["themes"], corpus=segments,
                                 cache_dir=paths.stance_expansion_cache)
-    if not segments.is_file():
-        raise UserError(f"{segments}: not found; run the preprocess stage first (dvc repro preprocess)")
+    paths.require("segments")
     # Written whether expansion is on or off (then only its header), so the outputs never vary.
     E.write_table(paths.stance_expansion, scorer.expansion)
     themes = list(scorer.themes)

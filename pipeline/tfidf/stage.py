@@ -311,8 +311,7 @@ def run(groups: Mapping[str, dict], paths: Paths) -> dict:
     """
     cfg = groups["tfidf"]
     in_segments = paths.segments
-    if not in_segments.is_file():
-        raise UserError(f"{in_segments}: not found; run the preprocess stage first (dvc repro preprocess)")
+    paths.require("segments")
     stream = UnitTokens(in_segments, cfg["unit"])
     row_ids, row_docs = [], []
     for rid, did, _ in stream.rows():

@@ -88,8 +88,7 @@ def run(groups: Mapping[str, dict], paths: Paths) -> dict:
     """
     cfg, executor = groups["lda"], groups.get("executor")
     in_segments, model_dir = paths.segments, paths.lda_dir
-    if not in_segments.is_file():
-        raise UserError(f"{in_segments}: not found; run the preprocess stage first (dvc repro preprocess)")
+    paths.require("segments")
     ks = list(cfg["num_topics"])
     index = B.read_index(in_segments)
     B.check_segments(len(index.ids), ks, str(in_segments))
