@@ -17,6 +17,9 @@ def compose(overrides: Sequence[str] = (), conf_dir: str | os.PathLike = CONF_DI
     from omegaconf import OmegaConf
     from omegaconf.errors import OmegaConfBaseException
 
+    from .overrides import install
+
+    install()  # an unknown key gets our one line with the keys that exist, as under dvc exp run
     try:
         with initialize_config_dir(config_dir=str(Path(conf_dir).resolve()), version_base=None):
             cfg = hydra_compose(config_name="config", overrides=list(overrides))
