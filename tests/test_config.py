@@ -37,7 +37,16 @@ def test_alternatives_compose(root):
 def test_unknown_override_key_is_one_line(root):
     with pytest.raises(UserError) as exc:
         C.compose(["preprocess.nope=1"], root / "conf")
-    assert "preprocess.nope" in str(exc.value) and "\n" not in str(exc.value)
+    msg = str(exc.value)
+    assert "\n" not in msg and "preprocess.nope = 1 is not allowed: 'preprocess' has no key 'nope'" in msg
+    assert "(its keys: " in msg and "unit" in msg and "+preprocess.nope=1" in msg
+    with pytest.raises(UserError, match=r"'lda.dictionary' has no key 'nope' \(its keys: keep_n, "):
+        C.compose(["lda.dictionary.nope=3"], root / "conf")
+    with pytest.raises(UserError, match="the configuration has no group 'nope'"):
+        C.compose(["nope.x=3"], root / "conf")
+    # A key whose value is null exists; + adds a key (the stage's schema then judges it).
+    assert C.compose(["lda.train_sample=0.2"], root / "conf")["lda"]["train_sample"] == 0.2
+    assert C.compose(["+lda.nope=1"], root / "conf")["lda"]["nope"] == 1
     with pytest.raises(UserError, match="chapter"):
         C.compose(["preprocess=chapter"], root / "conf")
 

@@ -53,3 +53,10 @@ def test_repro_twice_then_experiment_reruns_preprocess_only(repo):
     assert yaml.safe_load((repo / "params.yaml").read_text())["preprocess"]["unit"] == "document"
     after = (repo / "data/processed/segments.jsonl").read_bytes()
     assert after != segments and after.count(b"\n") == 5  # one segment per seed document
+
+
+def test_experiment_with_an_unknown_key_is_one_line_before_any_stage(repo):
+    proc = sh(repo, *DVC, "exp", "run", "-S", "lda.nope=1", check=False)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and "Running stage" not in out and "Traceback" not in out
+    assert "lda.nope = 1 is not allowed: 'lda' has no key 'nope' (its keys: alpha, " in out
