@@ -125,7 +125,7 @@ def test_compose_command_rewrites_params_and_check_detects_drift(project_copy):
 
 def test_dvc_stages_declare_only_their_groups(root):
     stages = yaml.safe_load((root / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
-    assert stages["ingest"]["params"] == ["corpus"]
+    assert stages["ingest"]["params"] == ["corpus", "executor"]  # documents are cleaned on the executor
     assert stages["preprocess"]["params"] == ["preprocess", "executor"]
     assert stages["topics"]["params"] == ["lda", "executor"]
     assert stages["stance"]["params"] == ["stance", "themes", "executor"]
