@@ -12,7 +12,7 @@ from pipeline import config as C
 from pipeline import ingest, preprocess
 from pipeline.errors import UserError
 
-GROUPS = ["corpus", "preprocess", "tfidf", "lda", "stance", "themes", "report", "executor"]
+GROUPS = ["corpus", "preprocess", "tfidf", "lda", "stance", "report", "executor"]
 
 
 def test_params_yaml_is_the_composition_of_conf(root, composed_params):
@@ -26,6 +26,11 @@ def test_one_group_per_concern_each_with_a_default(root, composed_params):
         assert g in composed_params
     assert (root / "conf/corpus/kremlin.yaml").is_file()
     assert (root / "conf/preprocess/sentences.yaml").is_file()
+    # The themes are a list of names, their files lexicons outside conf/: a folder conf/themes/
+    # would be a Hydra group, and 'themes=[sanctions,ukraine]' a choice of its options.
+    assert composed_params["themes"] == ["sanctions", "security", "ukraine"]
+    assert not (root / "conf/themes").exists()
+    assert all((root / f"lexicon/themes/{t}.yaml").is_file() for t in composed_params["themes"])
 
 
 def test_alternatives_compose(root):
@@ -88,7 +93,8 @@ def _run_stage(project, stage, edit):
          "one of: document, paragraph, sentences"),
         ("preprocess", lambda d: d["preprocess"]["phrases"].update(colour="red"),
          "preprocess: error: params.yaml: preprocess.phrases.colour is not a known key"),
-        ("ingest", lambda d: d["corpus"]["dedup"].update(threshold="high"),
+        # an optional key, set in params.yaml as `-S '+corpus.dedup.threshold=high'` would
+        ("ingest", lambda d: d["corpus"].update(dedup={"threshold": "high"}),
          "ingest: error: params.yaml: corpus.dedup.threshold = 'high' is not allowed: a number >= 0.1 and <= 1.0"),
     ],
 )
@@ -106,11 +112,11 @@ def test_compose_command_rewrites_params_and_check_detects_drift(project_copy):
                                     capture_output=True, text=True)
     assert run("check").returncode == 0
     conf = project_copy / "conf/preprocess/default.yaml"
-    conf.write_text(re.sub(r"^min_token_length: 3", "min_token_length: 4", conf.read_text(), flags=re.M))
+    conf.write_text(re.sub(r"^window: 3", "window: 4", conf.read_text(), flags=re.M))
     proc = run("check")
     assert proc.returncode == 1 and "python -m pipeline.config compose" in proc.stderr
     assert run("compose").returncode == 0
-    assert yaml.safe_load((project_copy / "params.yaml").read_text())["preprocess"]["min_token_length"] == 4
+    assert yaml.safe_load((project_copy / "params.yaml").read_text())["preprocess"]["window"] == 4
     assert run("check").returncode == 0
 
 
@@ -129,22 +135,16 @@ def test_dvc_hydra_composition_is_on(root):
 
 
 def test_a_typo_in_a_theme_file_stops_the_first_stage_before_any_work(project_copy):
-    """Every stage entry checks every group of params.yaml: a misspelt theme key stops ingest, not stance."""
-    import subprocess
-    import sys
-
-    import yaml
-
-    p = project_copy / "params.yaml"
-    params = yaml.safe_load(p.read_text(encoding="utf-8"))
-    params["themes"]["sanctions"]["exlude"] = params["themes"]["sanctions"].pop("exclude")
-    p.write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
+    """Every stage entry checks every group and the lexicon files: a misspelt theme key stops ingest, not stance."""
+    p = project_copy / "lexicon/themes/sanctions.yaml"
+    p.write_text(re.sub(r"^exclude:", "exlude:", p.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
     for stage in ("ingest", "preprocess", "topics", "report"):
         out = subprocess.run([sys.executable, "-m", f"pipeline.{stage}"], cwd=project_copy, capture_output=True,
                              text=True)
         assert out.returncode == 2, (stage, out.stderr[-1500:])
         lines = out.stderr.strip().splitlines()
-        assert len(lines) == 1 and "exlude" in lines[0] and "Traceback" not in out.stderr, (stage, out.stderr)
+        assert len(lines) == 1 and "Traceback" not in out.stderr, (stage, out.stderr)
+        assert lines[0].startswith(f"{stage}: error: lexicon/themes/sanctions.yaml: exlude is not a known key"), lines
     assert not (project_copy / "data").exists(), "no stage did any work"
 
 

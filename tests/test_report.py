@@ -293,6 +293,8 @@ def test_report_code_spans_carry_no_escapes(seed_chain):
 
 
 def test_reviewer_reads_scales_limits_and_meanings(seed_chain, composed_params):
+    from workspace import groups, lexicon
+
     """What a reviewer needs to read the numbers: scales, minimum n, pole meanings, legend, dates left out."""
     md = (seed_chain / "reports/index.md").read_text(encoding="utf-8")
     glance = next(line for line in md.splitlines() if line.startswith("**At a glance:**"))
@@ -301,7 +303,7 @@ def test_reviewer_reads_scales_limits_and_meanings(seed_chain, composed_params):
     assert "Lau, Newman and Baldwin 2014" in topics and "Röder, Both and Hinneburg 2015" in topics
     # Stance: what each theme's poles mean, from the theme files.
     stance = md[md.index("## Stance"):md.index("## Validation")]
-    for name, theme in composed_params["themes"].items():
+    for name, theme in lexicon(composed_params)["themes"].items():
         for pole in theme["poles"].values():
             assert pole["description"] in stance, (name, pole["description"])
     assert "| theme | −1 means | +1 means |" in stance
@@ -311,7 +313,7 @@ def test_reviewer_reads_scales_limits_and_meanings(seed_chain, composed_params):
     for line in rows:
         cells = [c.strip() for c in line.strip("|").split("|")]
         n = int(cells[6])
-        if n < composed_params["stance"]["bootstrap"]["min_sentences"]:
+        if n < groups(composed_params)["stance"]["bootstrap"]["min_sentences"]:
             assert cells[5] == f"too few to estimate (n = {n})", line
     assert "[0.00, 0.00]" not in md
     # Evidence legend: theme cues and general-lexicon words are told apart.

@@ -57,7 +57,7 @@ def test_evidence_report_is_capped_but_the_csv_is_not(stance_run, seed_run, comp
 
     out, _ = stance_run
     params = copy.deepcopy(composed_params)
-    params["stance"]["evidence"]["max_documents"] = 2
+    params["stance"].setdefault("evidence", {})["max_documents"] = 2
     run(groups(params), workspace(tmp_path, segments=seed_run["segments"], corpus=seed_run["corpus"]))
     md = (tmp_path / "reports/stance_evidence.md").read_text(encoding="utf-8")
     full = (out / "reports/stance_evidence.md").read_text(encoding="utf-8")

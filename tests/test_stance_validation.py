@@ -7,10 +7,7 @@ import json
 
 import pytest
 
-from pipeline.config import group
 from pipeline.errors import UserError
-from pipeline.stance import SCHEMA
-from pipeline.stance.rules import validate
 from pipeline.paths import Paths
 from pipeline.stance.validation import HEADER, run
 
@@ -34,7 +31,7 @@ def _gold(path, rows):
 def _entries(params, validation):
     p = copy.deepcopy(params)
     p["stance"]["validation"] = validation
-    return validate(group(p, "stance", SCHEMA), "params.yaml")["validation"]
+    return groups(p)["stance"]["validation"]
 
 
 def run_validation(params, entries, root, **kw):

@@ -222,7 +222,7 @@ def stance_section(inp: Inputs, cfg: dict, themes: dict | None = None) -> dict:
     """The stance section: tables, evidence, figures, and what each theme's −1 and +1 mean.
 
     ``themes`` is the validated ``themes`` group: each theme's poles, their signs and
-    descriptions (``conf/themes/*.yaml``), shown so a reader knows what a sign means.
+    descriptions (``lexicon/themes/*.yaml``), shown so a reader knows what a sign means.
     """
     poles = []
     for name, th in (themes or {}).items():
@@ -431,6 +431,7 @@ def build_context(groups: Mapping[str, dict], paths: Paths, params_file: Path, p
         "title": rcfg["title"],
         "cfg": rcfg,
         "files": {name: paths.under_reports(name) for name in FILES if FILES[name].startswith("reports/")},
+        "themes_dir": FILES["themes_dir"],
         "boot": groups["stance"]["bootstrap"],
         "corpus": corpus,
         "preprocess": preprocess_section(inp, rcfg),
