@@ -170,3 +170,54 @@ def test_the_log_handler_follows_stderr_when_it_is_replaced(monkeypatch):
         for h in root.handlers[:]:
             if h not in before:
                 root.removeHandler(h)
+
+
+def test_readme_lists_every_optional_key_with_its_schema_default(root):
+    """The README's table of optional keys is the one the schemas make (python -m pipeline.config options)."""
+    from pipeline.config.options import rows, table
+
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- optional-keys:start -->\n", 1)[1].split("<!-- optional-keys:end -->", 1)[0]
+    assert block == table(), "README is stale: paste `python -m pipeline.config options` between the markers"
+    keys = [k.strip("`") for k, _, _ in rows()]
+    assert {"lda.stability_seeds", "stance.bootstrap.seed", "stance.rules.negation.factor", "corpus.dedup.threshold",
+            "report.max_rows", "executor.partition_size"} <= set(keys)
+    assert len(keys) == len(set(keys))
+
+
+def test_optional_keys_are_left_out_of_params_and_validate_to_their_defaults(root, composed_params):
+    from pipeline.config.options import _schemas
+    from pipeline.config.fields import optional_keys
+    from workspace import groups
+
+    checked = groups(composed_params)
+    for group, schema in _schemas().items():
+        for key, default, _ in optional_keys(schema, group):
+            node, value = composed_params, checked
+            parts = key.split(".")
+            for part in parts:
+                node = node.get(part, {}) if isinstance(node, dict) else {}
+                value = value[part]
+            # conf/ sets only expansion.enabled of the optional keys (a knob a sweep turns)
+            assert node == {} or key == "stance.expansion.enabled" or key == "stance.validation", key
+            if key != "stance.validation":
+                assert value == default, key
+
+
+@pytest.mark.parametrize("override, key, value", [
+    ("+lda.stability_seeds=5", ("lda", "stability_seeds"), 5),   # a key conf/ leaves out: +
+    ("++lda.stability_seeds=5", ("lda", "stability_seeds"), 5),
+    ("++lda.passes=30", ("lda", "passes"), 30),                  # a key conf/ sets: plain or ++
+    ("lda.passes=30", ("lda", "passes"), 30),
+    ("themes=[sanctions,ukraine]", ("themes",), ["sanctions", "ukraine"]),
+])
+def test_dvc_exp_run_overrides_compose(root, tmp_path, override, key, value):
+    """What `dvc exp run -S OVERRIDE` writes to params.yaml (DVC's own Hydra composition)."""
+    from dvc.utils.hydra import compose_and_dump
+
+    out = tmp_path / "params.yaml"
+    compose_and_dump(str(out), str(root / "conf"), None, "config", str(tmp_path), [override])
+    node = yaml.safe_load(out.read_text(encoding="utf-8"))
+    for part in key:
+        node = node[part]
+    assert node == value
