@@ -133,7 +133,7 @@ def test_dvc_counts_the_columns_as_the_table_model_does(repo):  # noqa: F811
 
 
 #: The README's pattern for hiding the dependency columns (file hashes) of `dvc exp show`.
-DROP_DEPS = "^(pipeline|reports|data|lexicon|seeds|tests|coding)(/|$)"
+DROP_DEPS = "^(pipeline|reports|data|lexicon|seeds|tests|coding)(/[^:]*)?$"
 
 
 def test_editing_a_cue_weight_re_runs_stance(repo):  # noqa: F811
