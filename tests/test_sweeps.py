@@ -121,7 +121,8 @@ def test_dvc_queue_two_point_sweep(project_copy):
     _dvc(repo, "git", "init", "-q")
     _dvc(repo, "git", "add", "-A")
     _dvc(repo, "git", "commit", "-qm", "snapshot")
-    _dvc(repo, "exp", "run", "--queue", "-S", "preprocess.min_token_length=3,4")
+    # An optional key (left out of conf/, default 3) is swept with Hydra's + prefix, as the README says.
+    _dvc(repo, "exp", "run", "--queue", "-S", "+preprocess.min_token_length=3,4")
     queued = _dvc(repo, "queue", "status").stdout
     assert queued.count("Queued") == 2, queued
     _dvc(repo, "queue", "start", "-j", "2")
