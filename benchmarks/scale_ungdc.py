@@ -365,7 +365,7 @@ def run_size(limit: int | None, work: Path, overrides: list[str], interval: floa
     label = size_label(limit)
     all_overrides = ["corpus=ungdc", f"corpus.limit={'null' if limit is None else limit}", *overrides]
     params = compose(all_overrides, ROOT / "conf")
-    validate_params(params, source="overrides " + " ".join(all_overrides))
+    validate_params(params, source="overrides " + " ".join(all_overrides), root=ROOT)
     job_dir = work / f"n{label}"
     if job_dir.exists():
         if any(job_dir.iterdir()) and not (job_dir / "params.yaml").exists():

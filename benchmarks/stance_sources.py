@@ -54,9 +54,12 @@ def with_knobs(params: dict, threshold: float, weight: float) -> dict:
     return p
 
 
-def weight_shadowed(params: dict) -> bool:
-    """True when every selected theme sets its own polarity weight (the global one then does nothing)."""
-    return all((t.get("polarity") or {}).get("weight") is not None for t in params["themes"].values())
+def weight_shadowed(themes: dict) -> bool:
+    """True when every selected theme (name -> its file's content) sets its own polarity weight.
+
+    The global ``stance.polarity.weight`` then does nothing.
+    """
+    return all((t.get("polarity") or {}).get("weight") is not None for t in themes.values())
 
 
 def fig(block: dict, key: str) -> str:
@@ -91,14 +94,16 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=20240416)
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
-    from pipeline.config import load_params
+    from pipeline.config import lexicons, load_params
     from pipeline.io import markdown_table, write_json, write_text
     from pipeline.stance.evaluate import evaluate_predictions, metrics, read_gold
     from pipeline.stance.model import Scorer
 
     start = time.perf_counter()
     params = load_params(args.params)
-    configured = Scorer.from_params(params, str(args.params))
+    # The theme files and rule words are read once, from the project (not the working folder).
+    lexicon = lexicons.read(params, ROOT, str(args.params))
+    configured = Scorer.from_params(params, str(args.params), lexicon=lexicon)
     themes = list(configured.themes)
     notes = []
     sets = {}
@@ -138,7 +143,7 @@ def main() -> None:
     default_t = (params["stance"]["thresholds"]["positive"] - params["stance"]["thresholds"]["negative"]) / 2
     default_w = params["stance"]["polarity"]["weight"]
     weights = WEIGHTS
-    if weight_shadowed(params):
+    if weight_shadowed(lexicon["themes"]):
         weights = (default_w,)
         notes.append("every theme sets its own themes.<t>.polarity.weight, so the global stance.polarity.weight "
                      f"changes nothing: the grid searches the thresholds alone (weight kept at {default_w})")
@@ -146,7 +151,7 @@ def main() -> None:
     grid = [(t, w) for t in THRESHOLDS for w in weights]
     scored, score = {}, {}  # (t, w, set) -> the scorer's predictions, and their headline figure
     for t, w in grid:
-        scorer = Scorer.from_params(with_knobs(params, t, w), str(args.params))
+        scorer = Scorer.from_params(with_knobs(params, t, w), str(args.params), lexicon=lexicon)
         for name, rows in sets.items():
             scored[(t, w, name)] = predictions(scorer, rows)
             score[(t, w, name)] = metrics(rows, scored[(t, w, name)], themes)["overall"][HEADLINE]

@@ -46,7 +46,7 @@ def prepare(work: Path) -> Path:
 
     params = compose(["corpus=kremlin"], conf_dir=ROOT / "conf")
     params["corpus"]["path"] = str(CSV)
-    groups, paths = validate_params(params), Paths(work)
+    groups, paths = validate_params(params, root=ROOT), Paths(work)
     ingest.run(groups, paths)
     preprocess.run(groups, paths)
     return paths.segments

@@ -120,7 +120,7 @@ def validate(overrides: list[str]) -> None:
     check_paths(overrides)
     for variant in expand_single(overrides):
         params = compose(variant, PROJECT / "conf")
-        validate_params(params, source="overrides " + " ".join(variant) if variant else "params")
+        validate_params(params, source="overrides " + " ".join(variant) if variant else "params", root=PROJECT)
 
 
 def _task(cfg) -> None:

@@ -20,6 +20,10 @@ from pathlib import Path
 
 #: name -> path relative to the workspace root
 FILES: dict[str, str] = {
+    # lexicons, in git: the theme files ``themes`` selects and the stance rules' word lists
+    # (pipeline/config/lexicons.py; not in params.yaml, whose every leaf is a column of `dvc exp show`)
+    "themes_dir": "lexicon/themes",
+    "stance_lexicon": "lexicon/stance.yaml",
     # ingest
     "corpus": "data/interim/corpus.jsonl",
     "corpus_table": "reports/tables/corpus.csv",
@@ -77,6 +81,7 @@ FILES: dict[str, str] = {
     "coding_dir": "coding",
     "stance_eval_md": "reports/tables/stance_eval.md",
     "stance_eval": "reports/tables/stance_eval.csv",
+    "stance_eval_files": "reports/tables/stance_eval_files.csv",
     "stance_eval_metrics": "reports/metrics/stance_eval.json",
     # report
     "reports_dir": "reports",
@@ -119,16 +124,16 @@ STAGES: dict[str, Contract] = {
     "preprocess": Contract(("corpus",), ("segments", "sentence_tokens", "phrases", "preprocess_metrics")),
     "tfidf": Contract(("segments", "corpus"), _TFIDF_OUT),
     "topics": Contract(("segments", "corpus"), _TOPICS_OUT),
-    "stance": Contract(("segments", "sentence_tokens", "corpus"), _STANCE_OUT),
+    "stance": Contract(("segments", "sentence_tokens", "corpus", "themes_dir", "stance_lexicon"), _STANCE_OUT),
     # gold files live in tests/data or coding/; with stance.expansion on, the lexicon adapts to the segments
-    "stance_eval": Contract(("gold_dir", "coding_dir", "segments"),
-                            ("stance_eval_md", "stance_eval", "stance_eval_metrics")),
+    "stance_eval": Contract(("gold_dir", "coding_dir", "segments", "themes_dir", "stance_lexicon"),
+                            ("stance_eval_md", "stance_eval", "stance_eval_files", "stance_eval_metrics")),
     "report": Contract(
         ("corpus", "topics_dir", "corpus_table", "duplicates", "phrases", "preprocess_metrics", "tfidf_corpus_terms",
          "keyness", "doc_similarity_figure", "topics_metrics", "topics_table", "topic_selection", "topic_segments",
          "topic_words_figure", "topic_documents_figure", "topic_selection_figure", "topic_time_figure",
          "stance_by_document", "stance_by_theme", "stance_evidence", "stance_heatmap", "stance_over_time",
-         "stance_eval_metrics", "stance_eval"),
+         "stance_eval_files", "stance_eval", "themes_dir"),
         ("report_md", "report_html", "corpus_timeline", "topics_by_group", "stance_by_group", "topics_by_group_figure",
          "stance_by_group_figure")),
 }

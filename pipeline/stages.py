@@ -4,36 +4,43 @@ Every stage entry (``python -m pipeline.<stage>``, what ``dvc repro`` and
 ``dvc exp run`` call) checks every group of ``params.yaml`` before it does any
 work (:func:`load_checked`), and the Hydra app checks every value of a sweep
 up front with the same code: a typo in a theme file stops the first stage
-that runs, not the fifth. Each stage still depends in ``dvc.yaml`` only on the
+that runs, not the fifth. The lexicon files ``params.yaml`` selects (the
+themes, the stance rules' words: :mod:`pipeline.config.lexicons`) are read
+and checked with the ``themes`` and ``stance`` groups. Each stage still depends in ``dvc.yaml`` only on the
 parameters it uses, so checking costs no re-runs; its code dependencies
 include the schema modules of :mod:`pipeline.schema`, kept apart from the
 stages' code so that they are all it adds.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable, Mapping
 
-from .config import group, load_params
+from .config import group, lexicons, load_params
 from .schema import corpus, executor, lda, preprocess, report, stance, themes, tfidf
 
+#: A validator: (params, source, lexicons) -> the validated group. ``lexicons`` is what
+#: :func:`pipeline.config.lexicons.read` returns; only ``stance`` and ``themes`` read it.
+Validator = Callable[[Mapping, str, Mapping], dict]
 
-def _schema(group_name: str, module) -> Callable[[Mapping, str], dict]:
-    def check(params: Mapping, source: str) -> dict:
+
+def _schema(group_name: str, module) -> Validator:
+    def check(params: Mapping, source: str, lexicon: Mapping) -> dict:
         return group(params, group_name, module.SCHEMA, source)
 
     return check
 
 
-def _stance(params: Mapping, source: str) -> dict:
-    return stance.validate(group(params, "stance", stance.SCHEMA, source), source)
+def _stance(params: Mapping, source: str, lexicon: Mapping) -> dict:
+    return stance.validate(group(params, "stance", stance.SCHEMA, source), lexicon["stance"], source)
 
 
-def _themes(params: Mapping, source: str) -> dict:
-    return themes.validate_themes(params.get("themes"), source)
+def _themes(params: Mapping, source: str, lexicon: Mapping) -> dict:
+    return themes.validate_themes(lexicon["themes"], source)
 
 
 #: config group -> its validator (the same code the owning stage ran inside before)
-VALIDATORS: dict[str, Callable[[Mapping, str], dict]] = {
+VALIDATORS: dict[str, Validator] = {
     "corpus": _schema("corpus", corpus),
     "preprocess": _schema("preprocess", preprocess),
     "tfidf": _schema("tfidf", tfidf),
@@ -45,8 +52,9 @@ VALIDATORS: dict[str, Callable[[Mapping, str], dict]] = {
 }
 
 
-def validate_params(params: Mapping, source: str = "params.yaml") -> dict:
-    """Validate every group of ``params``; return the validated groups by name.
+def validate_params(params: Mapping, source: str = "params.yaml", root: str | Path = ".",
+                    lexicon: Mapping | None = None) -> dict:
+    """Validate every group of ``params`` and the lexicon files it selects; return the validated groups by name.
 
     Checks across groups follow: ``report.group_by`` must name a column that
     ``corpus`` keeps, so a misspelt column fails before ingestion, not after
@@ -58,13 +66,22 @@ def validate_params(params: Mapping, source: str = "params.yaml") -> dict:
         The whole of ``params.yaml``.
     source : str
         The file named in error messages.
+    root : path
+        The workspace root the lexicon files are read under (a stage's working folder).
+    lexicon : Mapping, optional
+        The lexicons already read (:func:`pipeline.config.lexicons.read`), e.g. edited
+        by a test; None reads them from ``root``.
 
     Returns
     -------
     dict
-        Group name -> the validated (normalised) group.
+        Group name -> the validated (normalised) group; ``themes`` maps each selected
+        theme's name to its validated file, ``stance`` holds the rules' words and
+        ``polarity.overrides`` of ``lexicon/stance.yaml``.
     """
-    groups = {name: check(params, source) for name, check in VALIDATORS.items()}
+    if lexicon is None:
+        lexicon = lexicons.read(params, root, source)
+    groups = {name: check(params, source, lexicon) for name, check in VALIDATORS.items()}
     cfg = groups["corpus"]
     columns = [*cfg["columns"]["meta"], *(corpus.INGEST_META if cfg["boilerplate"]["enabled"] else ())]
     report.check_column(groups["report"]["group_by"], columns, source=source)

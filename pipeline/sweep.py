@@ -31,8 +31,9 @@ HEADLINE = [
     "topics.c_npmi",
     "topics.diversity",
     "topics.stability",
+    # stance_eval.json: per role (development, held_out), the first gold file's headline
     "stance_eval.*.stance_macro_f1",
-    "stance_eval.*.relevance_f1",
+    "stance_eval.*.mean_theme_stance_macro_f1",
 ]
 
 

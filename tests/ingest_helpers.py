@@ -13,7 +13,7 @@ from pipeline.paths import Paths
 def ingest_cfg(params: dict, path, **columns) -> dict:
     """The validated ``corpus`` group reading ``path``, with ``columns`` overriding ``corpus.columns``."""
     params["corpus"]["path"] = str(path)
-    params["corpus"]["columns"].update(columns)
+    params["corpus"].setdefault("columns", {}).update(columns)
     return group(params, "corpus", ingest.SCHEMA)
 
 

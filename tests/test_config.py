@@ -12,7 +12,7 @@ from pipeline import config as C
 from pipeline import ingest, preprocess
 from pipeline.errors import UserError
 
-GROUPS = ["corpus", "preprocess", "tfidf", "lda", "stance", "themes", "report", "executor"]
+GROUPS = ["corpus", "preprocess", "tfidf", "lda", "stance", "report", "executor"]
 
 
 def test_params_yaml_is_the_composition_of_conf(root, composed_params):
@@ -26,6 +26,11 @@ def test_one_group_per_concern_each_with_a_default(root, composed_params):
         assert g in composed_params
     assert (root / "conf/corpus/kremlin.yaml").is_file()
     assert (root / "conf/preprocess/sentences.yaml").is_file()
+    # The themes are a list of names, their files lexicons outside conf/: a folder conf/themes/
+    # would be a Hydra group, and 'themes=[sanctions,ukraine]' a choice of its options.
+    assert composed_params["themes"] == ["sanctions", "security", "ukraine"]
+    assert not (root / "conf/themes").exists()
+    assert all((root / f"lexicon/themes/{t}.yaml").is_file() for t in composed_params["themes"])
 
 
 def test_alternatives_compose(root):
@@ -97,7 +102,8 @@ def _run_stage(project, stage, edit):
          "one of: document, paragraph, sentences"),
         ("preprocess", lambda d: d["preprocess"]["phrases"].update(colour="red"),
          "preprocess: error: params.yaml: preprocess.phrases.colour is not a known key"),
-        ("ingest", lambda d: d["corpus"]["dedup"].update(threshold="high"),
+        # an optional key, set in params.yaml as `-S '+corpus.dedup.threshold=high'` would
+        ("ingest", lambda d: d["corpus"].update(dedup={"threshold": "high"}),
          "ingest: error: params.yaml: corpus.dedup.threshold = 'high' is not allowed: a number >= 0.1 and <= 1.0"),
     ],
 )
@@ -115,11 +121,11 @@ def test_compose_command_rewrites_params_and_check_detects_drift(project_copy):
                                     capture_output=True, text=True)
     assert run("check").returncode == 0
     conf = project_copy / "conf/preprocess/default.yaml"
-    conf.write_text(re.sub(r"^min_token_length: 3", "min_token_length: 4", conf.read_text(), flags=re.M))
+    conf.write_text(re.sub(r"^window: 3", "window: 4", conf.read_text(), flags=re.M))
     proc = run("check")
     assert proc.returncode == 1 and "python -m pipeline.config compose" in proc.stderr
     assert run("compose").returncode == 0
-    assert yaml.safe_load((project_copy / "params.yaml").read_text())["preprocess"]["min_token_length"] == 4
+    assert yaml.safe_load((project_copy / "params.yaml").read_text())["preprocess"]["window"] == 4
     assert run("check").returncode == 0
 
 
@@ -138,22 +144,16 @@ def test_dvc_hydra_composition_is_on(root):
 
 
 def test_a_typo_in_a_theme_file_stops_the_first_stage_before_any_work(project_copy):
-    """Every stage entry checks every group of params.yaml: a misspelt theme key stops ingest, not stance."""
-    import subprocess
-    import sys
-
-    import yaml
-
-    p = project_copy / "params.yaml"
-    params = yaml.safe_load(p.read_text(encoding="utf-8"))
-    params["themes"]["sanctions"]["exlude"] = params["themes"]["sanctions"].pop("exclude")
-    p.write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
+    """Every stage entry checks every group and the lexicon files: a misspelt theme key stops ingest, not stance."""
+    p = project_copy / "lexicon/themes/sanctions.yaml"
+    p.write_text(re.sub(r"^exclude:", "exlude:", p.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
     for stage in ("ingest", "preprocess", "topics", "report"):
         out = subprocess.run([sys.executable, "-m", f"pipeline.{stage}"], cwd=project_copy, capture_output=True,
                              text=True)
         assert out.returncode == 2, (stage, out.stderr[-1500:])
         lines = out.stderr.strip().splitlines()
-        assert len(lines) == 1 and "exlude" in lines[0] and "Traceback" not in out.stderr, (stage, out.stderr)
+        assert len(lines) == 1 and "Traceback" not in out.stderr, (stage, out.stderr)
+        assert lines[0].startswith(f"{stage}: error: lexicon/themes/sanctions.yaml: exlude is not a known key"), lines
     assert not (project_copy / "data").exists(), "no stage did any work"
 
 
@@ -179,3 +179,54 @@ def test_the_log_handler_follows_stderr_when_it_is_replaced(monkeypatch):
         for h in root.handlers[:]:
             if h not in before:
                 root.removeHandler(h)
+
+
+def test_readme_lists_every_optional_key_with_its_schema_default(root):
+    """The README's table of optional keys is the one the schemas make (python -m pipeline.config options)."""
+    from pipeline.config.options import rows, table
+
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- optional-keys:start -->\n", 1)[1].split("<!-- optional-keys:end -->", 1)[0]
+    assert block == table(), "README is stale: paste `python -m pipeline.config options` between the markers"
+    keys = [k.strip("`") for k, _, _ in rows()]
+    assert {"lda.stability_seeds", "stance.bootstrap.seed", "stance.rules.negation.factor", "corpus.dedup.threshold",
+            "report.max_rows", "executor.partition_size"} <= set(keys)
+    assert len(keys) == len(set(keys))
+
+
+def test_optional_keys_are_left_out_of_params_and_validate_to_their_defaults(root, composed_params):
+    from pipeline.config.options import _schemas
+    from pipeline.config.fields import optional_keys
+    from workspace import groups
+
+    checked = groups(composed_params)
+    for group, schema in _schemas().items():
+        for key, default, _ in optional_keys(schema, group):
+            node, value = composed_params, checked
+            parts = key.split(".")
+            for part in parts:
+                node = node.get(part, {}) if isinstance(node, dict) else {}
+                value = value[part]
+            # conf/ sets only expansion.enabled of the optional keys (a knob a sweep turns)
+            assert node == {} or key == "stance.expansion.enabled" or key == "stance.validation", key
+            if key != "stance.validation":
+                assert value == default, key
+
+
+@pytest.mark.parametrize("override, key, value", [
+    ("+lda.stability_seeds=5", ("lda", "stability_seeds"), 5),   # a key conf/ leaves out: +
+    ("++lda.stability_seeds=5", ("lda", "stability_seeds"), 5),
+    ("++lda.passes=30", ("lda", "passes"), 30),                  # a key conf/ sets: plain or ++
+    ("lda.passes=30", ("lda", "passes"), 30),
+    ("themes=[sanctions,ukraine]", ("themes",), ["sanctions", "ukraine"]),
+])
+def test_dvc_exp_run_overrides_compose(root, tmp_path, override, key, value):
+    """What `dvc exp run -S OVERRIDE` writes to params.yaml (DVC's own Hydra composition)."""
+    from dvc.utils.hydra import compose_and_dump
+
+    out = tmp_path / "params.yaml"
+    compose_and_dump(str(out), str(root / "conf"), None, "config", str(tmp_path), [override])
+    node = yaml.safe_load(out.read_text(encoding="utf-8"))
+    for part in key:
+        node = node[part]
+    assert node == value

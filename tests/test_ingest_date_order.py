@@ -18,7 +18,7 @@ BODY = "Belarus and Russia discussed sanctions and security at the talks in Mins
 def cfg_for(params, path, date_order="DMY", **columns):
     params["corpus"]["path"] = str(path)
     params["corpus"]["date_order"] = date_order
-    params["corpus"]["columns"].update(columns)
+    params["corpus"].setdefault("columns", {}).update(columns)
     return group(params, "corpus", ingest.SCHEMA)
 
 

@@ -29,8 +29,8 @@ OTHERS = [
 
 def cfg_for(params, path, policy="keep_first", threshold=0.9):
     params["corpus"]["path"] = str(path)
-    params["corpus"]["columns"].update(id="id", title="title", text="text", date=None)
-    params["corpus"]["dedup"].update(policy=policy, document_threshold=threshold)
+    params["corpus"].setdefault("columns", {}).update(id="id", title="title", text="text", date=None)
+    params["corpus"].setdefault("dedup", {}).update(policy=policy, document_threshold=threshold)
     return group(params, "corpus", ingest.SCHEMA)
 
 

@@ -29,7 +29,7 @@ FRENCH = ("Le président a déclaré que les sanctions économiques étaient inj
 
 def cfg_for(params, path, **corpus):
     params["corpus"]["path"] = str(path)
-    params["corpus"]["columns"].update(id="id", title=None, text="text", date=None)
+    params["corpus"].setdefault("columns", {}).update(id="id", title=None, text="text", date=None)
     params["corpus"].update(corpus)
     return group(params, "corpus", ingest.SCHEMA)
 

@@ -1,6 +1,7 @@
 """The report: every section filled from a real run, escaped, self-contained, deterministic."""
 from __future__ import annotations
 
+import csv
 import re
 import shutil
 import sys
@@ -224,7 +225,6 @@ def test_thin_topic_data_and_unmeasured_scores_are_said_in_words(seed_chain, tmp
 
 
 def test_development_figures_are_never_the_headline(seed_chain, tmp_path):
-    import json
     import subprocess
 
     md = (seed_chain / "reports/index.md").read_text(encoding="utf-8")
@@ -236,12 +236,17 @@ def test_development_figures_are_never_the_headline(seed_chain, tmp_path):
     # With a held-out file, its figure (not the development one) is the headline, and the warnings go.
     copy = tmp_path / "run"
     shutil.copytree(seed_chain, copy, symlinks=True)
-    path = copy / "reports/metrics/stance_eval.json"
-    metrics = json.loads(path.read_text(encoding="utf-8"))
-    dev = next(iter(metrics.values()))
-    metrics["ours"] = dict(dev, role="held-out", file="coding/ours.jsonl", n=200, stance_macro_f1=0.6123,
-                           stance_macro_f1_ci_low=0.55, stance_macro_f1_ci_high=0.67)
-    path.write_text(json.dumps(metrics), encoding="utf-8")
+    # The report reads each gold file's figures from the per-file table (the metrics hold a headline only).
+    path = copy / "reports/tables/stance_eval_files.csv"
+    with open(path, encoding="utf-8", newline="") as fh:
+        files = list(csv.DictReader(fh))
+    dev = {k: float(v) for k, v in files[0].items() if k.endswith("macro_f1")}
+    files.append(dict(files[0], name="ours", role="held-out", file="coding/ours.jsonl", n="200",
+                      stance_macro_f1="0.6123", stance_macro_f1_ci_low="0.55", stance_macro_f1_ci_high="0.67"))
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(files[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(files)
     proc = subprocess.run([sys.executable, "-m", "pipeline.report"], cwd=copy, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     md = (copy / "reports/index.md").read_text(encoding="utf-8")
@@ -293,6 +298,8 @@ def test_report_code_spans_carry_no_escapes(seed_chain):
 
 
 def test_reviewer_reads_scales_limits_and_meanings(seed_chain, composed_params):
+    from workspace import groups, lexicon
+
     """What a reviewer needs to read the numbers: scales, minimum n, pole meanings, legend, dates left out."""
     md = (seed_chain / "reports/index.md").read_text(encoding="utf-8")
     glance = next(line for line in md.splitlines() if line.startswith("**At a glance:**"))
@@ -301,7 +308,7 @@ def test_reviewer_reads_scales_limits_and_meanings(seed_chain, composed_params):
     assert "Lau, Newman and Baldwin 2014" in topics and "Röder, Both and Hinneburg 2015" in topics
     # Stance: what each theme's poles mean, from the theme files.
     stance = md[md.index("## Stance"):md.index("## Validation")]
-    for name, theme in composed_params["themes"].items():
+    for name, theme in lexicon(composed_params)["themes"].items():
         for pole in theme["poles"].values():
             assert pole["description"] in stance, (name, pole["description"])
     assert "| theme | −1 means | +1 means |" in stance
@@ -311,7 +318,7 @@ def test_reviewer_reads_scales_limits_and_meanings(seed_chain, composed_params):
     for line in rows:
         cells = [c.strip() for c in line.strip("|").split("|")]
         n = int(cells[6])
-        if n < composed_params["stance"]["bootstrap"]["min_sentences"]:
+        if n < groups(composed_params)["stance"]["bootstrap"]["min_sentences"]:
             assert cells[5] == f"too few to estimate (n = {n})", line
     assert "[0.00, 0.00]" not in md
     # Evidence legend: theme cues and general-lexicon words are told apart.
@@ -354,6 +361,25 @@ def test_provenance_identifies_python_and_corpus_contents(seed_chain):
     assert corpus_digest(folder)["sha256"] == first
     single = corpus_digest(folder / "a.txt")
     assert single == {"sha256": hashlib.sha256(b"one").hexdigest(), "files": 1, "kind": "file"}
+
+
+def test_provenance_identifies_the_lexicons_by_content(seed_chain, root, tmp_path):
+    """The lexicons left params.yaml, so the provenance hashes the files the run read."""
+    import yaml
+
+    from pipeline.report.provenance import lexicon_digest
+
+    prov = (seed_chain / "reports/index.md").read_text(encoding="utf-8").split("## Provenance")[1]
+    themes = yaml.safe_load((seed_chain / "params.yaml").read_text(encoding="utf-8"))["themes"]
+    row = next(line for line in prov.splitlines() if line.startswith("| lexicons SHA-256"))
+    assert row.endswith(f"| `{lexicon_digest(root, themes)}` |"), row
+    assert "`lexicon/stance.yaml`" in row and all(f"`lexicon/themes/{t}.yaml`" in row for t in themes)
+    shutil.copytree(root / "lexicon", tmp_path / "lexicon")
+    first = lexicon_digest(tmp_path, themes)
+    assert first == lexicon_digest(root, themes) and first != lexicon_digest(tmp_path, themes[:1])
+    path = tmp_path / "lexicon/themes/sanctions.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("illegal: 1.0", "illegal: 0.5"), encoding="utf-8")
+    assert lexicon_digest(tmp_path, themes) != first
 
 
 def _set_csv(path: Path, change) -> None:

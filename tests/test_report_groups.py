@@ -85,7 +85,7 @@ def test_unknown_column_names_key_value_and_columns():
 def test_config_check_rejects_a_column_the_corpus_does_not_keep(params):
     from pipeline.stages import validate_params
 
-    params["corpus"]["columns"]["meta"] = ["party"]
+    params["corpus"].setdefault("columns", {})["meta"] = ["party"]
     params["report"]["group_by"] = "partei"
     with pytest.raises(UserError, match=r"report\.group_by = 'partei' is not a metadata column .*columns: party"):
         validate_params(params)
@@ -197,12 +197,12 @@ def group_chain(tmp_path_factory, composed_params, root):
                                  "party": party}) + "\n")
     params = copy.deepcopy(composed_params)
     params["corpus"].update(path=str(corpus), format="jsonl")
-    params["corpus"]["columns"].update(id="id", meta=["party"])
-    params["corpus"]["dedup"]["policy"] = "keep_all"
+    params["corpus"].setdefault("columns", {}).update(id="id", meta=["party"])
+    params["corpus"].setdefault("dedup", {})["policy"] = "keep_all"
     params["lda"].update(num_topics=3, stability_seeds=1, c_v=False, passes=5)
     params["lda"]["dictionary"]["no_below"] = 2
     params["report"].update(group_by="party", evidence_per_group=1)
-    params["report"]["bootstrap"].update(resamples=200, min_documents=3)
+    params["report"].setdefault("bootstrap", {}).update(resamples=200, min_documents=3)
     from pipeline.chain import run_chain
 
     job = tmp_path_factory.mktemp("group_chain")
@@ -223,7 +223,7 @@ def test_undated_corpus_writes_every_declared_output(tmp_path, composed_params, 
             fh.write(json.dumps({"id": f"s{i}", "text": "\n\n".join(paragraphs[i::6]), "year": 1970 + i % 2}) + "\n")
     params = copy.deepcopy(composed_params)
     params["corpus"].update(path=str(corpus), format="jsonl")
-    params["corpus"]["columns"].update(id="id", title=None, date=None, meta=["year"])
+    params["corpus"].setdefault("columns", {}).update(id="id", title=None, date=None, meta=["year"])
     params["lda"].update(num_topics=2, stability_seeds=0, c_v=False, passes=2)
     params["lda"]["dictionary"]["no_below"] = 1
     params["report"].update(group_by="year")
@@ -321,7 +321,7 @@ def test_bad_group_by_is_one_line_before_any_work(group_chain, tmp_path):
 
     # Kept by the configuration but absent from the corpus file: the corpus's own columns are named.
     params = yaml.safe_load((job / "params.yaml").read_text(encoding="utf-8"))
-    params["corpus"]["columns"]["meta"] = ["party", "region"]
+    params["corpus"].setdefault("columns", {})["meta"] = ["party", "region"]
     (job / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
     proc = _report(job, group_by="region")
     assert proc.returncode == 2

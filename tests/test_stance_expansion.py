@@ -180,7 +180,7 @@ def test_min_similarity_keeps_weak_words_out(composed_params, corpus_file, expan
     assert [a.term for a in kept] == [strong]
 
 
-def test_evaluate_uses_the_same_expansion(composed_params, corpus_file, tmp_path, monkeypatch):
+def test_evaluate_uses_the_same_expansion(composed_params, corpus_file, tmp_path, monkeypatch, root):
     """`python -m pipeline.stance evaluate --params P` with stance.expansion.corpus set expands the same way."""
     gold = tmp_path / "gold.jsonl"
     write_jsonl(gold, [{"doc": "x:1", "text": "The sanctions are zorblax.", "theme": "sanctions", "relevant": True,
@@ -189,8 +189,8 @@ def test_evaluate_uses_the_same_expansion(composed_params, corpus_file, tmp_path
                         "stance": -1}])
     monkeypatch.chdir(tmp_path)  # the default cache folder is relative to the working directory
     E._MEMO.clear()
-    on = run_evaluate(Scorer.from_params(_enabled(composed_params, corpus_file)), gold, resamples=10)
-    off = run_evaluate(Scorer.from_params(composed_params), gold, resamples=10)
+    on = run_evaluate(Scorer.from_params(_enabled(composed_params, corpus_file), root=root), gold, resamples=10)
+    off = run_evaluate(Scorer.from_params(composed_params, root=root), gold, resamples=10)
     assert on["overall"]["stance_macro_f1"] > off["overall"]["stance_macro_f1"]
     assert list((tmp_path / E.CACHE_DIR).glob("*.json"))
 
@@ -228,8 +228,8 @@ def test_keyness_favours_words_near_the_target():
     assert stat < 0
 
 
-def test_params_yaml_has_the_defaults(composed_params):
+def test_the_validated_group_has_the_defaults(composed_params):
     from pipeline.stance.rules import EXPANSION_DEFAULTS
 
-    assert composed_params["stance"]["expansion"] == EXPANSION_DEFAULTS
+    assert groups(composed_params)["stance"]["expansion"] == EXPANSION_DEFAULTS  # the conf sets `enabled` only
     json.dumps(EXPANSION_DEFAULTS)

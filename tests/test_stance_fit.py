@@ -20,6 +20,7 @@ from pipeline.errors import UserError
 from pipeline.stance import Scorer
 from pipeline.stance import fit as F
 from pipeline.stance.themes import term_key
+from workspace import lexicon
 
 SUBJECTS = ["The minister", "The committee", "Our partners", "The delegation", "The government"]
 ENDINGS = ["last week", "in the spring", "this year", "after the vote", "at the summit"]
@@ -85,7 +86,7 @@ def test_fit_adds_the_planted_cue_to_the_favour_pole(fitted):
 
 def test_fit_drops_or_weakens_a_cue_of_the_wrong_sign(fitted, composed_params):
     _, text, _ = fitted
-    old = composed_params["themes"]["sanctions"]["cues"]["favour"]["strict"]
+    old = lexicon(composed_params)["themes"]["sanctions"]["cues"]["favour"]["strict"]
     now = cues_of(text).get(term_key("strict"))
     assert now is None or (now[0] == "favour" and now[1] < old)
     assert "'strict' (favour 0.8) dropped" in text or "'strict' (favour) 0.8 ->" in text
@@ -104,14 +105,13 @@ def test_cross_validated_figures_improve_and_are_in_the_header(fitted):
 
 def test_output_validates_and_selects_as_a_theme(fitted, root, tmp_path):
     out, text, _ = fitted
-    assert text.splitlines()[0] == "# @package themes.sanctions_test"
+    assert text.startswith("# Theme 'sanctions' fitted to a hand-coded gold file")
     assert yaml.safe_load(text)["name"] == "sanctions_test"
-    conf = tmp_path / "conf"
-    shutil.copytree(root / "conf", conf)
-    shutil.copy(out, conf / "themes" / "sanctions_test.yaml")
-    params = compose(["themes=[sanctions_test]"], conf)
-    assert list(params["themes"]) == ["sanctions_test"]
-    s = Scorer.from_params(params)
+    shutil.copytree(root / "lexicon", tmp_path / "lexicon")
+    shutil.copy(out, tmp_path / "lexicon/themes/sanctions_test.yaml")  # where --out would write it
+    params = compose(["themes=[sanctions_test]"], root / "conf")
+    assert params["themes"] == ["sanctions_test"]
+    s = Scorer.from_params(params, root=tmp_path)
     assert s.sentence("The committee said the sanctions were zorbled in May.", "sanctions_test").label == 1
 
 

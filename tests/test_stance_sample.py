@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -180,21 +181,27 @@ def test_repeated_sentences_are_drawn_once_per_theme(params, tmp_path):
     assert got == [("sanctions", "seeds:d0"), ("security", "seeds:d2")]
 
 
-def test_coding_sheet_poles_come_from_the_theme_files(params, root, tmp_path):
+def test_coding_sheet_poles_come_from_the_theme_files(params, root, tmp_path, monkeypatch):
     out = run(params, tmp_path, 30)
     with open(out.with_suffix(".csv"), encoding="utf-8") as fh:
         sheet = list(csv.DictReader(fh))
     assert list(sheet[0]) == S.SHEET_HEADER
     assert len(sheet) == 30
     for line in sheet:
-        theme = yaml.safe_load((root / f"conf/themes/{line['theme']}.yaml").read_text(encoding="utf-8"))
+        theme = yaml.safe_load((root / f"lexicon/themes/{line['theme']}.yaml").read_text(encoding="utf-8"))
         poles = {spec["sign"]: f"{name}: {spec['description']}" for name, spec in theme["poles"].items()}
         assert line["pole_-1"] == poles[-1] and line["pole_1"] == poles[1]
         assert line["theme_description"] == " ".join(theme["description"].split())
         assert line["relevant"] == line["stance"] == line["coder"] == ""
     assert {line["theme"] for line in sheet} == set(THEMES)
-    # an edited theme shows in the sheet
-    params["themes"]["security"]["poles"]["threat"]["description"] = "planted threat text"
+    # an edited theme file shows in the sheet (the tool reads the lexicon under the working folder)
+    work = tmp_path / "work"
+    shutil.copytree(root / "lexicon", work / "lexicon")
+    path = work / "lexicon/themes/security.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "description: security portrayed as endangered (hostile moves, militarisation, terror, provocation, war)",
+        "description: planted threat text"), encoding="utf-8")
+    monkeypatch.chdir(work)
     out = run(params, tmp_path, 30, name="edited.jsonl")
     assert "threat: planted threat text" in out.with_suffix(".csv").read_text(encoding="utf-8")
 

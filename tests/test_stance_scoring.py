@@ -6,6 +6,7 @@ import copy
 import pytest
 
 from pipeline.stance import Scorer
+from workspace import lexicon
 
 
 @pytest.fixture(scope="module")
@@ -14,9 +15,11 @@ def scorer(composed_params) -> Scorer:
 
 
 def scorer_with(params: dict, edit) -> Scorer:
+    """The scorer after ``edit(params, lexicon)``: parameters in ``params``, theme files and rule words in ``lexicon``."""
     p = copy.deepcopy(params)
-    edit(p)
-    return Scorer.from_params(p)
+    lex = lexicon(p)
+    edit(p, lex)
+    return Scorer.from_params(p, lexicon=lex)
 
 
 # Each pole of each default theme, phrased as both sides of the conflict would.
@@ -75,7 +78,7 @@ def test_negation_binds_to_the_first_cue_and_stops_at_a_relative_clause(scorer):
 
 
 def test_negation_can_cancel_instead(composed_params):
-    s = scorer_with(composed_params, lambda p: p["stance"]["rules"]["negation"].update(factor=0.0))
+    s = scorer_with(composed_params, lambda p, lex: p["stance"].update(rules={"negation": {"factor": 0.0}}))
     assert s.sentence("We do not consider these sanctions justified.", "sanctions").label == 0
 
 
@@ -122,7 +125,7 @@ def test_window_options_change_what_counts(composed_params):
     s0 = Scorer.from_params(composed_params)
     assert s0.window(window[:1], 0, "sanctions").label == 0
     assert s0.window(window, 0, "sanctions").label == 1  # the caller decides the window
-    s1 = scorer_with(composed_params, lambda p: p["stance"]["window"].update(tokens=2))
+    s1 = scorer_with(composed_params, lambda p, lex: p["stance"]["window"].update(tokens=2))
     assert s1.window(window, 0, "sanctions").label == 0  # cues beyond 2 words of the mention are ignored
 
 
@@ -133,10 +136,10 @@ def test_general_polarity_counts_near_the_target_only_and_is_configurable(compos
     assert s.sentence(near, "ukraine").stance > 0
     # rules.target.lexicon_far = 0: general sentiment away from the mention is not about it.
     assert s.sentence(far, "ukraine").stance == 0
-    off = scorer_with(composed_params, lambda p: p["themes"]["ukraine"]["polarity"].update(weight=0.0))
+    off = scorer_with(composed_params, lambda p, lex: lex["themes"]["ukraine"]["polarity"].update(weight=0.0))
     assert off.sentence(near, "ukraine").stance == 0
     override = scorer_with(composed_params,
-                           lambda p: p["themes"]["ukraine"]["polarity"].setdefault("overrides", {}).update(wonderful=-1.0))
+                           lambda p, lex: lex["themes"]["ukraine"]["polarity"].setdefault("overrides", {}).update(wonderful=-1.0))
     assert override.sentence(near, "ukraine").stance < s.sentence(near, "ukraine").stance
 
 
@@ -271,7 +274,7 @@ def test_a_place_or_object_before_a_harm_word_is_not_its_agent(scorer, composed_
     shelling = next(c for c in r.cues if c["key"] == "shell")
     assert "agent 'invaders'" in shelling["rules"], shelling
     # Without the preposition rule the nearest mention before the word is taken as its agent.
-    off = scorer_with(composed_params, lambda p: p["stance"]["rules"]["target"].update(prepositions=[]))
+    off = scorer_with(composed_params, lambda p, lex: lex["stance"]["rules"]["target"].update(prepositions=[]))
     r = off.sentence("The invaders keep firing rockets at civilians in Kharkiv, shelling apartment blocks.",
                      "ukraine")
     assert any(n == "agent 'Kharkiv'" for c in r.cues for n in c["rules"]), r.cues
@@ -280,21 +283,21 @@ def test_a_place_or_object_before_a_harm_word_is_not_its_agent(scorer, composed_
 def test_each_new_frame_rule_is_what_labels_its_example(composed_params, scorer):
     # Switched off through configuration, each example loses its label.
     text = "Sanctions hurt ordinary people."
-    no_effects = scorer_with(composed_params, lambda p: p["themes"]["sanctions"]["frames"].update(effects=[]))
+    no_effects = scorer_with(composed_params, lambda p, lex: lex["themes"]["sanctions"]["frames"].update(effects=[]))
     assert scorer.sentence(text, "sanctions").label == -1
     assert no_effects.sentence(text, "sanctions").label == 0
     # A regretted undoing: the only cue is the regretted, negated "lifted".
     r = scorer.sentence("We regret that the embargo was never lifted.", "sanctions")
     assert r.label == -1 and any(n.startswith("regretted by") for c in r.cues for n in c["rules"]), r.cues
-    no_regret = scorer_with(composed_params, lambda p: p["stance"]["rules"]["advocacy"].update(
-        opposition=[w for w in p["stance"]["rules"]["advocacy"]["opposition"] if w != "regret"]))
+    no_regret = scorer_with(composed_params, lambda p, lex: lex["stance"]["rules"]["advocacy"].update(
+        opposition=[w for w in lex["stance"]["rules"]["advocacy"]["opposition"] if w != "regret"]))
     # Without the rule the undoing that did not happen is a mere report again.
     assert not any(c["key"] == "lift" for c in no_regret.sentence("We regret that the embargo was never lifted.",
                                                                   "sanctions").cues)
     # Fortunes of war need the frame; a loss "on" someone is theirs.
     text = "Ukraine inflicted heavy losses on the invaders."
     assert scorer.sentence(text, "ukraine").label == 1
-    no_fortunes = scorer_with(composed_params, lambda p: p["themes"]["ukraine"]["frames"].update(
+    no_fortunes = scorer_with(composed_params, lambda p, lex: lex["themes"]["ukraine"]["frames"].update(
         success={"terms": [], "value": 0.0}, failure={"terms": [], "value": 0.0}))
     assert no_fortunes.sentence(text, "ukraine").label != 1
 
@@ -338,8 +341,8 @@ def test_adjectives_before_a_mention_do_not_make_it_an_object(scorer):
 
 def test_attributive_weight_is_configuration(composed_params):
     text = "They all denounce these absurd embargoes."
-    plain = scorer_with(composed_params, lambda p: p["stance"]["rules"]["target"].update(attributive=1.0))
-    double = scorer_with(composed_params, lambda p: p["stance"]["rules"]["target"].update(attributive=2.0))
+    plain = scorer_with(composed_params, lambda p, lex: p["stance"].update(rules={"target": {"attributive": 1.0}}))
+    double = scorer_with(composed_params, lambda p, lex: p["stance"].update(rules={"target": {"attributive": 2.0}}))
     a, b = (next(c for c in s.sentence(text, "sanctions").cues if c["key"] == "absurd") for s in (plain, double))
     assert b["value"] == pytest.approx(2 * a["value"]) and a["value"] < 0
     assert any(n.startswith("modifies the target") for n in b["rules"])
@@ -356,7 +359,7 @@ def test_a_place_only_as_scene_or_list_item_is_not_the_theme(scorer, composed_pa
     listed = "Delegations came from Chile, Ghana, Peru, Nepal, Ukraine and Fiji."
     assert not scorer.sentence(listed, "ukraine").relevant
     assert scorer.sentence("Talks between Moscow, Kyiv, Ankara and Kharkiv stalled.", "ukraine").relevant
-    off = scorer_with(composed_params, lambda p: p["themes"]["ukraine"].update(enumeration=0, background=[]))
+    off = scorer_with(composed_params, lambda p, lex: lex["themes"]["ukraine"].update(enumeration=0, background=[]))
     assert off.sentence(listed, "ukraine").relevant
     assert off.sentence("Amid the fighting in Ukraine, grain prices rose across Africa.", "ukraine").relevant
 
@@ -381,12 +384,12 @@ def test_closing_hashtags_are_no_ones_agent(scorer):
 
 def test_frames_are_configuration(composed_params):
     text = "Our group calls for comprehensive mandatory sanctions against the racist regime."
-    off = scorer_with(composed_params, lambda p: p["themes"]["sanctions"].update(
+    off = scorer_with(composed_params, lambda p, lex: lex["themes"]["sanctions"].update(
         frames={"advocated": 0.0, "calls": {}, "victims": {"terms": [], "value": 0.0},
                 "wrongdoers": {"terms": [], "value": 0.0}, "harm": {"terms": [], "value": 0.0}}))
     assert off.sentence(text, "sanctions").label != 1
     text = "The terrorist state Russia keeps bombing Ukrainian cities."
-    no_counter = scorer_with(composed_params, lambda p: p["themes"]["ukraine"].update(counter_targets=[]))
+    no_counter = scorer_with(composed_params, lambda p, lex: lex["themes"]["ukraine"].update(counter_targets=[]))
     assert not any("counter-target" in n for c in no_counter.sentence(text, "ukraine").cues for n in c["rules"])
 
 

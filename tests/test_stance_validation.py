@@ -7,12 +7,9 @@ import json
 
 import pytest
 
-from pipeline.config import group
 from pipeline.errors import UserError
-from pipeline.stance import SCHEMA
-from pipeline.stance.rules import validate
 from pipeline.paths import Paths
-from pipeline.stance.validation import HEADER, run
+from pipeline.stance.validation import FILE_HEADER, HEADER, run
 
 from workspace import groups
 
@@ -34,7 +31,7 @@ def _gold(path, rows):
 def _entries(params, validation):
     p = copy.deepcopy(params)
     p["stance"]["validation"] = validation
-    return validate(group(p, "stance", SCHEMA), "params.yaml")["validation"]
+    return groups(p)["stance"]["validation"]
 
 
 def run_validation(params, entries, root, **kw):
@@ -55,7 +52,16 @@ def test_each_file_is_scored_under_its_name_and_role(composed_params, tmp_path):
     assert list(metrics) == ["dev", "mine"]
     assert (metrics["dev"]["role"], metrics["dev"]["n"]) == ("development", 4)
     assert (metrics["mine"]["role"], metrics["mine"]["n"]) == ("held-out", 3)
-    assert json.loads(paths.stance_eval_metrics.read_text()) == metrics
+    # The metrics: per role, the first file's headline, under stable names (no file, no theme).
+    assert json.loads(paths.stance_eval_metrics.read_text()) == {
+        "development": {k: metrics["dev"][k] for k in ("stance_macro_f1", "mean_theme_stance_macro_f1", "stance_alpha")},
+        "held_out": {k: metrics["mine"][k] for k in ("stance_macro_f1", "mean_theme_stance_macro_f1", "stance_alpha")}}
+    # Every file's figures are in the per-file table.
+    files = list(csv.DictReader(open(paths.stance_eval_files, encoding="utf-8")))
+    assert list(files[0]) == FILE_HEADER
+    assert [(f["name"], f["role"], f["file"], f["n"]) for f in files] == [("dev", "development", "dev.jsonl", "4"),
+                                                                      ("mine", "held-out", "held.jsonl", "3")]
+    assert float(files[1]["stance_macro_f1"]) == metrics["mine"]["stance_macro_f1"]
     rows = list(csv.DictReader(open(paths.stance_eval, encoding="utf-8")))
     assert list(rows[0]) == HEADER
     assert {(r["file"], r["role"]) for r in rows} == {("dev", "development"), ("mine", "held-out")}

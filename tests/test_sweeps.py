@@ -64,8 +64,8 @@ def test_multirun_jobs_summary_and_a_failed_job(project_copy):
     assert rows[0]["preprocess.segments"] not in ("", None)
     md = (sweep / "summary.md").read_text(encoding="utf-8")
     assert "2 jobs, 1 failed" in md
-    # Headline figures, including the one per gold file of stance.validation.
-    for name in ("summary_topics_c_npmi.png", "summary_stance_eval_seeds_dev_stance_macro_f1.png"):
+    # Headline figures, including the development gold file's (stance_eval.json: per role, stable names).
+    for name in ("summary_topics_c_npmi.png", "summary_stance_eval_development_stance_macro_f1.png"):
         assert (sweep / name).is_file() and f"]({name})" in md, name
     assert not (project_copy / "data").exists(), "the workspace's data/ is untouched"
     job = json.loads((sweep / "0/job.json").read_text())
@@ -121,7 +121,8 @@ def test_dvc_queue_two_point_sweep(project_copy):
     _dvc(repo, "git", "init", "-q")
     _dvc(repo, "git", "add", "-A")
     _dvc(repo, "git", "commit", "-qm", "snapshot")
-    _dvc(repo, "exp", "run", "--queue", "-S", "preprocess.min_token_length=3,4")
+    # An optional key (left out of conf/, default 3) is swept with Hydra's + prefix, as the README says.
+    _dvc(repo, "exp", "run", "--queue", "-S", "+preprocess.min_token_length=3,4")
     queued = _dvc(repo, "queue", "status").stdout
     assert queued.count("Queued") == 2, queued
     _dvc(repo, "queue", "start", "-j", "2")

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from pipeline.config import compose
+from workspace import groups
 
 
 @pytest.mark.slow
@@ -32,6 +33,6 @@ def test_ungdc_first_1000_speeches_through_every_stage(root, shared_dir, tmp_pat
     evidence = (job / "reports/stance_evidence.md").read_text(encoding="utf-8")
     assert "The first 60 of 1000 documents" in evidence
     near = list(csv.DictReader(open(job / "reports/tables/doc_neighbours.csv", encoding="utf-8")))
-    assert len(near) == 1000 * params["tfidf"]["neighbours"]
+    assert len(near) == 1000 * groups(params)["tfidf"]["neighbours"]  # an optional key: its default
     topics = json.loads((job / "reports/metrics/topics.json").read_text(encoding="utf-8"))
     assert -1 <= topics["c_npmi"] <= 1 and 0 < topics["diversity"] <= 1

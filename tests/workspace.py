@@ -19,6 +19,19 @@ def workspace(root: Path, **inputs: Path | None) -> Paths:
     return paths
 
 
-def groups(params: dict) -> dict:
-    """The validated groups of a whole composition, as a stage entry hands them to ``run``."""
-    return validate_params(params)
+def groups(params: dict, lexicon: dict | None = None) -> dict:
+    """The validated groups of a whole composition, as a stage entry hands them to ``run``.
+
+    ``lexicon``: the lexicon files as read (:func:`lexicon`), perhaps edited; None reads the project's.
+    """
+    return validate_params(params, root=Path(__file__).resolve().parent.parent, lexicon=lexicon)
+
+
+def lexicon(params: dict, root: Path | None = None) -> dict:
+    """The lexicon files ``params`` selects, read from the project (or ``root``), for a test to edit.
+
+    Pass the result to ``validate_params(..., lexicon=)`` or ``Scorer.from_params(..., lexicon=)``.
+    """
+    from pipeline.config import lexicons
+
+    return lexicons.read(params, root or Path(__file__).resolve().parent.parent)

@@ -1,4 +1,4 @@
-"""``python -m pipeline.config compose|check [overrides...]``: keep ``params.yaml`` the composition of ``conf/``."""
+"""``python -m pipeline.config compose|check|options``: keep ``params.yaml`` the composition of ``conf/``, list optional keys."""
 from __future__ import annotations
 
 import sys
@@ -11,6 +11,7 @@ from .params import CONF_DIR, PARAMS_FILE, dump_params, load_params
 USAGE = """\
     python -m pipeline.config compose [overrides...]   # rewrite params.yaml from conf/
     python -m pipeline.config check                    # exit 1 if params.yaml is stale
+    python -m pipeline.config options                  # the optional keys and their defaults (Markdown)
 
     overrides: Hydra overrides applied to conf/ (default: none), e.g.
                corpus=kremlin lda.num_topics=8 'themes=[sanctions,ukraine]'
@@ -18,12 +19,13 @@ USAGE = """\
 
 
 def main(argv: list[str]) -> int:
-    """Rewrite ``params.yaml`` from ``conf/`` (``compose``) or say whether it is stale (``check``).
+    """Rewrite ``params.yaml`` from ``conf/`` (``compose``), say whether it is stale (``check``), or list the
+    keys ``params.yaml`` may leave out with their defaults (``options``, the README's table).
 
     Parameters
     ----------
     argv : list of str
-        ``compose`` or ``check``, then Hydra overrides.
+        ``compose`` or ``check``, then Hydra overrides; or ``options``.
 
     Returns
     -------
@@ -33,6 +35,11 @@ def main(argv: list[str]) -> int:
     if argv and argv[0] in {"-h", "--help", "help"}:
         # Asked for: the usage on stdout and success; a wrong command still exits 2.
         print("usage:\n" + USAGE)
+        return 0
+    if argv and argv[0] == "options":
+        from .options import table
+
+        sys.stdout.write(table())
         return 0
     if not argv or argv[0] not in {"compose", "check"}:
         print(USAGE, file=sys.stderr)

@@ -1,9 +1,21 @@
-"""Composing ``conf/`` with Hydra into what ``params.yaml`` holds, as DVC does for ``dvc exp run``."""
+"""Composing ``conf/`` with Hydra into what ``params.yaml`` holds, as DVC does for ``dvc exp run``.
+
+Hydra's own message for an override of a key that does not exist
+(``lda.nope=1``: "Could not override 'lda.nope'. To append to your config use
++lda.nope=1", then a traceback under ``dvc exp run``) names neither the value
+nor the keys that do exist. :func:`install` makes Hydra's override step check
+every plain override first and raise :func:`unknown_key_message` instead. It
+is installed by :func:`compose` (``python -m pipeline``, ``python -m
+pipeline.config``) and, for ``dvc exp run``, by the Hydra plugin module that
+DVC's plugin discovery imports before DVC composes
+(``conf/hydra/plugins/hydra_plugins/pipeline_overrides.py``, named by
+``hydra.plugins_path`` in ``.dvc/config``).
+"""
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from ..errors import UserError
 from .params import CONF_DIR
@@ -17,8 +29,6 @@ def compose(overrides: Sequence[str] = (), conf_dir: str | os.PathLike = CONF_DI
     from omegaconf import OmegaConf
     from omegaconf.errors import OmegaConfBaseException
 
-    from .overrides import install
-
     install()  # an unknown key gets our one line with the keys that exist, as under dvc exp run
     try:
         with initialize_config_dir(config_dir=str(Path(conf_dir).resolve()), version_base=None):
@@ -26,3 +36,73 @@ def compose(overrides: Sequence[str] = (), conf_dir: str | os.PathLike = CONF_DI
         return OmegaConf.to_container(cfg, resolve=True)  # type: ignore[return-value]
     except (HydraException, OmegaConfBaseException) as exc:
         raise UserError(f"composing {conf_dir}/: {str(exc).splitlines()[0]}") from None
+
+
+def _node_keys(node: Any) -> list[str] | None:
+    from omegaconf import DictConfig
+
+    return sorted(str(k) for k in node.keys() if k != "hydra") if isinstance(node, DictConfig) else None
+
+
+def missing_key(cfg: Any, key: str) -> tuple[str, list[str] | None] | None:
+    """The first part of dotted ``key`` that ``cfg`` lacks, with the keys of its parent; None when all exist.
+
+    Parameters
+    ----------
+    cfg : omegaconf.DictConfig
+        The composed configuration (its ``hydra`` node is left out of the keys).
+    key : str
+        A dotted key such as ``lda.dictionary.no_below``.
+
+    Returns
+    -------
+    (str, list of str or None) or None
+        The dotted prefix that does not exist and the keys its parent has
+        (None when the parent is not a mapping); None when ``key`` exists,
+        whatever its value (``null`` included).
+    """
+    from omegaconf import DictConfig
+
+    node, done = cfg, []
+    for part in key.split("."):
+        if not isinstance(node, DictConfig) or part not in node:
+            return ".".join(done + [part]), _node_keys(node)
+        done.append(part)
+        node = node._get_node(part)
+    return None
+
+
+def unknown_key_message(key: str, value: str, missing: str, keys: list[str] | None) -> str:
+    """``lda.nope = 1 is not allowed: 'lda' has no key 'nope' (its keys: ...); to add a key, write +lda.nope=1``."""
+    parent, _, leaf = missing.rpartition(".")
+    where = f"'{parent}'" if parent else "the configuration"
+    what = "key" if parent else "group"
+    known = f" (its keys: {', '.join(keys)})" if keys else ""
+    return (f"{key} = {value} is not allowed: {where} has no {what} '{leaf}'{known}; "
+            f"to add a key, write +{key}={value}")
+
+
+def install() -> None:
+    """Make Hydra raise :func:`unknown_key_message` for a plain override of a key that does not exist.
+
+    Idempotent. Overrides with ``+``, ``++`` or ``~`` and config group choices
+    (``corpus=kremlin``) are left to Hydra.
+    """
+    from hydra._internal.config_loader_impl import ConfigLoaderImpl
+    from hydra.errors import ConfigCompositionException
+
+    original = ConfigLoaderImpl._apply_overrides_to_config
+    if getattr(original, "_pipeline", False):
+        return
+
+    def apply(overrides, cfg) -> None:
+        for o in overrides:
+            if o.package is None and not (o.is_add() or o.is_force_add() or o.is_delete()):
+                found = missing_key(cfg, o.key_or_group)
+                if found is not None:
+                    raise ConfigCompositionException(
+                        unknown_key_message(o.key_or_group, o.get_value_element_as_str(), *found))
+        original(overrides, cfg)
+
+    apply._pipeline = True  # type: ignore[attr-defined]
+    ConfigLoaderImpl._apply_overrides_to_config = staticmethod(apply)

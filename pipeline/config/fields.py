@@ -5,6 +5,7 @@ line naming the key, the value and what is allowed (:func:`fail`).
 """
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
@@ -25,6 +26,11 @@ class Field:
         raise NotImplementedError
 
 
+def join(key: str, name: str) -> str:
+    """The dotted key of ``name`` inside ``key``; an empty ``key`` is the top of a file (``lexicon/stance.yaml``)."""
+    return f"{key}.{name}" if key else str(name)
+
+
 def fail(key: str, value: Any, allowed: str) -> UserError:
     """The one-line error for a value a key does not allow.
 
@@ -42,7 +48,9 @@ def fail(key: str, value: Any, allowed: str) -> UserError:
     UserError
         To be raised by the caller: ``key = value is not allowed: allowed``.
     """
-    return UserError(f"{key} = {value!r} is not allowed: {allowed}")
+    # An empty key is a whole file's content (pipeline/config/lexicons.py).
+    return UserError(f"{key} = {value!r} is not allowed: {allowed}" if key else
+                     f"the content {value!r} is not allowed: {allowed}")
 
 
 @dataclass
@@ -168,22 +176,31 @@ class Section(Field):
     def allowed(self) -> str:
         return "a mapping with keys: " + ", ".join(self.fields)
 
+    def defaults(self) -> dict:
+        """The value of the section when every key is left out; every key must be optional."""
+        required = [name for name, spec in self.fields.items() if spec.required]
+        if required:
+            raise TypeError(f"a section with required keys ({', '.join(required)}) has no default")
+        return {name: copy.deepcopy(spec.default) for name, spec in self.fields.items()}
+
     def check(self, key: str, value: Any) -> dict:
         if not isinstance(value, Mapping):
             raise fail(key, value, self.allowed())
         unknown = sorted(set(value) - set(self.fields))
         if unknown:
+            of = f" of {key}" if key else ""
             raise UserError(
-                f"{key}.{unknown[0]} is not a known key (known keys of {key}: {', '.join(self.fields)})"
+                f"{join(key, unknown[0])} is not a known key (known keys{of}: {', '.join(self.fields)})"
             )
         out = {}
         for name, spec in self.fields.items():
             if name not in value:
                 if spec.required:
-                    raise UserError(f"{key}.{name} is missing: expected {spec.allowed()}")
-                out[name] = spec.default
+                    raise UserError(f"{join(key, name)} is missing: expected {spec.allowed()}")
+                # A copy: a stage that changes its group must not change the schema's default.
+                out[name] = copy.deepcopy(spec.default)
                 continue
-            out[name] = spec.check(f"{key}.{name}", value[name])
+            out[name] = spec.check(join(key, name), value[name])
         return out
 
 
@@ -226,8 +243,59 @@ class Regex(Field):
         return value
 
 
-def optional(spec: Field, default: Any) -> Field:
-    """The same field, but absent means ``default``."""
+_FROM_FIELDS = object()
+
+
+def optional(spec: Field, default: Any = _FROM_FIELDS) -> Field:
+    """The same field, but absent means ``default``.
+
+    Parameters
+    ----------
+    spec : Field
+        The field.
+    default : Any, optional
+        The value when the key is absent. Left out for a :class:`Section` whose
+        keys are all optional: the section's keys at their own defaults.
+
+    Returns
+    -------
+    Field
+        ``spec``, no longer required.
+    """
+    if default is _FROM_FIELDS:
+        if not isinstance(spec, Section):
+            raise TypeError("optional() needs a default, except for a Section of optional keys")
+        default = spec.defaults()
     spec.required = False
     spec.default = default
     return spec
+
+
+def optional_keys(spec: Field, prefix: str) -> list[tuple[str, Any, str]]:
+    """Every key under ``spec`` that a configuration may leave out, with its default and what it allows.
+
+    A section whose keys are all optional is listed key by key, so each row is
+    one value a person can set (``+lda.passes=30``).
+
+    Parameters
+    ----------
+    spec : Field
+        A group's schema (or a part of it).
+    prefix : str
+        The dotted key of ``spec``, e.g. ``lda``.
+
+    Returns
+    -------
+    list of (str, Any, str)
+        ``(key, default, allowed)`` in the schema's order.
+    """
+    out: list[tuple[str, Any, str]] = []
+    if not isinstance(spec, Section):
+        return out
+    for name, field_ in spec.fields.items():
+        key = f"{prefix}.{name}"
+        if isinstance(field_, Section) and (field_.required or all(not f.required for f in field_.fields.values())):
+            out += optional_keys(field_, key)
+        elif not field_.required:
+            out.append((key, field_.default, field_.allowed()))
+    return out

@@ -1,4 +1,4 @@
-"""Where a report came from: commit, dirty tree, parameters hash, corpus hash, versions, seeds.
+"""Where a report came from: commit, dirty tree, parameters and lexicon hashes, corpus hash, versions, seeds.
 
 The commit recorded is the last one that touched the pipeline's inputs
 (code, configuration, parameters, seeds), and the date is that commit's date,
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Mapping
 
 from .. import blas
+from ..config.lexicons import theme_file
 from ..paths import FILES
 
 #: What a machine other than an x86-64 one with AVX2 may compute differently (pipeline/blas.py).
@@ -21,8 +22,9 @@ MACHINE_DEPENDENT = (f"`{FILES['lda_dir']}` (the last bits of its float32 weight
                      f"decimal of `{FILES['topics_dir']}`, on a CPU without AVX2 or of another architecture; "
                      "nothing in `reports/`")
 
-#: Paths whose state decides the results.
-INPUT_PATHS = ["pipeline", "conf", "params.yaml", "dvc.yaml", "constraints.txt", "seeds", FILES["gold_dir"]]
+#: Paths whose state decides the results (the lexicon files are inputs, not parameters).
+INPUT_PATHS = ["pipeline", "conf", str(Path(FILES["themes_dir"]).parent), "params.yaml", "dvc.yaml", "constraints.txt",
+               "seeds", FILES["gold_dir"]]
 PACKAGES = ["topic-stance-pipeline", "dvc", "hydra-core", "gensim", "scikit-learn", "numpy", "scipy", "pandas",
             "matplotlib", "syntok", "simplemma", "dateparser", "py3langid", "vaderSentiment", "jinja2",
             "markdown"]
@@ -94,8 +96,27 @@ def corpus_digest(path: Path) -> dict:
     return {"sha256": None, "files": 0, "kind": "missing"}
 
 
+def lexicon_files(themes: list[str]) -> list[str]:
+    """The lexicon files a run with ``themes`` reads: the stance lexicon, then each selected theme's file."""
+    return [FILES["stance_lexicon"], *(theme_file(t) for t in themes)]
+
+
+def lexicon_digest(project: Path, themes: list[str]) -> str:
+    """SHA-256 (first 16 hex digits) of the lexicon files the run read (:func:`lexicon_files`).
+
+    The lexicons are not in ``params.yaml``, so its hash no longer identifies them. The
+    digest is of one line per file, ``<path> <SHA-256 of its bytes>``, in that order.
+    """
+    lines = ""
+    for rel in lexicon_files(themes):
+        path = project / rel
+        digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
+        lines += f"{rel} {digest}\n"
+    return hashlib.sha256(lines.encode("utf-8")).hexdigest()[:16]
+
+
 def seeds(params: Mapping) -> dict[str, object]:
-    """Every seed the results depend on, by parameter name."""
+    """Every seed the results depend on, by parameter name (of the validated groups: defaults count)."""
     found: dict[str, object] = {}
 
     def walk(node, prefix):
@@ -109,15 +130,18 @@ def seeds(params: Mapping) -> dict[str, object]:
     return found
 
 
-def provenance(project: Path, params_file: Path) -> dict:
-    """Everything the provenance table shows: commit, hashes of the parameters and the corpus, versions, seeds.
+def provenance(project: Path, params_file: Path, groups: Mapping | None = None) -> dict:
+    """Everything the provenance table shows: commit, hashes of the parameters, lexicons and corpus, versions, seeds.
 
     Parameters
     ----------
     project : Path
-        The project root (the git work tree; a relative ``corpus.path`` is read from here).
+        The project root (the git work tree; a relative ``corpus.path`` and the lexicon files are read from here).
     params_file : Path
-        ``params.yaml``, hashed; its seeds and ``corpus.path`` are read as written there.
+        ``params.yaml``, hashed; its ``corpus.path`` and ``themes`` are read as written there.
+    groups : Mapping, optional
+        The validated groups, whose seeds are listed (a seed left at its default is one too);
+        None lists those written in ``params_file``.
     """
     from ..config import load_params
 
@@ -128,11 +152,13 @@ def provenance(project: Path, params_file: Path) -> dict:
     return {
         **state,
         "params_sha256": params_hash(params_file),
+        "lexicon_sha256": lexicon_digest(project, list(params.get("themes") or [])),
+        "lexicon_files": lexicon_files(list(params.get("themes") or [])),
         "python": platform.python_version(),
         "corpus_path": corpus_path,
         "corpus": corpus_digest(located) if corpus_path else {"sha256": None, "files": 0, "kind": "missing"},
         "versions": versions(),
-        "seeds": seeds(params),
+        "seeds": seeds(groups if groups is not None else params),
         "blas": blas.describe(),
         "machine_dependent": MACHINE_DEPENDENT,
     }

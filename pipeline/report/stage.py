@@ -222,7 +222,7 @@ def stance_section(inp: Inputs, cfg: dict, themes: dict | None = None) -> dict:
     """The stance section: tables, evidence, figures, and what each theme's −1 and +1 mean.
 
     ``themes`` is the validated ``themes`` group: each theme's poles, their signs and
-    descriptions (``conf/themes/*.yaml``), shown so a reader knows what a sign means.
+    descriptions (``lexicon/themes/*.yaml``), shown so a reader knows what a sign means.
     """
     poles = []
     for name, th in (themes or {}).items():
@@ -256,25 +256,30 @@ def validation_section(inp: Inputs) -> dict:
 
     ``headline`` is the first held-out file (None without one): a development
     figure, on sentences the lexicons were written on, is never the headline.
+    The figures are read from the stage's tables (``stance_eval_files.csv`` per file,
+    ``stance_eval.csv`` per theme), not from its metrics, which keep a headline only.
     """
-    metrics = inp.json("stance_eval_metrics", "stance_eval")
+    table = inp.csv("stance_eval", "stance_eval")
+    relevance: dict[str, dict[str, float]] = {}
+    for r in table:
+        if r["scorer"] == "scorer" and r["theme"] not in ("mean per theme", "overall"):
+            relevance.setdefault(r["file"], {})[r["theme"]] = float(r["relevance_f1"])
     files = []
-    for name, m in metrics.items():
-        themes = sorted(k[: -len("_relevance_f1")] for k in m if k.endswith("_relevance_f1")
-                        and not k.startswith(("baseline_", "majority_baseline_")))
-        files.append({"name": name, "role": m["role"], "file": m["file"], "n": m["n"],
-                      "macro_f1": m["stance_macro_f1"],
-                      "ci": (m["stance_macro_f1_ci_low"], m["stance_macro_f1_ci_high"]),
-                      "mean_theme": m["mean_theme_stance_macro_f1"], "alpha": m["stance_alpha"],
-                      "vader": m["baseline_stance_macro_f1"],
-                      "relevance": ", ".join(f"{t} {m[f'{t}_relevance_f1']:.2f}" for t in themes)})
+    for m in inp.csv("stance_eval_files", "stance_eval"):
+        by_theme = relevance.get(m["name"], {})
+        files.append({"name": m["name"], "role": m["role"], "file": m["file"], "n": int(m["n"]),
+                      "macro_f1": _float(m["stance_macro_f1"]),
+                      "ci": (_float(m["stance_macro_f1_ci_low"]), _float(m["stance_macro_f1_ci_high"])),
+                      "mean_theme": _float(m["mean_theme_stance_macro_f1"]), "alpha": _float(m["stance_alpha"]),
+                      "vader": _float(m["baseline_stance_macro_f1"]),
+                      "relevance": ", ".join(f"{t} {by_theme[t]:.2f}" for t in sorted(by_theme))})
     held = [f for f in files if f["role"] == "held-out"]
     development = [f for f in files if f["role"] == "development"]
     return {
         "files": held + development,
         "headline": held[0] if held else None,
         "development": development[0] if development else None,
-        "table": inp.csv("stance_eval", "stance_eval"),
+        "table": table,
     }
 
 
@@ -431,6 +436,7 @@ def build_context(groups: Mapping[str, dict], paths: Paths, params_file: Path, p
         "title": rcfg["title"],
         "cfg": rcfg,
         "files": {name: paths.under_reports(name) for name in FILES if FILES[name].startswith("reports/")},
+        "themes_dir": FILES["themes_dir"],
         "boot": groups["stance"]["bootstrap"],
         "corpus": corpus,
         "preprocess": preprocess_section(inp, rcfg),
@@ -442,7 +448,7 @@ def build_context(groups: Mapping[str, dict], paths: Paths, params_file: Path, p
         "grouped": grouped,
         "methods": paragraphs,
         "legend": EVIDENCE_LEGEND,
-        "prov": provenance(project, params_file),
+        "prov": provenance(project, params_file, groups),
     }
 
 

@@ -22,8 +22,11 @@ def _address(key: str, value: Any) -> str | None:
 
 SCHEMA = C.Section(
     {
-        "address": C.Free(_address, "null (local processes) or a Dask scheduler address such as tcp://host:8786"),
-        "n_jobs": C.Int(min=0),
-        "partition_size": C.Int(min=1),
+        # null: local processes; tcp://host:8786: that Dask scheduler (pip install -e '.[dask]')
+        "address": C.optional(
+            C.Free(_address, "null (local processes) or a Dask scheduler address such as tcp://host:8786"), None),
+        "n_jobs": C.Int(min=0),  # local processes (0: one per core; 1: all in the stage's own process)
+        # documents per task in preprocessing and stance scoring
+        "partition_size": C.optional(C.Int(min=1), 16),
     }
 )

@@ -43,40 +43,51 @@ def _train_sample(key: str, value: Any) -> int | float | None:
 
 _PRIOR = [C.Str(choices=["auto", "symmetric", "asymmetric"]), C.Float(min=1e-9)]
 
+# conf/lda/default.yaml sets what a topic-model sweep compares (backend, k, its selection,
+# priors, passes, seed, training sample, dictionary filter); the rest may be left out
+# and takes these defaults (README, "Optional parameters"), e.g. `-S '+lda.c_v=false'`.
 SCHEMA = C.Section(
     {
         "backend": C.Str(choices=["gensim", "tomotopy"]),
         "num_topics": C.Free(_num_topics, "an integer >= 2, a list of them, or {start, stop, step}"),
         "select_by": C.Str(choices=["c_npmi", "u_mass", "diversity", "perplexity"]),
-        "init": C.Str(choices=["nmf", "random"]),
-        "update": C.Str(choices=["batch", "online"]),
+        # gensim: start from an NMF of the TF-IDF matrix (nmf) or at random (random)
+        "init": C.optional(C.Str(choices=["nmf", "random"]), "nmf"),
+        # gensim: batch (one update per pass) | online (one per chunk; for corpora that change)
+        "update": C.optional(C.Str(choices=["batch", "online"]), "batch"),
         "train_sample": C.Free(_train_sample, "null, a number of segments >= 2, or a share in (0, 1]"),
         "passes": C.Int(min=1),
-        "iterations": C.Int(min=1),
-        "gibbs_iterations": C.Int(min=1),
+        "iterations": C.optional(C.Int(min=1), 200),  # gensim: inference iterations per document and pass
+        "gibbs_iterations": C.optional(C.Int(min=1), 1000),  # tomotopy: Gibbs sampling iterations
         "alpha": C.AnyOf(_PRIOR),
         "eta": C.AnyOf([C.Str(choices=["auto", "symmetric"]), C.Float(min=1e-9)]),
-        "chunksize": C.Int(min=1),
+        "chunksize": C.optional(C.Int(min=1), 2000),  # gensim: documents per inference chunk
         "random_state": C.Int(min=0),
-        "workers": C.Int(min=1),
+        # > 1: gensim LdaMulticore / tomotopy threads (not bit-reproducible across machines)
+        "workers": C.optional(C.Int(min=1), 1),
         "dictionary": C.Section(
             {
                 "no_below": C.Int(min=1),
-                "no_below_share": C.Float(min=0.0, max=1.0),
+                # ... and in this share of segments when that is more (21 of 4,197 Kremlin segments)
+                "no_below_share": C.optional(C.Float(min=0.0, max=1.0), 0.005),
                 "no_above": C.Float(min=0.0, max=1.0),
-                "keep_n": C.Int(min=1, nullable=True),
-                "keep_tokens": C.List(C.Str()),
+                "keep_n": C.optional(C.Int(min=1, nullable=True), None),  # then keep only the most frequent
+                # theme words that survive the filter whatever their frequency
+                "keep_tokens": C.optional(C.List(C.Str()), []),
             }
         ),
-        "heldout": C.Float(min=0.0, max=0.5),
-        "coherence_topn": C.Int(min=2),
-        "diversity_topn": C.Int(min=1),
-        "c_v": C.Bool(),
-        "stability_seeds": C.Int(min=0),
-        "stability_threshold": C.Float(min=0.0, max=1.0),
-        "top_words": C.Int(min=3),
-        "representative": C.Int(min=1),
-        "excerpt_chars": C.Int(min=40),
-        "heatmap_max_docs": C.Int(min=2),
+        # share of segments held out (fixed by a hash of the ids) for perplexity
+        "heldout": C.optional(C.Float(min=0.0, max=0.5), 0.1),
+        "coherence_topn": C.optional(C.Int(min=2), 10),  # top words per topic for NPMI / u_mass / c_v, stability
+        "diversity_topn": C.optional(C.Int(min=1), 25),  # top words per topic for topic diversity
+        "c_v": C.optional(C.Bool(), True),  # also compute c_v (secondary figure only)
+        "stability_seeds": C.optional(C.Int(min=0), 3),  # further seeds trained at the chosen k
+        # a topic whose mean best-match Jaccard is below this is flagged unstable
+        "stability_threshold": C.optional(C.Float(min=0.0, max=1.0), 0.4),
+        "top_words": C.optional(C.Int(min=3), 10),  # words per topic in the tables and figures
+        "representative": C.optional(C.Int(min=1), 3),  # most representative segments per topic
+        "excerpt_chars": C.optional(C.Int(min=40), 300),  # length of their text excerpts
+        # documents shown in the document x topic heatmap (the CSV has all)
+        "heatmap_max_docs": C.optional(C.Int(min=2), 60),
     }
 )

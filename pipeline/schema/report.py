@@ -54,23 +54,31 @@ def check_column(spec: str | None, columns: Iterable[str], key: str = "report.gr
                         f"(columns: {available}; dates: {', '.join(date_choices())})")
 
 
+# conf/report/default.yaml sets the title and the grouping; the display sizes and the
+# grouped views' bootstrap may be left out and take these defaults (README, "Optional parameters").
 SCHEMA = C.Section(
     {
         "title": C.Str(),
-        "max_rows": C.Int(min=5),
+        # tables show this many rows (groups, when grouped); the full CSV is linked
+        "max_rows": C.optional(C.Int(min=5), 25),
         "group_by": C.Free(check_syntax, "null, a metadata column, or date:year, date:month, date:day"),
-        "max_groups": C.Int(min=2),
-        "evidence_per_pole": C.Int(min=1),
-        "evidence_per_group": C.Int(min=1),
-        "excerpt_chars": C.Int(min=40),
-        "bootstrap": C.Section(
+        "max_groups": C.optional(C.Int(min=2), 60),  # groups drawn in the grouped figures (the largest)
+        # evidence sentences per document, theme and pole (without group_by)
+        "evidence_per_pole": C.optional(C.Int(min=1), 2),
+        # evidence sentences per group, theme and pole (with group_by)
+        "evidence_per_group": C.optional(C.Int(min=1), 1),
+        "excerpt_chars": C.optional(C.Int(min=40), 300),  # longest corpus excerpt shown
+        # intervals of the grouped views: percentile bootstrap over documents
+        "bootstrap": C.optional(C.Section(
             {
-                "resamples": C.Int(min=100),
-                "seed": C.Int(min=0),
-                "confidence": C.Float(min=0.5, max=0.999),
-                "min_documents": C.Int(min=2),
-                "min_sentences": C.Int(min=1),
+                "resamples": C.optional(C.Int(min=100), 1000),
+                "seed": C.optional(C.Int(min=0), 42),
+                "confidence": C.optional(C.Float(min=0.5, max=0.999), 0.95),
+                # smaller groups get a mean but no interval ("too few to estimate")
+                "min_documents": C.optional(C.Int(min=2), 5),
+                # stance by group: fewer relevant sentences, no interval either
+                "min_sentences": C.optional(C.Int(min=1), 10),
             }
-        ),
+        )),
     }
 )

@@ -1,4 +1,13 @@
-"""The ``stance`` group's schema: scoring window, rules, general polarity lexicon, bootstrap, validation files.
+"""The ``stance`` group's schema and that of the stance lexicon file; what the scorer gets is the two merged.
+
+``params.yaml`` holds the settings one compares (window, polarity weight,
+scale, thresholds, gold files, expansion on or off) and, optionally, the
+rules' numbers (factors, scopes, the target window; defaults below). The
+rules' word lists and the polarity overrides are lexicon content: they live
+in ``lexicon/stance.yaml`` (:data:`LEXICON_SCHEMA`), not in ``params.yaml``,
+whose every leaf is a column of ``dvc exp show``. :func:`validate` merges
+them into the group the scorer has always read (``stance.rules.negation.terms``
+beside ``stance.rules.negation.factor``).
 
 Validation only; :mod:`pipeline.stance.rules` compiles the validated group.
 """
@@ -8,8 +17,9 @@ from typing import Mapping
 
 from .. import config as C
 from ..errors import UserError
+from ..paths import FILES
 
-#: ``stance.expansion`` when the group leaves it out (conf/stance/default.yaml says the same).
+#: ``stance.expansion`` when the group leaves it out, or leaves out some of its keys.
 EXPANSION_DEFAULTS = {"enabled": False, "dim": 100, "window": 5, "min_count": 5, "epochs": 10, "seed": 1,
                       "candidates_window": 5, "keyness_p": 0.01, "top": 20, "min_similarity": 0.05, "weight": 0.5,
                       "corpus": None, "exclude": []}
@@ -45,6 +55,100 @@ def _signed_numbers(key: str, value) -> dict[str, float]:
     return {str(t): C.Float().check(f"{key}.{t}", w) for t, w in value.items()}
 
 
+# The rules' numbers: parameters with the defaults the shipped lexicon was tuned with.
+# Set one with `-S '+stance.rules.negation.factor=0'` or under stance.rules in conf/stance/.
+RULE_NUMBERS = C.optional(C.Section(
+    {
+        # a negator flips (-1) or cancels (0) the cues within `scope` words after it, in its clause
+        "negation": C.optional(C.Section({"factor": C.optional(C.Float(min=-1, max=1), -1.0),
+                                          "scope": C.optional(C.Int(min=1), 10)})),
+        # scare quotes mark the phrase right after them, not the rest of the clause
+        "distancing": C.optional(C.Section({"factor": C.optional(C.Float(min=-1, max=1), -1.0),
+                                            "scope": C.optional(C.Int(min=1), 2)})),
+        # words before a cue searched for an intensifier or diminisher
+        "modifier_scope": C.optional(C.Int(min=1), 2),
+        # the clause before a contrast marker counts `before`, the one after it `after`
+        "contrast": C.optional(C.Section({"before": C.optional(C.Float(min=0), 0.5),
+                                          "after": C.optional(C.Float(min=0), 1.5)})),
+        # a cue after a topic word ("discuss") counts this much
+        "topic": C.optional(C.Section({"factor": C.optional(C.Float(min=0, max=1), 0.2)})),
+        # the cue after an advocacy word counts `factor` times, within `scope` words
+        "advocacy": C.optional(C.Section({"factor": C.optional(C.Float(min=1), 1.5),
+                                          "scope": C.optional(C.Int(min=1), 4)})),
+        # Target-directed evaluation: cues within `window` words of a mention are about it;
+        # theme cues further away count `far`, general-lexicon words `lexicon_far`; a
+        # general-lexicon word right before a mention ("absurd sanctions") counts `attributive` times.
+        "target": C.optional(C.Section({"window": C.optional(C.Int(min=1), 5),
+                                        "far": C.optional(C.Float(min=0, max=1), 0.5),
+                                        "lexicon_far": C.optional(C.Float(min=0, max=1), 0.0),
+                                        "attributive": C.optional(C.Float(min=1), 2.0)})),
+    }
+))
+
+_TERMS = C.List(C.Str())
+
+#: ``lexicon/stance.yaml``: the polarity overrides and the rules' word lists.
+LEXICON_SCHEMA = C.Section(
+    {
+        # words whose general-lexicon valence is replaced (0: not evaluative here)
+        "polarity": C.Section({"overrides": C.Free(_signed_numbers, "a mapping of word: valence")}),
+        "rules": C.Section(
+            {
+                "negation": C.Section({"terms": _TERMS,
+                                       # expressions with a negator that deny nothing ("not only")
+                                       "exceptions": C.optional(C.List(C.Str()), []),
+                                       # words a negation passes through to its cue ("not willing to")
+                                       "transparent": C.optional(C.List(C.Str()), [])}),
+                "distancing": C.Section({"terms": _TERMS}),
+                "intensifiers": _WEIGHTS,
+                "diminishers": _WEIGHTS,
+                "contrast": C.Section({"terms": _TERMS}),
+                "topic": C.Section({"terms": _TERMS}),
+                "scope_breakers": C.List(C.Str()),
+                # Calls, demands and support: they carry the cue after them
+                # ("call for the lifting of") and, with the target as their object,
+                # the theme's frames.advocated value ("we support the sanctions").
+                "advocacy": C.optional(C.Section({
+                    "terms": C.optional(C.List(C.Str()), []),
+                    # Opposing the target: frames.advocated with the opposite sign.
+                    "opposition": C.optional(C.List(C.Str()), []),
+                    # A first-person subject makes a call cue a commitment ("we have
+                    # imposed tough sanctions") as an advocacy word does.
+                    "speakers": C.optional(C.List(C.Str()), [])})),
+                "target": C.optional(C.Section({
+                    # Pronouns after a mention stand for it ("the sanctions are
+                    # effective, but they are illegal").
+                    "pronouns": C.optional(C.List(C.Str()), []),
+                    # A mention right after one of these is a place or an object
+                    # ("bombing in Ukraine"), never the agent of the harm after it.
+                    "prepositions": C.optional(C.List(C.Str()), []),
+                    # A mention after one of these is the standard of a comparison
+                    # ("freer than Russia"), not what the word before it evaluates.
+                    "comparison": C.optional(C.List(C.Str()), [])})),
+            }
+        ),
+    }
+)
+
+#: The merged ``stance.rules`` the scorer reads (:func:`pipeline.stance.rules.compile_rules`): words and numbers.
+RULES = C.Section(
+    {
+        "negation": C.Section({"terms": _TERMS, "factor": C.Float(), "scope": C.Int(),
+                               "exceptions": _TERMS, "transparent": _TERMS}),
+        "distancing": C.Section({"terms": _TERMS, "factor": C.Float(), "scope": C.Int()}),
+        "intensifiers": _WEIGHTS,
+        "diminishers": _WEIGHTS,
+        "modifier_scope": C.Int(),
+        "contrast": C.Section({"terms": _TERMS, "before": C.Float(), "after": C.Float()}),
+        "topic": C.Section({"terms": _TERMS, "factor": C.Float()}),
+        "scope_breakers": _TERMS,
+        "advocacy": C.Section({"terms": _TERMS, "factor": C.Float(), "scope": C.Int(), "opposition": _TERMS,
+                               "speakers": _TERMS}),
+        "target": C.Section({"window": C.Int(), "far": C.Float(), "lexicon_far": C.Float(), "pronouns": _TERMS,
+                             "attributive": C.Float(), "prepositions": _TERMS, "comparison": _TERMS}),
+    }
+)
+
 SCHEMA = C.Section(
     {
         "window": C.AnyOf([
@@ -56,59 +160,11 @@ SCHEMA = C.Section(
             {
                 "lexicon": C.Str(choices=["vader", "afinn", "none"]),
                 "weight": C.Float(min=0),
-                "overrides": C.Free(_signed_numbers, "a mapping of word: valence"),
             }
         ),
         "scale": C.Float(min=0.01),
         "thresholds": C.Section({"negative": C.Float(min=-1, max=0), "positive": C.Float(min=0, max=1)}),
-        "rules": C.Section(
-            {
-                "negation": C.Section({"terms": C.List(C.Str()), "factor": C.Float(min=-1, max=1),
-                                       "scope": C.Int(min=1),
-                                       "exceptions": C.optional(C.List(C.Str()), []),
-                                       "transparent": C.optional(C.List(C.Str()), [])}),
-                "distancing": C.Section({"terms": C.List(C.Str()), "factor": C.Float(min=-1, max=1),
-                                         "scope": C.Int(min=1)}),
-                "intensifiers": _WEIGHTS,
-                "diminishers": _WEIGHTS,
-                "modifier_scope": C.Int(min=1),
-                "contrast": C.Section({"terms": C.List(C.Str()), "before": C.Float(min=0),
-                                       "after": C.Float(min=0)}),
-                "topic": C.Section({"terms": C.List(C.Str()), "factor": C.Float(min=0, max=1)}),
-                "scope_breakers": C.List(C.Str()),
-                # Calls, demands and support: they carry the cue after them
-                # ("call for the lifting of") and, with the target as their object,
-                # the theme's frames.advocated value ("we support the sanctions").
-                "advocacy": C.optional(
-                    C.Section({"terms": C.List(C.Str()), "factor": C.Float(min=1), "scope": C.Int(min=1),
-                               # Opposing the target: frames.advocated with the opposite sign.
-                               "opposition": C.optional(C.List(C.Str()), []),
-                               # A first-person subject makes a call cue a commitment ("we have
-                               # imposed tough sanctions") as an advocacy word does.
-                               "speakers": C.optional(C.List(C.Str()), [])}),
-                    {"terms": [], "factor": 1.0, "scope": 1, "opposition": [], "speakers": []}),
-                # Target-directed evaluation: a cue within `window` words of a
-                # mention is about it; one further away counts `far` (theme cues) or
-                # `lexicon_far` (general-lexicon words).
-                "target": C.optional(
-                    C.Section({"window": C.Int(min=1), "far": C.Float(min=0, max=1),
-                               "lexicon_far": C.Float(min=0, max=1),
-                               # Pronouns after a mention stand for it ("the sanctions are
-                               # effective, but they are illegal").
-                               "pronouns": C.optional(C.List(C.Str()), []),
-                               # A general-lexicon word right before a mention modifies it
-                               # ("absurd sanctions") and counts this many times.
-                               "attributive": C.optional(C.Float(min=1), 1.0),
-                               # A mention right after one of these is a place or an object
-                               # ("bombing in Ukraine"), never the agent of the harm after it.
-                               "prepositions": C.optional(C.List(C.Str()), []),
-                               # A mention after one of these is the standard of a comparison
-                               # ("freer than Russia"), not what the word before it evaluates.
-                               "comparison": C.optional(C.List(C.Str()), [])}),
-                    {"window": 1000, "far": 1.0, "lexicon_far": 1.0, "pronouns": [], "attributive": 1.0,
-                     "prepositions": [], "comparison": []}),
-            }
-        ),
+        "rules": RULE_NUMBERS,
         # Gold files the stance_eval stage scores, each with its role:
         # `development` (the lexicons were written or tuned on it) or `held-out`
         # (coded from the analysed corpus, never used to tune). Only a held-out
@@ -142,23 +198,72 @@ SCHEMA = C.Section(
                 "exclude": C.optional(C.List(C.Str()), _X["exclude"]),
             }),
             EXPANSION_DEFAULTS),
-        "bootstrap": C.Section(
+        # Percentile bootstrap of stance means. Below either minimum the mean is reported
+        # but no interval ("too few to estimate (n = 2)"): a bootstrap of a handful of
+        # values is far too narrow.
+        "bootstrap": C.optional(C.Section(
             {
-                "resamples": C.Int(min=100),
-                "seed": C.Int(min=0),
-                "confidence": C.Float(min=0.5, max=0.999),
-                "min_sentences": C.Int(min=1),
-                # A pooled interval resamples documents; fewer than 2 leaves nothing to resample.
-                "min_documents": C.Int(min=2),
+                "resamples": C.optional(C.Int(min=100), 2000),
+                "seed": C.optional(C.Int(min=0), 20240416),
+                "confidence": C.optional(C.Float(min=0.5, max=0.999), 0.95),
+                # relevant sentences a group needs for an interval
+                "min_sentences": C.optional(C.Int(min=1), 10),
+                # documents a date or the corpus needs (its interval resamples documents);
+                # fewer than 2 leaves nothing to resample
+                "min_documents": C.optional(C.Int(min=2), 5),
             }
-        ),
-        "evidence": C.Section({"per_pole": C.Int(min=1), "max_documents": C.Int(min=1)}),
+        )),
+        "evidence": C.optional(C.Section({
+            "per_pole": C.optional(C.Int(min=1), 3),  # strongest sentences per pole, document and theme
+            # documents in stance_evidence.md and the heatmap (the CSVs have all)
+            "max_documents": C.optional(C.Int(min=1), 60)})),
     }
 )
 
 
-def validate(cfg: dict, source: str = C.PARAMS_FILE) -> dict:
-    """Checks the schema cannot express; messages name the key like :func:`config.group`."""
+def merge_rules(words: Mapping, numbers: Mapping) -> dict:
+    """The rules' word lists (lexicon file) and numbers (parameters) as one mapping of :data:`RULES`'s shape."""
+    out = {}
+    for name in RULES.fields:
+        if name in words and name in numbers:  # a rule with words and numbers: negation, contrast, ...
+            out[name] = {**words[name], **numbers[name]}
+        else:  # words only (intensifiers, scope_breakers) or a number only (modifier_scope)
+            out[name] = words[name] if name in words else numbers[name]
+    return out
+
+
+def validate(cfg: dict, lexicon: object, source: str = C.PARAMS_FILE) -> dict:
+    """The ``stance`` group merged with the stance lexicon file, and the checks a schema cannot express.
+
+    Parameters
+    ----------
+    cfg : dict
+        The ``stance`` group as :data:`SCHEMA` validated it.
+    lexicon : object
+        The content of ``lexicon/stance.yaml`` (:func:`pipeline.config.lexicons.read`), unchecked.
+    source : str
+        The parameters file named in messages about ``cfg``; messages about the
+        lexicon name its file.
+
+    Returns
+    -------
+    dict
+        ``cfg`` with ``polarity.overrides`` and the rules' word lists of the lexicon
+        file: the shape :mod:`pipeline.stance.rules` compiles.
+    """
+    where = FILES["stance_lexicon"]
+    try:
+        words = LEXICON_SCHEMA.check("", lexicon)
+    except UserError as exc:
+        raise UserError(f"{where}: {exc}") from None
+    for name in ("intensifiers", "diminishers"):
+        for term, w in words["rules"][name].items():
+            if (name == "intensifiers" and w < 1) or (name == "diminishers" and w > 1):
+                bound = ">= 1" if name == "intensifiers" else "<= 1"
+                raise UserError(f"{where}: rules.{name}.{term} = {w!r} is not allowed: a number {bound}")
+    cfg = dict(cfg)
+    cfg["polarity"] = {**cfg["polarity"], "overrides": words["polarity"]["overrides"]}
+    cfg["rules"] = RULES.check("stance.rules", merge_rules(words["rules"], cfg["rules"]))
     names = [v["name"] for v in cfg["validation"]]
     dup = next((n for n in names if names.count(n) > 1), None)
     if dup is not None:
@@ -166,9 +271,4 @@ def validate(cfg: dict, source: str = C.PARAMS_FILE) -> dict:
     t = cfg["thresholds"]
     if not t["negative"] < t["positive"]:
         raise UserError(f"{source}: stance.thresholds = {t!r} is not allowed: negative < positive")
-    for name in ("intensifiers", "diminishers"):
-        for term, w in cfg["rules"][name].items():
-            if (name == "intensifiers" and w < 1) or (name == "diminishers" and w > 1):
-                bound = ">= 1" if name == "intensifiers" else "<= 1"
-                raise UserError(f"{source}: stance.rules.{name}.{term} = {w!r} is not allowed: a number {bound}")
     return cfg

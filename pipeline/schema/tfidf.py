@@ -17,6 +17,8 @@ def _ngram_range(key: str, value: Any) -> tuple[int, int]:
 
 _DF = C.AnyOf([C.Int(min=1), C.Float(min=0.0, max=1.0)])
 
+# conf/tfidf/default.yaml sets the matrix's knobs; the display sizes and the rest may be
+# left out and take these defaults (README, "Optional parameters").
 SCHEMA = C.Section(
     {
         "unit": C.Str(choices=["segment", "document"]),
@@ -24,12 +26,14 @@ SCHEMA = C.Section(
         "max_df": C.AnyOf([C.Int(min=1), C.Float(min=0.0, max=1.0)]),
         "ngram_range": C.Free(_ngram_range, "[min_n, max_n] with 1 <= min_n <= max_n"),
         "sublinear_tf": C.Bool(),
-        "norm": C.Str(choices=["l1", "l2"], nullable=True),
-        "max_features": C.Int(min=1, nullable=True),
-        "top_n": C.Int(min=1),
-        "keyness": C.Str(choices=["log_likelihood", "chi2"]),
-        "heatmap_max_docs": C.Int(min=2),
-        "similarity_max_docs": C.Int(min=2),
-        "neighbours": C.Int(min=1),
+        "norm": C.optional(C.Str(choices=["l1", "l2"], nullable=True), "l2"),
+        "max_features": C.optional(C.Int(min=1, nullable=True), None),  # keep only the most frequent terms
+        "top_n": C.optional(C.Int(min=1), 15),  # terms per document / for the corpus / keywords per direction
+        # signed: + over-, - under-represented
+        "keyness": C.optional(C.Str(choices=["log_likelihood", "chi2"]), "log_likelihood"),
+        "heatmap_max_docs": C.optional(C.Int(min=2), 60),  # documents shown in the similarity heatmap
+        # documents in the square similarity table (its size grows with their square)
+        "similarity_max_docs": C.optional(C.Int(min=2), 2000),
+        "neighbours": C.optional(C.Int(min=1), 5),  # most similar documents listed per document
     }
 )

@@ -1,9 +1,9 @@
-"""The ``themes`` group's schema: every theme of ``conf/themes/``, and the term keys its checks need.
+"""The schema of a theme file, ``lexicon/themes/<name>.yaml``, and the term keys its checks need.
 
-A theme lives in ``conf/themes/<name>.yaml`` and lands in ``params.yaml`` under
-``themes.<name>``. The stage only sees ``params.yaml``, so every error names
-both the key path there and the file the user has to edit. Validation only;
-:mod:`pipeline.stance.themes` compiles the validated themes.
+``params.yaml`` lists the themes by name (``themes: [sanctions, ...]``);
+:func:`pipeline.config.lexicons.read` reads their files and
+:func:`validate_themes` checks them, every error naming the file and the key
+in it. Validation only; :mod:`pipeline.stance.themes` compiles the validated themes.
 """
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import re
 from typing import Any, Mapping
 
 from .. import config as C
+from ..config.lexicons import theme_file
 from ..errors import UserError
 from ..text import lemma
 
@@ -28,8 +29,7 @@ def term_key(term: str) -> str:
     return "_".join(term_words(term))
 
 
-def _theme_file(key: str) -> str:
-    return f"conf/themes/{key}.yaml"
+_theme_file = theme_file
 
 
 def _mapping_of_numbers(key: str, value: Any) -> dict[str, float]:
@@ -151,58 +151,63 @@ THEME_SCHEMA = C.Section(
 
 
 def validate_theme(key: str, raw: Any) -> dict:
-    """Validate one theme; errors name ``conf/themes/<key>.yaml`` and the key path."""
-    path = f"themes.{key}"
+    """Validate one theme; errors name its file, ``lexicon/themes/<key>.yaml``, and the key in it."""
     try:
-        theme = THEME_SCHEMA.check(path, raw)
-        _check_semantics(path, theme)
+        theme = THEME_SCHEMA.check("", raw)
+        _check_semantics(theme)
     except UserError as exc:
         raise UserError(f"{_theme_file(key)}: {exc}") from None
     return theme
 
 
-def _check_semantics(path: str, theme: dict) -> None:
+def _check_semantics(theme: dict) -> None:
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", theme["name"]):
-        raise C.fail(f"{path}.name", theme["name"], "a name of letters, digits and _")
+        raise C.fail("name", theme["name"], "a name of letters, digits and _")
     for i, t in enumerate(theme["targets"]):
         term = t if isinstance(t, str) else t["term"]
         if not term_words(term):
-            raise C.fail(f"{path}.targets[{i}]", term, "a non-empty term")
+            raise C.fail(f"targets[{i}]", term, "a non-empty term")
     poles = theme["poles"]
     seen: dict[str, str] = {}
     for pole, terms in theme["cues"].items():
         if pole not in poles:
-            raise UserError(f"{path}.cues.{pole} is not a pole of this theme (poles: {', '.join(poles)})")
+            raise UserError(f"cues.{pole} is not a pole of this theme (poles: {', '.join(poles)})")
         for term in terms:
             k = term_key(term)
             if k in seen and seen[k] != pole:
-                raise UserError(f"{path}.cues: {term!r} is a cue of both poles ({seen[k]} and {pole}); "
+                raise UserError(f"cues: {term!r} is a cue of both poles ({seen[k]} and {pole}); "
                                 f"a cue may point one way only")
             seen[k] = pole
     for pole in theme["frames"]["calls"]:
         if pole not in poles:
-            raise UserError(f"{path}.frames.calls.{pole} is not a pole of this theme (poles: {', '.join(poles)})")
+            raise UserError(f"frames.calls.{pole} is not a pole of this theme (poles: {', '.join(poles)})")
 
 
 def validate_themes(raw: Any, source: str = C.PARAMS_FILE) -> dict[str, dict]:
-    """Validate the whole ``themes`` group: at least one theme, names unique."""
+    """Validate the selected themes' files: at least one, each theme named as its file.
+
+    Parameters
+    ----------
+    raw : Mapping
+        Theme name (the file's stem) -> the file's content, as
+        :func:`pipeline.config.lexicons.read` returns them.
+    source : str
+        The parameters file that selects them, named when there is none.
+
+    Returns
+    -------
+    dict
+        Theme name -> the validated theme, in the order selected.
+    """
     if not isinstance(raw, Mapping) or not raw:
         raise UserError(f"{source}: themes = {raw!r} is not allowed: at least one theme, e.g. "
-                        f"defaults `- themes: [sanctions, security, ukraine]` in conf/config.yaml")
+                        f"themes: [sanctions, security, ukraine] in conf/config.yaml")
     themes: dict[str, dict] = {}
-    by_name: dict[str, str] = {}
     for key in raw:
         theme = validate_theme(str(key), raw[key])
-        if theme["name"] in by_name:
-            raise UserError(
-                f"{_theme_file(str(key))}: themes.{key}.name = {theme['name']!r} is not allowed: "
-                f"theme {by_name[theme['name']]!r} ({_theme_file(by_name[theme['name']])}) already has that name"
-            )
         if theme["name"] != key:
-            raise UserError(
-                f"{_theme_file(str(key))}: themes.{key}.name = {theme['name']!r} is not allowed: it must equal the "
-                f"key it is filed under ('{key}'; the file header is `# @package themes.{key}`)"
-            )
-        by_name[theme["name"]] = str(key)
+            # The name is what `themes` selects and what the tables show: one name, the file's.
+            raise UserError(f"{_theme_file(str(key))}: name = {theme['name']!r} is not allowed: it must equal the "
+                            f"file's name ('{key}')")
         themes[str(key)] = theme
     return themes

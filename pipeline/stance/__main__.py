@@ -12,7 +12,7 @@ The two stages read and write the files of the contract (:mod:`pipeline.paths`) 
     draw a stratified sample of scored sentences for hand-coding (pipeline/stance/sample.py).
 ``python -m pipeline.stance agreement A.jsonl B.jsonl [--out DISAGREEMENTS.csv]``
     two coders' agreement: Cohen's kappa and Krippendorff's alpha (pipeline/stance/agreement.py).
-``python -m pipeline.stance fit GOLD.jsonl --theme T --out conf/themes/T_mycorpus.yaml``
+``python -m pipeline.stance fit GOLD.jsonl --theme T --out lexicon/themes/T_mycorpus.yaml``
     re-weight a theme's cues and propose new ones, scored by grouped cross-validation (pipeline/stance/fit.py).
 """
 from __future__ import annotations

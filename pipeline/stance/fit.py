@@ -1,9 +1,9 @@
 """Adapting a theme's lexicon to a corpus: ``python -m pipeline.stance fit``.
 
-``python -m pipeline.stance fit GOLD.jsonl --theme sanctions --out conf/themes/sanctions_mycorpus.yaml``
+``python -m pipeline.stance fit GOLD.jsonl --theme sanctions --out lexicon/themes/sanctions_mycorpus.yaml``
 re-weights the theme's cues, drops the ones that point the wrong way and
 proposes new ones from hand-coded rows of the user's corpus, and writes a theme
-file in the schema of ``conf/themes/*.yaml`` whose header says how well the
+file in the schema of ``lexicon/themes/*.yaml`` whose header says how well the
 fitted theme does on documents it was not fitted on.
 
 The model
@@ -78,7 +78,8 @@ from typing import Sequence
 import numpy as np
 import yaml
 
-from ..config import load_params
+from ..config import lexicons, load_params
+from ..config.lexicons import theme_file
 from ..errors import UserError
 from ..io import dumps, write_text
 from ..text import matcher_for
@@ -497,7 +498,6 @@ def render(name: str, fitted: Fitted, info: dict) -> str:
     """The theme file: header comments, then the theme as YAML."""
     cv = info["cv"]
     lines = [
-        f"# @package themes.{name}",
         f"# Theme {info['theme']!r} fitted to a hand-coded gold file by `python -m pipeline.stance fit`; "
         f"select with `themes=[{name},...]`.",
         f"# Command: {info['command']}",
@@ -538,12 +538,9 @@ def render(name: str, fitted: Fitted, info: dict) -> str:
 
 
 def check_output(text: str, name: str, gold_path: str | Path) -> None:
-    """The written theme validates, selects under ``name``, and holds no gold sentence."""
+    """The written theme validates, selects under ``name`` (its file's name), and holds no gold sentence."""
     raw = yaml.safe_load(text)
     validate_themes({name: raw})
-    first = text.splitlines()[0]
-    if first != f"# @package themes.{name}":
-        raise AssertionError(f"package line {first!r}")
     flat = " ".join(text.split()).lower()
     with open(gold_path, encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
@@ -562,16 +559,17 @@ def run_fit(params: dict, gold: str | Path, theme: str, out: str | Path, *, fold
     name = Path(out).stem
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name):
         raise UserError(f"--out {out}: the file name gives the theme's name, so it must be letters, digits and _ "
-                        f"(e.g. conf/themes/{theme}_mycorpus.yaml)")
+                        f"(e.g. {theme_file(theme + '_mycorpus')})")
     if Path(out).suffix != ".yaml":
         raise UserError(f"--out {out}: a theme file ends in .yaml")
-    base = Scorer.from_params(params, source)
+    lexicon = lexicons.read(params, ".", source)
+    base = Scorer.from_params(params, source, lexicon=lexicon)
     if theme not in base.themes:
         raise UserError(f"theme {theme!r} is not in {source} (themes: {', '.join(base.themes)})")
     if name == theme:
         raise UserError(f"--out {out}: a theme named {theme!r} would replace the theme it is fitted from; "
                         f"give the file another name (e.g. {theme}_mycorpus.yaml)")
-    raw = params["themes"][theme]
+    raw = lexicon["themes"][theme]
     gold_list, n_rows = gold_rows(gold, theme)
     rows = featurise(base, theme, gold_list)
     split = grouped_folds(rows, folds, seed)
@@ -609,7 +607,8 @@ def main(argv: list[str]) -> int:
                                  description="Fit a theme's cue weights and new cues to a hand-coded gold file.")
     ap.add_argument("gold", help="JSONL rows {doc, text, theme, relevant, stance}")
     ap.add_argument("--theme", required=True, help="the theme to fit (a theme of --params)")
-    ap.add_argument("--out", required=True, help="the theme file to write, e.g. conf/themes/sanctions_mycorpus.yaml")
+    ap.add_argument("--out", required=True, help="the theme file to write, e.g. lexicon/themes/sanctions_mycorpus.yaml (then "
+                                                  "selectable as themes=[sanctions_mycorpus,...])")
     ap.add_argument("--params", default="params.yaml", help="parameters to read (default: %(default)s)")
     ap.add_argument("--folds", type=int, default=FOLDS, help=f"cross-validation folds (default {FOLDS})")
     ap.add_argument("--seed", type=int, default=SEED, help=f"folds and bootstrap (default {SEED})")

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import config as C
+from ..config import lexicons
 from ..stages import VALIDATORS
 from . import expansion as E
 from . import rules as R
@@ -53,16 +54,30 @@ class Scorer:
 
     @classmethod
     def from_params(cls, params: dict, source: str = C.PARAMS_FILE, corpus: str | Path | None = None,
-                    cache_dir: str | Path | None = E.CACHE_DIR) -> "Scorer":
-        """Validate ``stance`` and ``themes`` of raw ``params`` at a command's entry, then :meth:`from_groups`.
+                    cache_dir: str | Path | None = E.CACHE_DIR, *, root: str | Path = ".",
+                    lexicon: dict | None = None) -> "Scorer":
+        """Validate ``stance`` and ``themes`` of raw ``params`` and their lexicon files, then :meth:`from_groups`.
 
         For the commands that are not stages (``evaluate``, ``sample``, ``fit``) and for
         notebooks; a mistake is one :class:`UserError` line.
+
+        Parameters
+        ----------
+        params : dict
+            The whole of ``params.yaml``.
+        source : str
+            The parameters file named in messages.
+        corpus, cache_dir : path, optional
+            As for :meth:`from_groups`.
+        root : path
+            The workspace root the lexicon files are read under.
+        lexicon : dict, optional
+            The lexicons already read (:func:`pipeline.config.lexicons.read`); None reads them.
         """
-        cfg = VALIDATORS["stance"](params, source)
-        if "themes" not in params:
-            raise C.UserError(f"{source}: config group 'themes' is missing (known groups: {', '.join(params)})")
-        return cls.from_groups(cfg, VALIDATORS["themes"](params, source), corpus, cache_dir)
+        if lexicon is None:
+            lexicon = lexicons.read(params, root, source)
+        cfg = VALIDATORS["stance"](params, source, lexicon)
+        return cls.from_groups(cfg, VALIDATORS["themes"](params, source, lexicon), corpus, cache_dir)
 
     def sentence(self, text: str, theme: str) -> Scored:
         return score_sentence(text, self.themes[theme], self.rules, self.cfg, self.lexicon)

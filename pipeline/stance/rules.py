@@ -1,9 +1,10 @@
 """The ``stance`` config group: scoring window, rules, general polarity lexicon, bootstrap.
 
 Rules are data: negators, distancing markers, intensifiers, diminishers,
-contrast and topic markers are word lists in ``conf/stance/default.yaml``,
-matched on lemmas like theme terms. This module validates the group and
-compiles it; :mod:`.scoring` applies it.
+contrast and topic markers are word lists in ``lexicon/stance.yaml``, their
+factors and scopes parameters (``stance.rules.*``), matched on lemmas like
+theme terms. :mod:`pipeline.schema.stance` validates and merges them; this
+module compiles the result; :mod:`.scoring` applies it.
 """
 from __future__ import annotations
 

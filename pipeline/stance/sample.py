@@ -283,17 +283,19 @@ def irrelevant_rows(segments: Path, scorer, relevant_ids: set[tuple[str, str]]) 
 def run_sample(params: dict, n: int, out: str | Path, sentences: str | Path, segments: str | Path | None,
                seed: int = SEED, exclude: Iterable[str | Path] = (), source: str = "params.yaml") -> list[dict]:
     """Draw the sample and write the JSONL, the coding sheet and the strata table; return the gold rows."""
+    from ..config import lexicons
     from .model import Scorer
     from .themes import validate_themes
 
     out, exclude = Path(out), list(exclude)
-    themes_cfg = validate_themes(params.get("themes"), source)
+    lexicon = lexicons.read(params, ".", source)
+    themes_cfg = validate_themes(lexicon["themes"], source)
     themes = list(themes_cfg)
     excluded = excluded_texts(exclude)
     relevant = list(scored_rows(Path(sentences), themes))
     irrelevant: list[dict] = []
     if segments:
-        scorer = Scorer.from_params(params, source)
+        scorer = Scorer.from_params(params, source, lexicon=lexicon)
         irrelevant = list(irrelevant_rows(Path(segments), scorer, {(r["id"], r["theme"]) for r in relevant}))
     strata = frame(relevant, irrelevant, themes, excluded)
     total = sum(len(v) for v in strata.values())

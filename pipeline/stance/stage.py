@@ -15,7 +15,10 @@ Outputs
     The strongest sentences for each pole, per document and theme.
 ``reports/figures/stance_heatmap.png``, ``reports/figures/stance_over_time.png``
 ``reports/metrics/stance.json``
-    Corpus-level salience and stance per theme, and the development-set scores.
+    Headline counts with stable names, one column each in ``dvc exp show``: ``documents``,
+    ``sentences``, ``relevant_sentences`` (mentioning at least one theme) and
+    ``themes_with_evidence``. Per-theme figures are in ``stance_by_theme.csv``: a metric
+    named after a theme would be a new column for every theme selected.
 """
 from __future__ import annotations
 
@@ -165,6 +168,7 @@ def run(groups: Mapping[str, dict], paths: Paths) -> dict:
     rows: list[dict] = []
     ev: list[dict] = []
     docs: list[str] = []
+    relevant: set[str] = set()  # sentence ids mentioning at least one theme
     per_pole = scorer.cfg["evidence"]["per_pole"]
 
     def scored_rows() -> Iterator[dict]:
@@ -175,6 +179,7 @@ def run(groups: Mapping[str, dict], paths: Paths) -> dict:
             ev.extend(evidence(r, per_pole, scorer))
             for row in r:
                 rows.append({k: row[k] for k in AGGREGATED})
+                relevant.add(row["id"])
                 yield row
 
     sentences_path = paths.stance_sentences
@@ -224,15 +229,8 @@ def run(groups: Mapping[str, dict], paths: Paths) -> dict:
               boot["confidence"])
     log.info("figures written")
 
-    metrics: dict = {"documents": len(docs), "sentences": n_sentences,
-                     "themes": {}}
-    for t in themes:
-        o = overall[("corpus", t)]
-        metrics["themes"][t] = {
-            **{f: o[f] for f in ("status", "salience", "mentions", "sentences", "stance", "ci_low", "ci_high",
-                                 "negative", "neutral", "positive")},
-            "documents_with_evidence": sum(1 for d in docs if by_doc[(d, t)]["status"] == "evidence"),
-        }
+    metrics = {"documents": len(docs), "sentences": n_sentences, "relevant_sentences": len(relevant),
+               "themes_with_evidence": sum(1 for t in themes if overall[("corpus", t)]["status"] == "evidence")}
     write_json(paths.stance_metrics, metrics)
     return metrics
 

@@ -1,8 +1,8 @@
-"""Themes as configuration: validation of ``themes.*`` and compilation to lemma keys.
+"""Themes as lexicon files: validation of ``lexicon/themes/<name>.yaml`` and compilation to lemma keys.
 
-A theme lives in ``conf/themes/<name>.yaml`` and lands in ``params.yaml`` under
-``themes.<name>``. The stage only sees ``params.yaml``, so every error names
-both the key path there and the file the user has to edit.
+A theme lives in ``lexicon/themes/<name>.yaml``; ``params.yaml`` selects it by
+name (``themes: [sanctions, ...]``) and :mod:`pipeline.config.lexicons` reads
+it, so every error names the file the user has to edit and the key in it.
 
 Terms are written as plain text ("peace talks", "so-called") and matched on
 lemmas: each word goes through :func:`pipeline.text.lemma`, hyphens split

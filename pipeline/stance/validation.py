@@ -25,6 +25,41 @@ log = logging.getLogger("stance")
 #: Columns of ``stance_eval.csv``: the file and its role, then :data:`evaluate.TABLE_HEADER`.
 HEADER = ["file", "role"] + TABLE_HEADER
 
+#: The figures of one gold file that name no theme (:func:`evaluate.flat_metrics`), in ``stance_eval_files.csv``.
+FILE_METRICS = ["n"] + [f"{prefix}{key}{ci}" for prefix in ("", "baseline_", "majority_baseline_")
+                        for key in ("stance_macro_f1", "mean_theme_stance_macro_f1")
+                        for ci in ("", "_ci_low", "_ci_high")] + [
+    "stance_alpha", "baseline_stance_alpha", "majority_baseline_stance_alpha", "relevance_f1",
+    "margin_over_baseline", "mean_theme_margin_over_majority_baseline"]
+#: Columns of ``stance_eval_files.csv``: one row per gold file of ``stance.validation``.
+FILE_HEADER = ["name", "role", "file"] + FILE_METRICS
+
+#: ``stance_eval.json``: per role, the first file's headline figures. Stable names (no file or
+#: theme names), so ``dvc exp show`` has the same few columns whatever the gold files are called.
+HEADLINE = ("stance_macro_f1", "mean_theme_stance_macro_f1", "stance_alpha")
+ROLE_KEYS = {"development": "development", "held-out": "held_out"}
+
+
+def headline(per_file: Mapping[str, dict]) -> dict:
+    """The metrics of ``stance_eval.json``: for each role present, the first file's :data:`HEADLINE` figures.
+
+    Parameters
+    ----------
+    per_file : Mapping
+        Gold file name -> its role and :func:`evaluate.flat_metrics`, in ``stance.validation`` order.
+
+    Returns
+    -------
+    dict
+        ``development`` and ``held_out`` (when the role has a file) -> figure -> value.
+    """
+    out: dict = {}
+    for m in per_file.values():
+        key = ROLE_KEYS[m["role"]]
+        if key not in out:  # the first file of a role is its headline, as the report's
+            out[key] = {k: m[k] for k in HEADLINE}
+    return {k: out[k] for k in ROLE_KEYS.values() if k in out}
+
 
 def gold_files(entries: list[dict], root: Path, source: str = "params.yaml") -> list[tuple[dict, Path]]:
     """Each ``stance.validation`` entry with its path under ``root``, all checked before any scoring.
@@ -56,8 +91,8 @@ def run(groups: Mapping[str, dict], paths: Paths, source: str = "params.yaml", *
         (its ``validation`` list: ``name``, ``file``, ``role``, ``source``) and ``themes``.
     paths : Paths
         The file contract; relative gold ``file`` paths are read under ``paths.root``, and
-        ``stance_eval_metrics`` (per entry name: its role, file and :func:`evaluate.flat_metrics`),
-        ``stance_eval_md`` and ``stance_eval`` (:data:`HEADER`) are written.
+        ``stance_eval_metrics`` (:func:`headline`), ``stance_eval_files`` (one row per file,
+        :data:`FILE_HEADER`), ``stance_eval_md`` and ``stance_eval`` (:data:`HEADER`) are written.
     source : str
         The parameters file named in error messages.
     resamples, seed : int
@@ -66,7 +101,7 @@ def run(groups: Mapping[str, dict], paths: Paths, source: str = "params.yaml", *
     Returns
     -------
     dict
-        What was written to ``paths.stance_eval_metrics``.
+        Per gold file name: its role, file and :func:`evaluate.flat_metrics`.
 
     Raises
     ------
@@ -89,7 +124,9 @@ def run(groups: Mapping[str, dict], paths: Paths, source: str = "params.yaml", *
                      + evaluation_markdown(report, entry["file"]).split("\n", 2)[2])
         log.info("%s (%s): stance macro-F1 %.3f, mean per theme %.3f on %d rows", entry["name"], entry["role"],
                  flat["stance_macro_f1"], flat["mean_theme_stance_macro_f1"], flat["n"])
-    write_json(paths.stance_eval_metrics, metrics)
+    write_json(paths.stance_eval_metrics, headline(metrics))
+    write_csv(paths.stance_eval_files, FILE_HEADER,
+              ([name, m["role"], m["file"], *(m[k] for k in FILE_METRICS)] for name, m in metrics.items()))
     write_text(paths.stance_eval_md, "\n\n".join(parts) + "\n")
     write_csv(paths.stance_eval, HEADER, rows)
     return metrics
