@@ -59,4 +59,4 @@ def test_experiment_with_an_unknown_key_is_one_line_before_any_stage(repo):
     proc = sh(repo, *DVC, "exp", "run", "-S", "lda.nope=1", check=False)
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0 and "Running stage" not in out and "Traceback" not in out
-    assert "lda.nope = 1 is not allowed: 'lda' has no key 'nope' (its keys: alpha, " in out
+    assert "lda.nope = 1 is not allowed: 'lda' has no key 'nope' in conf/ (its keys there: alpha, " in out

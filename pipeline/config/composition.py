@@ -73,13 +73,18 @@ def missing_key(cfg: Any, key: str) -> tuple[str, list[str] | None] | None:
 
 
 def unknown_key_message(key: str, value: str, missing: str, keys: list[str] | None) -> str:
-    """``lda.nope = 1 is not allowed: 'lda' has no key 'nope' (its keys: ...); to add a key, write +lda.nope=1``."""
+    """One line for an override of a key ``conf/`` does not set.
+
+    ``lda.nope = 1 is not allowed: 'lda' has no key 'nope' in conf/ (its keys there: ...); to set a key
+    conf/ leaves out (python -m pipeline.config options lists them), write +lda.nope=1``: a misspelt
+    key is then refused by the stages, an optional one is set.
+    """
     parent, _, leaf = missing.rpartition(".")
     where = f"'{parent}'" if parent else "the configuration"
     what = "key" if parent else "group"
-    known = f" (its keys: {', '.join(keys)})" if keys else ""
-    return (f"{key} = {value} is not allowed: {where} has no {what} '{leaf}'{known}; "
-            f"to add a key, write +{key}={value}")
+    known = f" (its keys there: {', '.join(keys)})" if keys else ""
+    return (f"{key} = {value} is not allowed: {where} has no {what} '{leaf}' in conf/{known}; to set a key "
+            f"conf/ leaves out (python -m pipeline.config options lists them), write +{key}={value}")
 
 
 def install() -> None:
