@@ -18,9 +18,12 @@ def _corpus(seed: int, n_docs: int = 120, vocab: int = 60, empty: int = 3):
     return d, [d.doc2bow(doc) for doc in docs]
 
 
-@pytest.mark.parametrize("iterations, block", [(200, T.INFERENCE_BLOCK), (3, T.INFERENCE_BLOCK), (200, 50)])
-def test_batch_inference_matches_gensim(monkeypatch, iterations, block):
+@pytest.mark.parametrize("iterations, block, long", [(200, T.INFERENCE_BLOCK, T.LONG_DOCUMENT),
+                                                   (3, T.INFERENCE_BLOCK, T.LONG_DOCUMENT), (200, 50, T.LONG_DOCUMENT),
+                                                   (200, T.INFERENCE_BLOCK, 15), (3, 50, 15)])
+def test_batch_inference_matches_gensim(monkeypatch, iterations, block, long):
     monkeypatch.setattr(T, "INFERENCE_BLOCK", block)  # 50 pairs: many blocks, one document each at times
+    monkeypatch.setattr(T, "LONG_DOCUMENT", long)  # 15: documents of more words go one at a time
     d, bows = _corpus(7)
     model = LdaModel(corpus=bows, id2word=d, num_topics=5, passes=2, iterations=50, random_state=3,
                      alpha="asymmetric")

@@ -34,6 +34,10 @@ def _alpha_eta(value, k: int):
     return float(value)
 
 
+#: Documents with more distinct words than this are iterated one at a time (:func:`_infer_document`):
+#: measured, the arrays of the batch win on segments of a few dozen words (2.5 times gensim's
+#: speed on the Kremlin segments) and lose on whole speeches of hundreds (3 times slower).
+LONG_DOCUMENT = 150
 #: Largest number of (document, word) pairs one block of :func:`batch_inference` holds:
 #: its arrays are this times k floats, so memory stays flat on long documents.
 INFERENCE_BLOCK = 200_000
@@ -51,7 +55,9 @@ def batch_inference(model, chunk, collect_sstats: bool = False):
     order of floating-point sums differs, so results agree with gensim's to
     rounding (tests/test_topics_training.py). The loop runs over the
     documents still changing, as arrays, instead of one document at a time in
-    Python: about 2-3 times faster on short segments.
+    Python: about 2-3 times faster on short segments. Documents of more than
+    :data:`LONG_DOCUMENT` distinct words are iterated one at a time, as gensim
+    does, where BLAS products beat the arrays' copies.
 
     Parameters
     ----------
@@ -88,8 +94,12 @@ def batch_inference(model, chunk, collect_sstats: bool = False):
     empty = lens == 0
     gamma[empty] = alpha
     exp_theta[empty] = np.exp(dirichlet_expectation(alpha[None, :]))
+    # Long documents (whole speeches) are iterated one at a time, as gensim does: their
+    # products are large enough for BLAS, where the arrays of the batch would only add copies.
+    for d in np.flatnonzero(lens > LONG_DOCUMENT):
+        _infer_document(model, slice(indptr[d], indptr[d + 1]), d, ids, cts, alpha, gamma, exp_theta, phinorm)
     start = 0
-    docs = np.flatnonzero(~empty)
+    docs = np.flatnonzero(~empty & (lens <= LONG_DOCUMENT))
     while start < docs.size:
         # Blocks of whole documents, at most INFERENCE_BLOCK pairs (at least one document).
         stop = int(np.searchsorted(np.cumsum(lens[docs[start:]]), INFERENCE_BLOCK, side="right")) + start
@@ -103,6 +113,25 @@ def batch_inference(model, chunk, collect_sstats: bool = False):
     weights = csr_matrix((cts / phinorm, ids, indptr), shape=(n_docs, model.num_terms))
     sstats = np.asarray((weights.T @ exp_theta).T, dtype=dt) * model.expElogbeta
     return gamma, sstats
+
+
+def _infer_document(model, pairs: slice, d: int, ids, cts, alpha, gamma, exp_theta, phinorm) -> None:
+    """gensim's loop for one document (``LdaModel.inference``), writing its results in place."""
+    from gensim.matutils import dirichlet_expectation, mean_absolute_difference
+
+    eps = np.finfo(model.dtype).eps
+    c = cts[pairs]
+    beta_d = model.expElogbeta[:, ids[pairs]]
+    gamma_d, exp_d = gamma[d], exp_theta[d]
+    phi = np.dot(exp_d, beta_d) + eps
+    for _ in range(model.iterations):
+        last = gamma_d
+        gamma_d = alpha + exp_d * np.dot(c / phi, beta_d.T)
+        exp_d = np.exp(dirichlet_expectation(gamma_d))
+        phi = np.dot(exp_d, beta_d) + eps
+        if mean_absolute_difference(gamma_d, last) < model.gamma_threshold:
+            break
+    gamma[d], exp_theta[d], phinorm[pairs] = gamma_d, exp_d, phi
 
 
 def _infer_block(model, docs, lens, indptr, ids, cts, beta_t, alpha, gamma, exp_theta, phinorm) -> None:
