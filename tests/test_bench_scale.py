@@ -94,9 +94,9 @@ def test_targets(bench):
         "all": _run("all", 9_000_000, {"ingest": 18.0, "topics": 2000.0}),
     })
     text = "\n".join(bench.target_lines(results))
-    assert "full run: 33.6 min (target < 15): MISSED; slowest stage topics" in text
+    assert "full run: 33.6 min (target < 10): MISSED; slowest stage topics" in text
     assert "peak memory: 2,100 MB at size all in topics" in text and ": met" in text
-    assert "stages above 1.1: topics 1.36" in text
+    assert "exponent of every stage <= 1.05: MISSED: topics 1.36" in text
 
 
 def test_figure_is_deterministic(bench, tmp_path):
