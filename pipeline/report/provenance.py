@@ -15,6 +15,7 @@ from typing import Mapping
 
 from .. import blas
 from ..config.lexicons import theme_file
+from ..io import file_sha256
 from ..paths import FILES
 
 #: What a machine other than an x86-64 one with AVX2 may compute differently (pipeline/blas.py).
@@ -80,18 +81,11 @@ def corpus_digest(path: Path) -> dict:
         them, in name order: ``<name> <SHA-256 of its bytes>``. Renaming, adding, removing
         or editing a file changes it; the folder's location and file times do not.
     """
-    def file_hash(f: Path) -> str:
-        h = hashlib.sha256()
-        with open(f, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-        return h.hexdigest()
-
     if path.is_file():
-        return {"sha256": file_hash(path), "files": 1, "kind": "file"}
+        return {"sha256": file_sha256(path), "files": 1, "kind": "file"}
     if path.is_dir():
         files = sorted(f for f in path.iterdir() if f.is_file() and not f.name.startswith("."))
-        listing = "".join(f"{f.name} {file_hash(f)}\n" for f in files)
+        listing = "".join(f"{f.name} {file_sha256(f)}\n" for f in files)
         return {"sha256": hashlib.sha256(listing.encode("utf-8")).hexdigest(), "files": len(files), "kind": "folder"}
     return {"sha256": None, "files": 0, "kind": "missing"}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from .. import config as C
+from . import bootstrap_section
 from ..errors import UserError
 
 DATE_UNITS = {"year": 4, "month": 7, "day": 10}  # unit -> length of the ISO prefix kept
@@ -69,16 +70,6 @@ SCHEMA = C.Section(
         "evidence_per_group": C.optional(C.Int(min=1), 1),
         "excerpt_chars": C.optional(C.Int(min=40), 300),  # longest corpus excerpt shown
         # intervals of the grouped views: percentile bootstrap over documents
-        "bootstrap": C.optional(C.Section(
-            {
-                "resamples": C.optional(C.Int(min=100), 1000),
-                "seed": C.optional(C.Int(min=0), 42),
-                "confidence": C.optional(C.Float(min=0.5, max=0.999), 0.95),
-                # smaller groups get a mean but no interval ("too few to estimate")
-                "min_documents": C.optional(C.Int(min=2), 5),
-                # stance by group: fewer relevant sentences, no interval either
-                "min_sentences": C.optional(C.Int(min=1), 10),
-            }
-        )),
+        "bootstrap": bootstrap_section(resamples=1000, seed=42),
     }
 )

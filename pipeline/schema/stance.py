@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Mapping
 
 from .. import config as C
+from . import bootstrap_section
 from ..errors import UserError
 from ..paths import FILES
 
@@ -198,21 +199,7 @@ SCHEMA = C.Section(
                 "exclude": C.optional(C.List(C.Str()), _X["exclude"]),
             }),
             EXPANSION_DEFAULTS),
-        # Percentile bootstrap of stance means. Below either minimum the mean is reported
-        # but no interval ("too few to estimate (n = 2)"): a bootstrap of a handful of
-        # values is far too narrow.
-        "bootstrap": C.optional(C.Section(
-            {
-                "resamples": C.optional(C.Int(min=100), 2000),
-                "seed": C.optional(C.Int(min=0), 20240416),
-                "confidence": C.optional(C.Float(min=0.5, max=0.999), 0.95),
-                # relevant sentences a group needs for an interval
-                "min_sentences": C.optional(C.Int(min=1), 10),
-                # documents a date or the corpus needs (its interval resamples documents);
-                # fewer than 2 leaves nothing to resample
-                "min_documents": C.optional(C.Int(min=2), 5),
-            }
-        )),
+        "bootstrap": bootstrap_section(resamples=2000, seed=20240416),
         "evidence": C.optional(C.Section({
             "per_pole": C.optional(C.Int(min=1), 3),  # strongest sentences per pole, document and theme
             # documents in stance_evidence.md and the heatmap (the CSVs have all)

@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
 from ..errors import UserError
-from ..io import atomic_open, read_jsonl, write_csv
+from ..io import atomic_open, file_sha256, read_jsonl, write_csv
 from ..paths import FILES
 from ..text import MweMatcher, sentences_with_text
 from .rules import EXPANSION_DEFAULTS as DEFAULTS, Rules  # noqa: F401 (re-exported)
@@ -307,19 +307,11 @@ def score_theme(name: str, theme: Theme, vectors, index: dict[str, int], counts:
 
 
 # ------------------------------------------------------------------ entry
-def _file_hash(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def expansion_key(cfg: dict, themes_raw: Mapping[str, dict], stance_cfg: dict, corpus: Path) -> str:
     """Hash of what decides the added words: corpus bytes, settings, themes, rule words, code version."""
     import gensim
 
-    payload = {"version": VERSION, "gensim": gensim.__version__, "corpus": _file_hash(corpus),
+    payload = {"version": VERSION, "gensim": gensim.__version__, "corpus": file_sha256(corpus),
                "expansion": {k: v for k, v in cfg.items() if k not in ("enabled", "corpus")},
                "themes": themes_raw, "rules": stance_cfg["rules"]}
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:20]
