@@ -83,15 +83,21 @@ FILES: dict[str, str] = {
     "stance_eval": "reports/tables/stance_eval.csv",
     "stance_eval_files": "reports/tables/stance_eval_files.csv",
     "stance_eval_metrics": "reports/metrics/stance_eval.json",
-    # report
+    # what the report reads as folders: every stage's tables, figures and headline metrics (one
+    # dependency each in dvc.yaml instead of one per file, each a column of `dvc exp show`)
+    "tables_dir": "reports/tables",
+    "figures_dir": "reports/figures",
+    "metrics_dir": "reports/metrics",
+    # report; the files it draws itself sit beside index.md in index_files/ (the R Markdown and
+    # Quarto convention), outside the folders it reads
     "reports_dir": "reports",
     "report_md": "reports/index.md",
     "report_html": "reports/index.html",
-    "corpus_timeline": "reports/figures/corpus_timeline.png",
-    "topics_by_group": "reports/tables/topics_by_group.csv",
-    "stance_by_group": "reports/tables/stance_by_group.csv",
-    "topics_by_group_figure": "reports/figures/topics_by_group.png",
-    "stance_by_group_figure": "reports/figures/stance_by_group.png",
+    "corpus_timeline": "reports/index_files/corpus_timeline.png",
+    "topics_by_group": "reports/index_files/topics_by_group.csv",
+    "stance_by_group": "reports/index_files/stance_by_group.csv",
+    "topics_by_group_figure": "reports/index_files/topics_by_group.png",
+    "stance_by_group_figure": "reports/index_files/stance_by_group.png",
 }
 
 
@@ -129,11 +135,8 @@ STAGES: dict[str, Contract] = {
     "stance_eval": Contract(("gold_dir", "coding_dir", "segments", "themes_dir", "stance_lexicon"),
                             ("stance_eval_md", "stance_eval", "stance_eval_files", "stance_eval_metrics")),
     "report": Contract(
-        ("corpus", "topics_dir", "corpus_table", "duplicates", "phrases", "preprocess_metrics", "tfidf_corpus_terms",
-         "keyness", "doc_similarity_figure", "topics_metrics", "topics_table", "topic_selection", "topic_segments",
-         "topic_words_figure", "topic_documents_figure", "topic_selection_figure", "topic_time_figure",
-         "stance_by_document", "stance_by_theme", "stance_evidence", "stance_heatmap", "stance_over_time",
-         "stance_eval_files", "stance_eval", "themes_dir"),
+        # the stages' report folders stand for the files in them (corpus_table, keyness, topic_words_figure, ...)
+        ("corpus", "topics_dir", "tables_dir", "figures_dir", "metrics_dir", "themes_dir"),
         ("report_md", "report_html", "corpus_timeline", "topics_by_group", "stance_by_group", "topics_by_group_figure",
          "stance_by_group_figure")),
 }

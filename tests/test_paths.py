@@ -49,6 +49,37 @@ def test_a_disagreement_names_the_stage_and_the_file(tmp_path):
         "stage topics: reports/tables/topic_selection.csv is in the contract but not in its outs"]
 
 
+def _inside(path: str, folder: str) -> bool:
+    return Path(path).is_relative_to(folder)
+
+
+def test_a_stage_reads_folders_that_hold_none_of_its_own_outputs():
+    # the report depends on reports/tables, figures and metrics as folders: writing into one would be a cycle
+    for name, contract in STAGES.items():
+        folders = [FILES[n] for n in contract.inputs if (PROJECT / FILES[n]).is_dir() or n.endswith("_dir")]
+        for out in contract.outputs:
+            assert not any(_inside(FILES[out], f) for f in folders), (name, out)
+
+
+def test_every_file_the_report_reads_is_another_stages_output_inside_its_inputs():
+    source = (PROJECT / "pipeline/report/stage.py").read_text(encoding="utf-8")
+    read = {}
+    for node in ast.walk(ast.parse(source)):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in
+                {"csv", "json", "figure", "optional_figure", "path"} and getattr(node.func.value, "id", "") == "inp"
+                and node.args and isinstance(node.args[0], ast.Constant)):
+            stage = node.args[1].value if len(node.args) > 1 and isinstance(node.args[1], ast.Constant) else None
+            read[node.args[0].value] = stage
+    assert {"corpus_table", "preprocess_metrics", "topic_selection", "stance_eval_files"} <= set(read)
+    inputs = [FILES[n] for n in STAGES["report"].inputs]
+    for name, stage in read.items():
+        assert any(FILES[name] == i or _inside(FILES[name], i) for i in inputs), name
+        writers = [s for s, c in STAGES.items()
+                   if any(FILES[name] == FILES[o] or _inside(FILES[name], FILES[o]) for o in c.outputs)]
+        assert writers and writers != ["report"], name
+        assert stage is None or writers == [stage], (name, stage, writers)
+
+
 def test_stage_commands_name_no_paths():
     # A path option (--tables ...) would suggest moving one file without its readers.
     for name, stage in yaml.safe_load(DVC_YAML.read_text(encoding="utf-8"))["stages"].items():
@@ -65,8 +96,13 @@ def _code_strings(path: Path) -> list[tuple[int, str]]:
             if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings]
 
 
+def _report_files() -> list[str]:
+    return [n for n in FILES if FILES[n].startswith("reports/") and Path(FILES[n]).suffix]
+
+
 def test_readers_and_writers_take_their_paths_from_the_contract():
-    contract_paths = set(FILES.values()) | {Paths().under_reports(n) for n in FILES if FILES[n].startswith("reports/")}
+    # a folder's name under reports/ ("tables") is a common word; its full path still counts
+    contract_paths = set(FILES.values()) | {Paths().under_reports(n) for n in _report_files()}
     found = []
     for path in sorted((PROJECT / "pipeline").rglob("*.py")):
         if path.name == "paths.py":
@@ -78,7 +114,7 @@ def test_readers_and_writers_take_their_paths_from_the_contract():
 
 def test_the_report_template_links_files_through_the_contract():
     template = (PROJECT / "pipeline/report/templates/report.md.j2").read_text(encoding="utf-8")
-    written = [Paths().under_reports(n) for n in FILES if FILES[n].startswith("reports/")]
+    written = [Paths().under_reports(n) for n in _report_files()]
     assert [p for p in written if p in template] == []
     assert "{{ files.topic_selection }}" in template
 

@@ -254,9 +254,9 @@ def test_grouped_report_has_grouped_sections(group_chain):
     md = (group_chain / "reports/index.md").read_text(encoding="utf-8")
     html = (group_chain / "reports/index.html").read_text(encoding="utf-8")
     assert "### Topic prevalence by party" in md and "### Stance by party" in md
-    assert "![Topic prevalence by party](figures/topics_by_group.png)" in md
-    assert "[tables/topics_by_group.csv](tables/topics_by_group.csv)" in md
-    assert "[tables/stance_by_group.csv](tables/stance_by_group.csv)" in md
+    assert "![Topic prevalence by party](index_files/topics_by_group.png)" in md
+    assert "[index_files/topics_by_group.csv](index_files/topics_by_group.csv)" in md
+    assert "[index_files/stance_by_group.csv](index_files/stance_by_group.csv)" in md
     assert "**Groups.** Documents were grouped by the metadata column `party`" in md
     for group in ("| Alpha | 5 |", "| Beta | 5 |", "| (missing) | 2 |"):
         assert md.count(group) == 2, group  # one row in the topic table, one in the stance table
@@ -265,14 +265,14 @@ def test_grouped_report_has_grouped_sections(group_chain):
     srcs = re.findall(r'<img[^>]*\bsrc="([^"]*)"', html)
     assert srcs and all(s.startswith("data:image/png;base64,") for s in srcs)
 
-    topics = _rows(group_chain / "reports/tables/topics_by_group.csv")
+    topics = _rows(group_chain / "reports/index_files/topics_by_group.csv")
     k = json.loads((group_chain / "reports/metrics/topics.json").read_text())["k"]
     assert [r["group"] for r in topics[::k]] == ["<i>Gamma</i> | *", "Alpha", "Beta", "(missing)"]
     for r in topics:
         if r["ci_low"]:
             assert float(r["ci_low"]) <= float(r["mean"]) <= float(r["ci_high"])
     assert all(not r["ci_low"] for r in topics if r["group"] in ("(missing)", "<i>Gamma</i> | *"))  # < 3 docs
-    stance = _rows(group_chain / "reports/tables/stance_by_group.csv")
+    stance = _rows(group_chain / "reports/index_files/stance_by_group.csv")
     assert {r["group"] for r in stance} == set(PARTIES) - {""} | {"(missing)"}
     assert all(int(r["documents_with_evidence"]) <= int(r["documents"]) for r in stance)
 
@@ -287,9 +287,9 @@ def test_grouped_evidence_is_capped_per_group(group_chain):
 
 
 def test_grouped_report_is_deterministic(group_chain):
-    files = ["reports/index.md", "reports/index.html", "reports/tables/topics_by_group.csv",
-             "reports/tables/stance_by_group.csv", "reports/figures/topics_by_group.png",
-             "reports/figures/stance_by_group.png"]
+    files = ["reports/index.md", "reports/index.html", "reports/index_files/topics_by_group.csv",
+             "reports/index_files/stance_by_group.csv", "reports/index_files/topics_by_group.png",
+             "reports/index_files/stance_by_group.png"]
     before = {f: (group_chain / f).read_bytes() for f in files}
     proc = _report(group_chain)
     assert proc.returncode == 0, proc.stderr
@@ -304,14 +304,14 @@ def test_date_buckets_and_ordered_groups(group_chain, tmp_path):
     md = (job / "reports/index.md").read_text(encoding="utf-8")
     assert "### Topic prevalence by year of the document date" in md
     assert "left out of the lines" in md  # the undated document is in the tables, not the lines
-    groups = list(dict.fromkeys(r["group"] for r in _rows(job / "reports/tables/topics_by_group.csv")))
+    groups = list(dict.fromkeys(r["group"] for r in _rows(job / "reports/index_files/topics_by_group.csv")))
     assert groups == ["2020", "2021", "2022", "(missing)"]
 
 
 def test_bad_group_by_is_one_line_before_any_work(group_chain, tmp_path):
     job = tmp_path / "job"
     shutil.copytree(group_chain, job, symlinks=True)
-    before = {p: (job / p).read_bytes() for p in ("reports/index.md", "reports/tables/topics_by_group.csv")}
+    before = {p: (job / p).read_bytes() for p in ("reports/index.md", "reports/index_files/topics_by_group.csv")}
 
     proc = _report(job, group_by="partei")
     assert proc.returncode == 2
@@ -338,8 +338,8 @@ def test_ungrouped_views_and_large_corpus_note(group_chain, tmp_path):
     md = (job / "reports/index.md").read_text(encoding="utf-8")
     assert "###" not in md and "A large corpus" not in md
     assert "![Stance by document and theme](figures/stance_heatmap.png)" in md
-    assert _rows(job / "reports/tables/topics_by_group.csv") == []  # written, empty: DVC expects the file
-    assert (job / "reports/figures/stance_by_group.png").is_file()
+    assert _rows(job / "reports/index_files/topics_by_group.csv") == []  # written, empty: DVC expects the file
+    assert (job / "reports/index_files/stance_by_group.png").is_file()
 
     proc = _report(job, lda__heatmap_max_docs=4)  # 13 documents are more than the figures draw
     assert proc.returncode == 0, proc.stderr
@@ -357,7 +357,7 @@ def test_grouped_stance_below_the_minimum_says_too_few(group_chain, tmp_path):
     proc = _report(job, bootstrap={"resamples": 200, "seed": 42, "confidence": 0.95, "min_documents": 2,
                                    "min_sentences": 10_000})
     assert proc.returncode == 0, proc.stderr
-    stance = [r for r in _rows(job / "reports/tables/stance_by_group.csv") if r["status"] == "evidence"]
+    stance = [r for r in _rows(job / "reports/index_files/stance_by_group.csv") if r["status"] == "evidence"]
     assert stance and all(not r["ci_low"] for r in stance)
     assert all(r["ci_note"] == f"too few to estimate (n = {r['sentences']})" for r in stance)
     md = (job / "reports/index.md").read_text(encoding="utf-8")
@@ -366,10 +366,10 @@ def test_grouped_stance_below_the_minimum_says_too_few(group_chain, tmp_path):
     proc = _report(job, bootstrap={"resamples": 200, "seed": 42, "confidence": 0.95, "min_documents": 6,
                                    "min_sentences": 1})
     assert proc.returncode == 0, proc.stderr
-    stance = [r for r in _rows(job / "reports/tables/stance_by_group.csv") if r["status"] == "evidence"]
+    stance = [r for r in _rows(job / "reports/index_files/stance_by_group.csv") if r["status"] == "evidence"]
     assert all(r["ci_note"].startswith("too few to estimate (") and r["ci_note"].endswith("documents)")
                or r["ci_note"].endswith("1 document)") for r in stance)
-    topics = _rows(job / "reports/tables/topics_by_group.csv")
+    topics = _rows(job / "reports/index_files/topics_by_group.csv")
     assert all(not r["ci_low"] and r["ci_note"].startswith("too few to estimate") for r in topics)
 
 

@@ -25,7 +25,7 @@ def test_ungdc_first_1000_speeches_through_every_stage(root, shared_dir, tmp_pat
     assert m["topics"]["k"] == 20 and m["stance"]["documents"] == 1000
     with open(job / "data/topics/document_topics.csv", encoding="utf-8") as fh:
         assert sum(1 for _ in csv.reader(fh)) == 1001  # trained on a sample, inferred for every speech
-    with open(job / "reports/tables/topics_by_group.csv", encoding="utf-8") as fh:
+    with open(job / "reports/index_files/topics_by_group.csv", encoding="utf-8") as fh:
         years = {r["group"] for r in csv.DictReader(fh)}
     assert {"1970", "1975"} <= years                  # grouped by year, not per speech
     index = (job / "reports/index.md").read_text(encoding="utf-8")

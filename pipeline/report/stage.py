@@ -313,7 +313,7 @@ def _write_placeholders(paths: Paths) -> None:
 def grouped_views(inp: Inputs, cfg: dict, docs: list[dict], topics: dict, themes: dict) -> dict:
     """Topic prevalence and stance per group, their tables and figures, and evidence capped per group.
 
-    Writes the full tables (``reports/tables/{topics,stance}_by_group.csv``) and the figures;
+    Writes the full tables (``reports/index_files/{topics,stance}_by_group.csv``) and the figures;
     returns what the template shows: the largest ``max_rows`` groups, the evidence of those groups.
     """
     spec, boot = cfg["group_by"], cfg["bootstrap"]
