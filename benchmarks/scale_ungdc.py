@@ -17,7 +17,7 @@ dependency order. Per stage it measures:
   descendant it waited for (``getrusage(RUSAGE_CHILDREN)`` before and after).
 
 Sizes are measured against ``words``: the words of the raw ``text`` column of
-the rows ingest read (``pipeline.text.word_count``, the same count as the
+the rows ingest read (``pipeline.core.text.word_count``, the same count as the
 ``tokens`` column of ``reports/tables/corpus.csv``, but before boilerplate and
 duplicate-paragraph removal). Each run also records the words ingest kept
 (``ingested_words``) and the tokens after preprocessing (``tokens``: stop words
@@ -320,9 +320,9 @@ def count_words(job_dir: Path, params: Mapping) -> dict:
     import csv
 
     from pipeline import ingest
-    from pipeline.config import group
+    from pipeline.core.config import group
     from pipeline.ingest.readers import RawDoc, read_corpus
-    from pipeline.text import word_count
+    from pipeline.core.text import word_count
 
     out: dict[str, Any] = {}
     table = job_dir / "reports" / "tables" / "corpus.csv"
@@ -367,8 +367,8 @@ def clean_job(job_dir: Path) -> None:
 
 def run_size(limit: int | None, work: Path, overrides: list[str], interval: float, keep: bool) -> dict:
     from pipeline.chain import load_stages, prepare_job_dir, record_stage, stage_argv, stage_env
-    from pipeline.config import compose
-    from pipeline.stages import validate_params
+    from pipeline.core.config import compose
+    from pipeline.core.stages import validate_params
 
     label = size_label(limit)
     all_overrides = ["corpus=ungdc", f"corpus.limit={'null' if limit is None else limit}", *overrides]
@@ -553,7 +553,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         log(f"scale_ungdc: --sizes: {exc}")
         return 2
-    from pipeline.errors import UserError
+    from pipeline.core.errors import UserError
 
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)

@@ -94,8 +94,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=20240416)
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
-    from pipeline.config import lexicons, load_params
-    from pipeline.io import markdown_table, write_json, write_text
+    from pipeline.core.config import lexicons, load_params
+    from pipeline.core.io import markdown_table, write_json, write_text
     from pipeline.stance.evaluate import evaluate_predictions, metrics, read_gold
     from pipeline.stance.model import Scorer
 

@@ -40,9 +40,9 @@ CSV = ROOT.parent / "shared" / "corpora" / "kremlin_en_2021_2022.csv"
 
 def prepare(work: Path) -> Path:
     from pipeline import ingest, preprocess
-    from pipeline.config import compose
-    from pipeline.paths import Paths
-    from pipeline.stages import validate_params
+    from pipeline.core.config import compose
+    from pipeline.core.paths import Paths
+    from pipeline.core.stages import validate_params
 
     params = compose(["corpus=kremlin"], conf_dir=ROOT / "conf")
     params["corpus"]["path"] = str(CSV)
@@ -53,7 +53,7 @@ def prepare(work: Path) -> Path:
 
 
 def lda_cfg(k: int, backend: str = "gensim") -> dict:
-    from pipeline.config import compose, group
+    from pipeline.core.config import compose, group
     from pipeline.topics import SCHEMA
 
     params = compose([f"lda.num_topics={k}", f"lda.backend={backend}"], conf_dir=ROOT / "conf")
@@ -73,14 +73,14 @@ def engine(name: str, work: Path, k: int) -> dict:
     """Run one engine in this process and return its numbers."""
     import numpy as np
 
-    from pipeline.paths import Paths
+    from pipeline.core.paths import Paths
 
     segments = Paths(work).segments
     if name.startswith("stage"):
         from pipeline.topics import run
 
         from pipeline import executor
-        from pipeline.config import compose
+        from pipeline.core.config import compose
 
         cfg = lda_cfg(k, "tomotopy" if name == "stage-tomotopy" else "gensim")
         exe = executor.from_params(compose([], conf_dir=ROOT / "conf"))  # as dvc repro runs it
@@ -148,7 +148,7 @@ def main() -> None:
     args = ap.parse_args()
     work = Path(args.work)
     if args.one:
-        from pipeline.errors import setup_logging
+        from pipeline.core.errors import setup_logging
 
         setup_logging("bench")
         result = engine(args.one, work, args.k)

@@ -32,9 +32,9 @@ def main() -> None:
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     from pipeline import executor, topics
-    from pipeline.config import compose, group
-    from pipeline.errors import setup_logging
-    from pipeline.paths import Paths
+    from pipeline.core.config import compose, group
+    from pipeline.core.errors import setup_logging
+    from pipeline.core.paths import Paths
 
     from pipeline.topics import corpus as B
 

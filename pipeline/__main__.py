@@ -46,7 +46,7 @@ def parse(overrides: list[str]) -> list:
     """Hydra's parsed overrides; a value it cannot parse is one line that says how to quote it."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
-    from .errors import UserError
+    from .core.errors import UserError
 
     try:
         return OverridesParser.create().parse_overrides(overrides)
@@ -94,7 +94,7 @@ def check_paths(overrides: list[str], root: Path = PROJECT) -> None:
         Naming the key, the value that does not exist and, for a comma-split
         value, the quoting that keeps it whole.
     """
-    from .errors import UserError
+    from .core.errors import UserError
 
     for o in parse(overrides):
         key = o.input_line.partition("=")[0]
@@ -114,8 +114,8 @@ def check_paths(overrides: list[str], root: Path = PROJECT) -> None:
 
 def validate(overrides: list[str]) -> None:
     """Compose and validate every value the sweep will use; raise UserError on the first problem."""
-    from .config import compose
-    from .stages import validate_params
+    from .core.config import compose
+    from .core.stages import validate_params
 
     check_paths(overrides)
     for variant in expand_single(overrides):
@@ -128,7 +128,7 @@ def _task(cfg) -> None:
     from omegaconf import OmegaConf
 
     from .chain import run_chain
-    from .io import write_json
+    from .core.io import write_json
 
     hc = HydraConfig.get()
     job_dir = Path(hc.runtime.output_dir)
@@ -171,7 +171,7 @@ def exit_status() -> int:
 def main() -> None:
     import hydra
 
-    from .errors import UserError, setup_logging
+    from .core.errors import UserError, setup_logging
 
     setup_logging("pipeline")
     argv = sys.argv[1:]

@@ -14,12 +14,12 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Mapping
 
 import yaml
 
-from .errors import UserError
+from .core.errors import UserError
 
 log = logging.getLogger("chain")
 
@@ -70,13 +70,12 @@ def load_stages(dvc_yaml: str | os.PathLike, params: Mapping) -> list[Stage]:
                 groups=[p for p in s.get("params", []) if isinstance(p, str)],
             )
         )
-    produced = {o: st.name for st in stages for o in st.outs}
     ordered: list[Stage] = []
     done: set[str] = set()
     pending = list(stages)
     while pending:
         for st in pending:
-            needs = {produced[d] for d in st.deps if d in produced} - {st.name}
+            needs = {w for d in st.deps for w in writers(d, stages)} - {st.name}
             if needs <= done:
                 ordered.append(st)
                 done.add(st.name)
@@ -87,13 +86,20 @@ def load_stages(dvc_yaml: str | os.PathLike, params: Mapping) -> list[Stage]:
     return ordered
 
 
+def writers(dep: str, stages: list[Stage]) -> set[str]:
+    """The stages whose outputs ``dep`` names: the same path, a file inside an output folder, or
+    (as DVC reads a folder dependency, e.g. the report's ``reports/tables``) outputs inside the folder ``dep``."""
+    dep_path = PurePosixPath(dep)
+    return {st.name for st in stages for o in st.outs
+            if dep_path == PurePosixPath(o) or dep_path.is_relative_to(o) or PurePosixPath(o).is_relative_to(dep_path)}
+
+
 def external_inputs(stages: list[Stage]) -> list[str]:
     """Dependencies no stage produces, apart from the package's own code."""
-    produced = {o for st in stages for o in st.outs}
     inputs = []
     for st in stages:
         for d in st.deps:
-            if d in produced or d.startswith("pipeline") or d in inputs:
+            if writers(d, stages) or d.startswith("pipeline") or d in inputs:
                 continue
             inputs.append(d)
     return inputs

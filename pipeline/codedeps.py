@@ -233,6 +233,6 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    from .errors import run_cli
+    from .core.errors import run_cli
 
     run_cli("codedeps", main)

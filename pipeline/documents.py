@@ -12,7 +12,7 @@ import textwrap
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from .io import read_jsonl
+from .core.io import read_jsonl
 
 
 def read_documents(path: str | os.PathLike) -> Iterator[dict]:

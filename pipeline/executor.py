@@ -27,8 +27,8 @@ from collections import deque
 from itertools import chain, islice
 from typing import Any, Callable, Iterable, Iterator, Mapping, TypeVar
 
-from . import config as C
-from .errors import UserError
+from .core import config as C
+from .core.errors import UserError
 
 log = logging.getLogger("executor")
 
@@ -40,7 +40,7 @@ CONNECT_TIMEOUT = 10
 #: Partitions in flight per worker: one running, one waiting, so no worker idles.
 IN_FLIGHT_PER_WORKER = 2
 
-from .schema.executor import SCHEMA  # noqa: F401  (re-exported)
+from .core.schema.executor import SCHEMA  # noqa: F401  (re-exported)
 
 #: What a stage uses when it is called without an executor (tests, notebooks): this process only.
 IN_PROCESS: dict = {"address": None, "n_jobs": 1, "partition_size": 16}

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Sequence
 
-from .io import atomic_path
+from .core.io import atomic_path
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 

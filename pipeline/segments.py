@@ -11,8 +11,8 @@ from itertools import groupby
 from pathlib import Path
 from typing import Iterator
 
-from .errors import UserError
-from .io import read_jsonl
+from .core.errors import UserError
+from .core.io import read_jsonl
 
 
 def read_segments(path: str | os.PathLike) -> Iterator[dict]:

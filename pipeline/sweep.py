@@ -17,7 +17,7 @@ from typing import Any
 
 from .chain import flatten
 from .figures import OKABE_ITO, pyplot, save
-from .io import markdown_table, write_csv, write_text
+from .core.io import markdown_table, write_csv, write_text
 
 log = logging.getLogger("sweep")
 

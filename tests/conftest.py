@@ -30,7 +30,7 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def composed_params() -> dict:
     """The composition of conf/ (what params.yaml must equal)."""
-    from pipeline.config import compose
+    from pipeline.core.config import compose
 
     return compose(conf_dir=ROOT / "conf")
 
@@ -48,8 +48,8 @@ def seed_run(tmp_path_factory, composed_params) -> dict:
     Returns the paths of every output, for tests of later stages to read.
     """
     from pipeline import executor, ingest, preprocess
-    from pipeline.config import group
-    from pipeline.paths import Paths
+    from pipeline.core.config import group
+    from pipeline.core.paths import Paths
 
     out = tmp_path_factory.mktemp("seed_run")
     corpus_cfg = group(composed_params, "corpus", ingest.SCHEMA)

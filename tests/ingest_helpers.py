@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from pipeline import ingest
-from pipeline.config import group
-from pipeline.paths import Paths
+from pipeline.core.config import group
+from pipeline.core.paths import Paths
 
 
 def ingest_cfg(params: dict, path, **columns) -> dict:

@@ -30,11 +30,28 @@ def _mutated(tmp_path: Path, change) -> Path:
 def test_a_dependency_removed_from_dvc_yaml_is_named_with_its_stage(tmp_path):
     # The bug this guards against: report imports io.py (escaping, tables); without it in
     # its deps, a change to io.py never reaches reports/.
-    def drop_io(stages):
-        stages["report"]["deps"].remove("pipeline/io.py")
+    # io.py now sits in pipeline/core, which every stage lists as one folder.
+    def drop_core(stages):
+        stages["report"]["deps"].remove("pipeline/core")
 
-    assert D.differences(_mutated(tmp_path, drop_io)) == [
-        "stage report: pipeline/io.py is imported by `python -m pipeline.report` but not in its deps"]
+    lines = D.differences(_mutated(tmp_path, drop_core))
+    assert "stage report: pipeline/core/io.py is imported by `python -m pipeline.report` but not in its deps" in lines
+    assert all(line.startswith("stage report: pipeline/core/") for line in lines)
+
+
+def test_a_folder_dependency_with_a_file_the_stage_never_imports_is_named(tmp_path):
+    # a folder stands for every file in it: one module no stage imports breaks "exactly its imports"
+    for rel, text in {"pipeline/__init__.py": "", "pipeline/core/__init__.py": "", "pipeline/core/io.py": "",
+                      "pipeline/core/cli.py": "", "pipeline/a/__init__.py": "from ..core import io\n"}.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    spec = {"stages": {"a": {"cmd": "python -m pipeline.a", "deps": ["pipeline/__init__.py", "pipeline/a",
+                                                                      "pipeline/core"]}}}
+    (tmp_path / "dvc.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
+    assert D.differences(tmp_path / "dvc.yaml", tmp_path) == [
+        "stage a: pipeline/core/cli.py is in its deps but `python -m pipeline.a` never imports it"]
+    assert D.as_listed(D.closure("pipeline.a", tmp_path), tmp_path) == [
+        "pipeline/__init__.py", "pipeline/a", "pipeline/core/__init__.py", "pipeline/core/io.py"]
 
 
 def test_a_template_removed_from_the_report_deps_is_named(tmp_path):

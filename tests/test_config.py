@@ -8,9 +8,9 @@ import sys
 import pytest
 import yaml
 
-from pipeline import config as C
+from pipeline.core import config as C
 from pipeline import ingest, preprocess
-from pipeline.errors import UserError
+from pipeline.core.errors import UserError
 
 GROUPS = ["corpus", "preprocess", "tfidf", "lda", "stance", "report", "executor"]
 
@@ -162,7 +162,7 @@ def test_the_log_handler_follows_stderr_when_it_is_replaced(monkeypatch):
     import io
     import logging
 
-    from pipeline.errors import setup_logging
+    from pipeline.core.errors import setup_logging
 
     root = logging.getLogger()
     before = list(root.handlers)
@@ -196,7 +196,7 @@ def test_readme_lists_every_optional_key_with_its_schema_default(root):
 
 def test_optional_keys_are_left_out_of_params_and_validate_to_their_defaults(root, composed_params):
     from pipeline.config.options import _schemas
-    from pipeline.config.fields import optional_keys
+    from pipeline.core.config.fields import optional_keys
     from workspace import groups
 
     checked = groups(composed_params)

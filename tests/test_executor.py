@@ -20,8 +20,8 @@ import yaml
 
 from pipeline import executor as X
 from pipeline import preprocess, stance
-from pipeline.config import group
-from pipeline.errors import UserError
+from pipeline.core.config import group
+from pipeline.core.errors import UserError
 from pipeline.segments import UnitTokens
 from pipeline.topics import SCHEMA as LDA_SCHEMA
 from pipeline.topics import corpus as B
@@ -128,7 +128,7 @@ def test_executor_group_is_composed_and_validated(composed_params):
     ],
 )
 def test_bad_values_are_one_line_naming_the_key(params, key, value, message):
-    from pipeline.stages import validate_params
+    from pipeline.core.stages import validate_params
 
     params["executor"][key] = value
     for check in (X.from_params, validate_params):

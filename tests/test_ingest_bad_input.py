@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from pipeline.errors import UserError
-from pipeline.io import atomic_open
-from pipeline.paths import Paths
+from pipeline.core.errors import UserError
+from pipeline.core.io import atomic_open
+from pipeline.core.paths import Paths
 
 from ingest_helpers import ingest_cfg, ingest_outputs
 

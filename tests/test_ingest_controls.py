@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv
 
-from pipeline.text import strip_controls
+from pipeline.core.text import strip_controls
 
 from ingest_helpers import ingest_cfg, ingest_outputs
 

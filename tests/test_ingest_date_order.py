@@ -7,10 +7,10 @@ import json
 import pytest
 
 from pipeline import ingest
-from pipeline.config import group
-from pipeline.errors import UserError
+from pipeline.core.config import group
+from pipeline.core.errors import UserError
 from pipeline.ingest.dates import ColumnOrder, looks_like_dateline, order_shown, parse_date
-from pipeline.paths import Paths
+from pipeline.core.paths import Paths
 
 BODY = "Belarus and Russia discussed sanctions and security at the talks in Minsk on Monday."
 

@@ -7,10 +7,10 @@ import json
 import pytest
 
 from pipeline import ingest
-from pipeline.config import group
+from pipeline.core.config import group
 from pipeline.report import methods
 from pipeline.report.stage import Inputs, corpus_section
-from pipeline.paths import Paths
+from pipeline.core.paths import Paths
 
 ITEM = ("MINSK, 4 March 2022. The European Union extended its sanctions against Belarus for another year, the "
         "foreign ministry said on Friday. The ministry called the measures illegal and said that they harm "

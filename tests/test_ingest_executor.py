@@ -7,7 +7,7 @@ import pytest
 
 from ingest_helpers import ingest_cfg
 from pipeline import ingest
-from pipeline.paths import Paths
+from pipeline.core.paths import Paths
 
 ROOT = Path(__file__).resolve().parent.parent
 TWO = {"address": None, "n_jobs": 2, "partition_size": 1}

@@ -8,7 +8,7 @@ import pytest
 from pipeline.ingest import build_document
 from pipeline.ingest.boilerplate import Patterns
 from pipeline.ingest.readers import read_folder
-from pipeline.text import clean_line
+from pipeline.core.text import clean_line
 
 # Ground truth, read off the files by hand: what is page furniture, not article.
 DROPPED = {
@@ -43,7 +43,7 @@ DATES = {
 
 @pytest.fixture(scope="module")
 def seed_docs(root, composed_params):
-    from pipeline.config import group
+    from pipeline.core.config import group
     from pipeline.ingest import SCHEMA
 
     cfg = group(composed_params, "corpus", SCHEMA)

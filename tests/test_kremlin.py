@@ -3,8 +3,8 @@ import csv
 import json
 
 from pipeline import ingest
-from pipeline.config import compose, group
-from pipeline.paths import Paths
+from pipeline.core.config import compose, group
+from pipeline.core.paths import Paths
 
 
 def test_kremlin_corpus_ingests_all_items(root, shared_dir, tmp_path):

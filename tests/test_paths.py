@@ -1,4 +1,4 @@
-"""One file contract: dvc.yaml, the stages and the report name the same files, from pipeline/paths.py."""
+"""One file contract: dvc.yaml, the stages and the report name the same files, from pipeline/core/paths.py."""
 from __future__ import annotations
 
 import ast
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.paths import FILES, STAGES, Paths
+from pipeline.core.paths import FILES, STAGES, Paths
 
 PROJECT = Path(__file__).resolve().parent.parent
 DVC_YAML = PROJECT / "dvc.yaml"
@@ -20,8 +20,8 @@ def _names(entries) -> set[str]:
 def disagreements(dvc_yaml: Path) -> list[str]:
     """Where the stages of ``dvc_yaml`` read or write other files than the contract says."""
     stages = yaml.safe_load(dvc_yaml.read_text(encoding="utf-8"))["stages"]
-    out = [f"stage {s}: in dvc.yaml, not in pipeline/paths.py" for s in sorted(set(stages) - set(STAGES))]
-    out += [f"stage {s}: in pipeline/paths.py, not in dvc.yaml" for s in sorted(set(STAGES) - set(stages))]
+    out = [f"stage {s}: in dvc.yaml, not in pipeline/core/paths.py" for s in sorted(set(stages) - set(STAGES))]
+    out += [f"stage {s}: in pipeline/core/paths.py, not in dvc.yaml" for s in sorted(set(STAGES) - set(stages))]
     for name in sorted(set(stages) & set(STAGES)):
         s, contract = stages[name], STAGES[name]
         deps = {d for d in _names(s.get("deps")) if not d.startswith("pipeline") and "${" not in d}
@@ -132,7 +132,7 @@ def test_paths_are_rooted_and_unknown_names_are_refused(tmp_path):
 
 
 def test_a_missing_input_names_the_stage_that_writes_it(tmp_path):
-    from pipeline.errors import UserError
+    from pipeline.core.errors import UserError
 
     with pytest.raises(UserError, match=r"corpus.jsonl: not found; run the ingest stage first \(dvc repro ingest\)"):
         Paths(tmp_path).require("corpus")

@@ -7,11 +7,11 @@ import shutil
 import pytest
 
 from pipeline import preprocess
-from pipeline.config import group
-from pipeline.errors import UserError
-from pipeline.io import write_jsonl
+from pipeline.core.config import group
+from pipeline.core.errors import UserError
+from pipeline.core.io import write_jsonl
 from pipeline.preprocess import analyse_document, filter_tokens, group_sentences, make_segments, stopword_set
-from pipeline.paths import Paths
+from pipeline.core.paths import Paths
 
 
 @pytest.fixture()

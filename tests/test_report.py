@@ -273,7 +273,7 @@ def test_code_spans_show_ids_literally_in_tables_and_text(value):
     """The escaper knows it is inside a code span: no backslash shows, no pipe splits a row."""
     from markdown_it import MarkdownIt
 
-    from pipeline.io import markdown_code
+    from pipeline.core.io import markdown_code
 
     span = markdown_code(value)
     doc = (f"> an excerpt — {span}, share 0.9\n\n"

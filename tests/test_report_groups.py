@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import yaml
 
-from pipeline.errors import UserError
+from pipeline.core.errors import UserError
 from pipeline import stats
 from pipeline.report import groups as G
 
@@ -83,7 +83,7 @@ def test_unknown_column_names_key_value_and_columns():
 
 
 def test_config_check_rejects_a_column_the_corpus_does_not_keep(params):
-    from pipeline.stages import validate_params
+    from pipeline.core.stages import validate_params
 
     params["corpus"].setdefault("columns", {})["meta"] = ["party"]
     params["report"]["group_by"] = "partei"

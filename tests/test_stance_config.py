@@ -8,8 +8,8 @@ import sys
 import pytest
 import yaml
 
-from pipeline.config import compose
-from pipeline.errors import UserError
+from pipeline.core.config import compose
+from pipeline.core.errors import UserError
 from pipeline.stance import Scorer
 from workspace import lexicon
 

@@ -282,7 +282,7 @@ def test_rows_csv_from_the_command(root, tmp_path):
 
 @pytest.mark.shared
 def test_multi_dev_report_shape(root, shared_dir):
-    from pipeline.config import load_params
+    from pipeline.core.config import load_params
     from pipeline.stance.model import Scorer
     from pipeline.stance.stage import run_evaluate
 

@@ -14,8 +14,8 @@ import random
 
 import pytest
 
-from pipeline.errors import UserError
-from pipeline.io import write_jsonl
+from pipeline.core.errors import UserError
+from pipeline.core.io import write_jsonl
 from pipeline.stance import expansion as E
 from pipeline.stance import run
 from pipeline.stance.model import Scorer

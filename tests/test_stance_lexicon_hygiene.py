@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.paths import FILES
+from pipeline.core.paths import FILES
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "gold"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.errors import run_cli
+from pipeline.core.errors import run_cli
 from pipeline.stance import agreement as A
 from pipeline.stance import sample as S
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline.errors import UserError
+from pipeline.core.errors import UserError
 from pipeline.stance import Scorer, macro_f1, metrics, prf, run, score_document
 from pipeline.stance.aggregate import aggregate, summarise
 from pipeline.stats import bootstrap_mean
@@ -212,7 +212,7 @@ def test_evidence_tells_lexicon_words_from_theme_cues(seed_run, composed_params,
 
 
 def test_preprocess_tokens_give_the_same_outputs_as_tokenising_again(seed_run, composed_params, tmp_path):
-    from pipeline.paths import FILES, STAGES
+    from pipeline.core.paths import FILES, STAGES
 
     kw = dict(segments=seed_run["segments"], corpus=seed_run["corpus"])
     read = workspace(tmp_path / "read", sentence_tokens=seed_run["sentence_tokens"], **kw)

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from pipeline.errors import UserError
-from pipeline.paths import Paths
+from pipeline.core.errors import UserError
+from pipeline.core.paths import Paths
 from pipeline.stance.validation import FILE_HEADER, HEADER, run
 
 from workspace import groups

@@ -1,5 +1,5 @@
 """Sentence splitting, lemmas and multi-word expressions."""
-from pipeline.text import MweMatcher, lemma, lemmas, sentences_with_text, split_sentences
+from pipeline.core.text import MweMatcher, lemma, lemmas, sentences_with_text, split_sentences
 
 
 def test_sentences_survive_abbreviations_initials_and_quotes():

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from pipeline.config import group
-from pipeline.errors import UserError
+from pipeline.core.config import group
+from pipeline.core.errors import UserError
 from pipeline.tfidf import SCHEMA, cosine, fit, keyness, run, save_npz
 from pipeline.tfidf.stage import neighbours
 

@@ -10,8 +10,8 @@ import sys
 import numpy as np
 import pytest
 
-from pipeline.config import group
-from pipeline.errors import UserError
+from pipeline.core.config import group
+from pipeline.core.errors import UserError
 from pipeline.topics import SCHEMA, run, stability
 from pipeline.topics.corpus import check_data, heldout_mask, min_segments, train_sample_mask
 from pipeline.topics.train import GensimLDA, nmf_topics, start_from
@@ -288,7 +288,7 @@ def test_saved_model_bytes_do_not_depend_on_the_hash_seed(seed_run, tmp_path, ro
 
     code = (
         "import sys; sys.path.insert(0, 'tests'); from pathlib import Path; from tests.test_topics import cfg_of, run_into;"
-        "from pipeline.config import compose; import json;"
+        "from pipeline.core.config import compose; import json;"
         "seed_run = {k: Path(v) for k, v in json.loads(sys.argv[1]).items()};"
         "run_into(cfg_of(compose(conf_dir=Path('conf')), num_topics=3, stability_seeds=0), seed_run, Path(sys.argv[2]))"
     )
@@ -384,7 +384,7 @@ def test_a_killed_topics_run_leaves_nothing_the_next_run_keeps(seed_run, params,
 
     code = (
         "import sys, json; sys.path.insert(0, 'tests'); from pathlib import Path; from tests.test_topics import cfg_of, run_into;"
-        "from pipeline.config import compose;"
+        "from pipeline.core.config import compose;"
         "seed_run = {k: Path(v) for k, v in json.loads(sys.argv[1]).items()};"
         "cfg = cfg_of(compose(conf_dir=Path('conf')), num_topics=[2, 3, 4, 5, 6], passes=50, iterations=200);"
         "run_into(cfg, seed_run, Path(sys.argv[2]))"

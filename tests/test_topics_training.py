@@ -55,7 +55,7 @@ def test_batch_model_trains_as_gensim_and_saves_as_ldamodel(tmp_path):
 def test_models_trained_side_by_side_equal_those_trained_in_turn(tmp_path, composed_params):
     from gensim.corpora import MmCorpus
 
-    from pipeline.config import group
+    from pipeline.core.config import group
     from pipeline.topics import SCHEMA
 
     d, bows = _corpus(4, n_docs=60, empty=0)

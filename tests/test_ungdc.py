@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from pipeline.config import compose
+from pipeline.core.config import compose
 from workspace import groups
 
 

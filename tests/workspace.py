@@ -4,8 +4,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from pipeline.paths import Paths
-from pipeline.stages import validate_params
+from pipeline.core.paths import Paths
+from pipeline.core.stages import validate_params
 
 
 def workspace(root: Path, **inputs: Path | None) -> Paths:
@@ -32,6 +32,6 @@ def lexicon(params: dict, root: Path | None = None) -> dict:
 
     Pass the result to ``validate_params(..., lexicon=)`` or ``Scorer.from_params(..., lexicon=)``.
     """
-    from pipeline.config import lexicons
+    from pipeline.core.config import lexicons
 
     return lexicons.read(params, root or Path(__file__).resolve().parent.parent)

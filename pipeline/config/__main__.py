@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import sys
 
-from ..errors import run_cli
-from ..io import write_text
-from .composition import compose
-from .params import CONF_DIR, PARAMS_FILE, dump_params, load_params
+from ..core.errors import run_cli
+from ..core.io import write_text
+from ..core.config.composition import compose
+from ..core.config.params import CONF_DIR, PARAMS_FILE, dump_params, load_params
 
 USAGE = """\
     python -m pipeline.config compose [overrides...]   # rewrite params.yaml from conf/

@@ -2,7 +2,7 @@
 
 ``params.yaml`` holds what a person sets and compares; every other key of a
 group may be left out and takes its default from the group's schema
-(:mod:`pipeline.schema`). ``python -m pipeline.config options`` prints them
+(:mod:`pipeline.core.schema`). ``python -m pipeline.config options`` prints them
 as the Markdown table the README shows (``tests/test_config.py`` checks that
 the two agree). A key left out can still be set: ``dvc exp run -S
 '+lda.stability_seeds=5'``, or by adding it to its file in ``conf/``.
@@ -14,16 +14,16 @@ from typing import Any
 
 import yaml
 
-from .fields import optional_keys
+from ..core.config.fields import optional_keys
 
 #: Where a long default is listed in full.
-SCHEMA_FILE = "pipeline/schema/{group}.py"
+SCHEMA_FILE = "pipeline/core/schema/{group}.py"
 #: Defaults longer than this (in the table's notation) are summarised.
 WIDE = 48
 
 
 def _schemas() -> dict:
-    from ..schema import corpus, executor, lda, preprocess, report, stance, tfidf
+    from ..core.schema import corpus, executor, lda, preprocess, report, stance, tfidf
 
     return {"corpus": corpus.SCHEMA, "preprocess": preprocess.SCHEMA, "tfidf": tfidf.SCHEMA, "lda": lda.SCHEMA,
             "stance": stance.SCHEMA, "report": report.SCHEMA, "executor": executor.SCHEMA}

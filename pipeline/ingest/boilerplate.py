@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from ..text import clean_line, normalise
+from ..core.text import clean_line, normalise
 
 _SENTENCE_END = re.compile(r"[.!?…:;]['\"\u201d\u2019)\]]?$")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from ..schema.corpus import SUPPORTED, SUPPORTED_NOTE  # noqa: F401  (re-exported)
+from ..core.schema.corpus import SUPPORTED, SUPPORTED_NOTE  # noqa: F401  (re-exported)
 
 CONFIDENT = 0.9
 SAMPLE_CHARS = 1000  # the model is linear in the text; a page of it is plenty

@@ -3,7 +3,7 @@
 Readers yield :class:`RawDoc` for each usable document and :class:`Skipped`
 for each bad one, so one broken file never costs the others. Only problems
 with the corpus as a whole (no such path, a missing text column) raise
-:class:`~pipeline.errors.UserError`.
+:class:`~pipeline.core.errors.UserError`.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO, Iterator
 from urllib.parse import urlparse
 
-from ..errors import UserError
+from ..core.errors import UserError
 from . import csvrows
 
 # Encodings political text outside UTF-8 usually comes in; tried first so a

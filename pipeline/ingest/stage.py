@@ -21,14 +21,14 @@ from typing import Iterable, Iterator, Mapping
 from tqdm import tqdm
 
 from .. import executor as X
-from ..errors import UserError, progress_enabled
-from ..io import atomic_open, dumps, write_csv
-from ..paths import Paths
-from ..text import describe_controls, strip_controls, word_count
+from ..core.errors import UserError, progress_enabled
+from ..core.io import atomic_open, dumps, write_csv
+from ..core.paths import Paths
+from ..core.text import describe_controls, strip_controls, word_count
 from .boilerplate import Patterns, clean_page, split_paragraphs
 from .dates import ColumnOrder, date_in_lead, is_dateline, parse_date
 from .dedup import DocumentIndex, Duplicate, ParagraphIndex
-from ..schema.corpus import BYLINE, PHOTO_CREDIT, SCHEMA, SUPPORTED_NOTE  # noqa: F401  (SCHEMA re-exported)
+from ..core.schema.corpus import BYLINE, PHOTO_CREDIT, SCHEMA, SUPPORTED_NOTE  # noqa: F401  (SCHEMA re-exported)
 from .language import identify
 from .readers import Note, RawDoc, Skipped, read_corpus, resolve_format
 
@@ -326,7 +326,7 @@ def run(groups: Mapping[str, dict], paths: Paths) -> dict:
     Parameters
     ----------
     groups : Mapping
-        Validated config groups by name (:func:`pipeline.stages.load_checked`); reads ``corpus``,
+        Validated config groups by name (:func:`pipeline.core.stages.load_checked`); reads ``corpus``,
         and ``executor`` to clean documents in parallel when present (absent: this process only;
         the outputs are the same bytes either way).
     paths : Paths

@@ -1,15 +1,15 @@
 """``python -m pipeline.preprocess [--params params.yaml]``: the DVC stage entry.
 
-Files are those of the contract (:mod:`pipeline.paths`) under the current folder.
+Files are those of the contract (:mod:`pipeline.core.paths`) under the current folder.
 """
 from __future__ import annotations
 
 import argparse
 
 from .. import executor
-from ..errors import run_cli
-from ..paths import Paths
-from ..stages import load_checked
+from ..core.errors import run_cli
+from ..core.paths import Paths
+from ..core.stages import load_checked
 from . import run
 
 

@@ -29,16 +29,16 @@ from typing import Iterator, Mapping
 from tqdm import tqdm
 
 from .. import executor as X
-from ..errors import UserError, progress_enabled
+from ..core.errors import UserError, progress_enabled
 from ..documents import read_documents
-from ..io import atomic_open, dumps, read_jsonl, write_csv, write_json
-from ..paths import Paths
+from ..core.io import atomic_open, dumps, read_jsonl, write_csv, write_json
+from ..core.paths import Paths
 from ..segments import SENTENCE_TOKENS
-from ..text import is_number, is_word, lemma, matcher_for, sentences_with_text
+from ..core.text import is_number, is_word, lemma, matcher_for, sentences_with_text
 
 log = logging.getLogger("preprocess")
 
-from ..schema.preprocess import SCHEMA  # noqa: F401  (re-exported)
+from ..core.schema.preprocess import SCHEMA  # noqa: F401  (re-exported)
 
 NUMBER_TOKEN = "<num>"
 
@@ -216,7 +216,7 @@ def run(groups: Mapping[str, dict], paths: Paths) -> dict:
     Parameters
     ----------
     groups : Mapping
-        Validated config groups by name (:func:`pipeline.stages.load_checked`); reads
+        Validated config groups by name (:func:`pipeline.core.stages.load_checked`); reads
         ``preprocess``, and ``executor`` for pass 1 when present (absent: this process only).
         The outputs are the same bytes either way.
     paths : Paths

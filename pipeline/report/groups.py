@@ -32,7 +32,7 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from ..schema.report import DATE_PREFIX, DATE_UNITS, check_column, check_syntax, date_choices  # noqa: F401
+from ..core.schema.report import DATE_PREFIX, DATE_UNITS, check_column, check_syntax, date_choices  # noqa: F401
 from ..stats import bootstrap_mean, bootstrap_ratio, group_seed, too_few
 
 MISSING = "(missing)"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from ..io import markdown_code
+from ..core.io import markdown_code
 
 
 def _list(items, limit: int = 8) -> str:

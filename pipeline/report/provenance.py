@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Mapping
 
 from .. import blas
-from ..config.lexicons import theme_file
-from ..io import file_sha256
-from ..paths import FILES
+from ..core.config.lexicons import theme_file
+from ..core.io import file_sha256
+from ..core.paths import FILES
 
 #: What a machine other than an x86-64 one with AVX2 may compute differently (pipeline/blas.py).
 MACHINE_DEPENDENT = (f"`{FILES['lda_dir']}` (the last bits of its float32 weights) and, very rarely, the fourth "
@@ -137,7 +137,7 @@ def provenance(project: Path, params_file: Path, groups: Mapping | None = None) 
         The validated groups, whose seeds are listed (a seed left at its default is one too);
         None lists those written in ``params_file``.
     """
-    from ..config import load_params
+    from ..core.config import load_params
 
     params = load_params(params_file)
     state = git_state(project)

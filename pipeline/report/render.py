@@ -21,7 +21,7 @@ from typing import Any
 import jinja2
 import markdown
 
-from ..io import markdown_code, markdown_escape
+from ..core.io import markdown_code, markdown_escape
 
 TEMPLATES = Path(__file__).parent / "templates"
 

@@ -15,10 +15,10 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from ..errors import UserError
+from ..core.errors import UserError
 from ..documents import scored_metadata
-from ..io import EVIDENCE_LEGEND, write_csv, write_text
-from ..paths import FILES, Paths
+from ..core.io import EVIDENCE_LEGEND, write_csv, write_text
+from ..core.paths import FILES, Paths
 from . import figures, methods
 from . import groups as G
 from .provenance import provenance
@@ -26,7 +26,7 @@ from .render import markdown_to_html, render_markdown
 
 log = logging.getLogger("report")
 
-from ..schema.report import SCHEMA  # noqa: E402,F401  (re-exported)
+from ..core.schema.report import SCHEMA  # noqa: E402,F401  (re-exported)
 
 #: What the grouped views write, whether or not ``group_by`` is set (DVC expects every output).
 GROUP_TABLES = {"topics": "topics_by_group", "stance": "stance_by_group"}
@@ -37,7 +37,7 @@ STANCE_GROUP_FIELDS = ["group", "theme", "status", "documents", "documents_with_
 
 
 class Inputs:
-    """The files the report reads, by their name in the contract (:mod:`pipeline.paths`); each named with its stage."""
+    """The files the report reads, by their name in the contract (:mod:`pipeline.core.paths`); each named with its stage."""
 
     def __init__(self, paths: Paths):
         self.paths = paths
@@ -395,7 +395,7 @@ def build_context(groups: Mapping[str, dict], paths: Paths, params_file: Path, p
     Parameters
     ----------
     groups : Mapping
-        Validated config groups by name (:func:`pipeline.stages.load_checked`).
+        Validated config groups by name (:func:`pipeline.core.stages.load_checked`).
     paths : Paths
         The file contract under the workspace root.
     params_file : Path
@@ -459,7 +459,7 @@ def run(groups: Mapping[str, dict], paths: Paths, params_file: Path = Path("para
     Parameters
     ----------
     groups : Mapping
-        Validated config groups by name (:func:`pipeline.stages.load_checked`).
+        Validated config groups by name (:func:`pipeline.core.stages.load_checked`).
     paths : Paths
         The file contract under the workspace root.
     params_file : Path

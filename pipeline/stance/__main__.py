@@ -7,7 +7,7 @@
 ``python -m pipeline.stance validate [--params params.yaml]``
     the stance_eval stage: every gold file of ``stance.validation``, with its role.
 
-The two stages read and write the files of the contract (:mod:`pipeline.paths`) under the current folder.
+The two stages read and write the files of the contract (:mod:`pipeline.core.paths`) under the current folder.
 ``python -m pipeline.stance sample --n 200 --out coding/sample.jsonl``
     draw a stratified sample of scored sentences for hand-coding (pipeline/stance/sample.py).
 ``python -m pipeline.stance agreement A.jsonl B.jsonl [--out DISAGREEMENTS.csv]``
@@ -21,11 +21,11 @@ import argparse
 import sys
 
 from .. import executor
-from ..config import load_params
-from ..errors import run_cli
-from ..io import dumps, write_csv, write_json, write_text
-from ..paths import Paths
-from ..stages import load_checked
+from ..core.config import load_params
+from ..core.errors import run_cli
+from ..core.io import dumps, write_csv, write_json, write_text
+from ..core.paths import Paths
+from ..core.stages import load_checked
 from .evaluate import RESAMPLES, SEED, TABLE_HEADER, flat_metrics, table_rows
 from .model import Scorer
 from .stage import evaluation_markdown, run, run_evaluate

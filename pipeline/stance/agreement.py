@@ -42,9 +42,9 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..errors import UserError
-from ..io import write_csv, write_jsonl
-from ..text import normalise
+from ..core.errors import UserError
+from ..core.io import write_csv, write_jsonl
+from ..core.text import normalise
 from .evaluate import numbered_objects
 
 log = logging.getLogger("stance")

@@ -41,7 +41,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from ..errors import UserError
+from ..core.errors import UserError
 
 LABELS = (-1, 0, 1)
 #: Defaults of the bootstrap: resamples, seed and confidence of the intervals.

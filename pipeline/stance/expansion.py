@@ -49,10 +49,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
-from ..errors import UserError
-from ..io import atomic_open, file_sha256, read_jsonl, write_csv
-from ..paths import FILES
-from ..text import MweMatcher, sentences_with_text
+from ..core.errors import UserError
+from ..core.io import atomic_open, file_sha256, read_jsonl, write_csv
+from ..core.paths import FILES
+from ..core.text import MweMatcher, sentences_with_text
 from .rules import EXPANSION_DEFAULTS as DEFAULTS, Rules  # noqa: F401 (re-exported)
 from .scoring import Sentence, mentions, prepare, units_of
 from .themes import Theme

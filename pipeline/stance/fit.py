@@ -78,11 +78,11 @@ from typing import Sequence
 import numpy as np
 import yaml
 
-from ..config import lexicons, load_params
-from ..config.lexicons import theme_file
-from ..errors import UserError
-from ..io import dumps, write_text
-from ..text import matcher_for
+from ..core.config import lexicons, load_params
+from ..core.config.lexicons import theme_file
+from ..core.errors import UserError
+from ..core.io import dumps, write_text
+from ..core.text import matcher_for
 from .evaluate import SEED, macro_f1, macro_f1_of_confusion, read_gold
 from .model import Scorer
 from .scoring import Sentence, _is_rule_word, mentions, prepare, units_of

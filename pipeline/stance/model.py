@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import config as C
-from ..config import lexicons
-from ..stages import VALIDATORS
+from ..core import config as C
+from ..core.config import lexicons
+from ..core.stages import VALIDATORS
 from . import expansion as E
 from . import rules as R
 from .scoring import Scored, Sentence, score_sentence, score_window
@@ -26,7 +26,7 @@ class Scorer:
     @classmethod
     def from_groups(cls, cfg: dict, themes_cfg: dict, corpus: str | Path | None = None,
                     cache_dir: str | Path | None = E.CACHE_DIR) -> "Scorer":
-        """Compile the validated ``stance`` and ``themes`` groups (:func:`pipeline.stages.load_checked`).
+        """Compile the validated ``stance`` and ``themes`` groups (:func:`pipeline.core.stages.load_checked`).
 
         With ``stance.expansion.enabled``, the themes get the cues expanded from
         ``stance.expansion.corpus``, or when that is null from ``corpus`` (the
@@ -72,7 +72,7 @@ class Scorer:
         root : path
             The workspace root the lexicon files are read under.
         lexicon : dict, optional
-            The lexicons already read (:func:`pipeline.config.lexicons.read`); None reads them.
+            The lexicons already read (:func:`pipeline.core.config.lexicons.read`); None reads them.
         """
         if lexicon is None:
             lexicon = lexicons.read(params, root, source)

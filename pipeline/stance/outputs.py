@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..figures import OKABE_ITO, pyplot, save
-from ..io import EVIDENCE_LEGEND as LEGEND  # noqa: F401  (re-exported)
-from ..io import LEXICON_MARK
-from ..io import markdown_escape as md_escape
+from ..core.io import EVIDENCE_LEGEND as LEGEND  # noqa: F401  (re-exported)
+from ..core.io import LEXICON_MARK
+from ..core.io import markdown_escape as md_escape
 
 
 def token_offsets(text: str, tokens: list[str]) -> list[tuple[int, int] | None]:

@@ -3,7 +3,7 @@
 Rules are data: negators, distancing markers, intensifiers, diminishers,
 contrast and topic markers are word lists in ``lexicon/stance.yaml``, their
 factors and scopes parameters (``stance.rules.*``), matched on lemmas like
-theme terms. :mod:`pipeline.schema.stance` validates and merges them; this
+theme terms. :mod:`pipeline.core.schema.stance` validates and merges them; this
 module compiles the result; :mod:`.scoring` applies it.
 """
 from __future__ import annotations
@@ -12,10 +12,10 @@ import functools
 from dataclasses import dataclass
 from typing import Mapping
 
-from ..errors import UserError
+from ..core.errors import UserError
 from .themes import term_key, term_words
 
-from ..schema.stance import EXPANSION_DEFAULTS, SCHEMA, validate  # noqa: F401  (re-exported)
+from ..core.schema.stance import EXPANSION_DEFAULTS, SCHEMA, validate  # noqa: F401  (re-exported)
 
 
 @dataclass(frozen=True)

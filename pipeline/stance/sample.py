@@ -73,9 +73,9 @@ import math
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ..errors import UserError
-from ..io import read_jsonl, write_csv, write_jsonl
-from ..paths import FILES
+from ..core.errors import UserError
+from ..core.io import read_jsonl, write_csv, write_jsonl
+from ..core.paths import FILES
 from .agreement import OneLineParser, normalised, read_rows
 
 log = logging.getLogger("stance")
@@ -250,7 +250,7 @@ def mentions_word(units: list, theme) -> bool:
 
 def irrelevant_rows(segments: Path, scorer, relevant_ids: set[tuple[str, str]]) -> Iterator[dict]:
     """Sentences of ``segments`` that mention a theme's target word but that the scorer calls irrelevant."""
-    from ..text import matcher_for
+    from ..core.text import matcher_for
     from .scoring import mentions, prepare, units_of
 
     if not segments.is_file():
@@ -283,7 +283,7 @@ def irrelevant_rows(segments: Path, scorer, relevant_ids: set[tuple[str, str]]) 
 def run_sample(params: dict, n: int, out: str | Path, sentences: str | Path, segments: str | Path | None,
                seed: int = SEED, exclude: Iterable[str | Path] = (), source: str = "params.yaml") -> list[dict]:
     """Draw the sample and write the JSONL, the coding sheet and the strata table; return the gold rows."""
-    from ..config import lexicons
+    from ..core.config import lexicons
     from .model import Scorer
     from .themes import validate_themes
 
@@ -325,7 +325,7 @@ def run_sample(params: dict, n: int, out: str | Path, sentences: str | Path, seg
 
 def main(argv: list[str]) -> int:
     """``python -m pipeline.stance sample ...``: parse, check and run."""
-    from ..config import load_params
+    from ..core.config import load_params
 
     ap = OneLineParser(prog="python -m pipeline.stance sample", description=__doc__.split("\n\n")[0],
                  epilog="See the module docstring of pipeline/stance/sample.py for the allocation rule.")

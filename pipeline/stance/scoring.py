@@ -52,7 +52,7 @@ import math
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ..text import MweMatcher, is_word, lemma, matcher_for, split_sentences
+from ..core.text import MweMatcher, is_word, lemma, matcher_for, split_sentences
 from .rules import Rules
 from .themes import Theme
 

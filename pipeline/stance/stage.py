@@ -30,10 +30,10 @@ from typing import Iterator, Mapping
 from tqdm import tqdm
 
 from .. import executor as X
-from ..errors import UserError, progress_enabled
+from ..core.errors import UserError, progress_enabled
 from ..documents import titles as document_titles
-from ..io import markdown_table, write_csv, write_json, write_jsonl, write_text
-from ..paths import Paths
+from ..core.io import markdown_table, write_csv, write_json, write_jsonl, write_text
+from ..core.paths import Paths
 from ..segments import SENTENCE_TOKENS, by_document
 from . import expansion as E
 from .aggregate import aggregate
@@ -143,7 +143,7 @@ def run(groups: Mapping[str, dict], paths: Paths) -> dict:
     Parameters
     ----------
     groups : Mapping
-        Validated config groups by name (:func:`pipeline.stages.load_checked`); reads
+        Validated config groups by name (:func:`pipeline.core.stages.load_checked`); reads
         ``stance`` and ``themes``, and ``executor`` when present (absent: this process only).
     paths : Paths
         The file contract under the workspace root.

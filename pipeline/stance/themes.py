@@ -1,20 +1,20 @@
 """Themes as lexicon files: validation of ``lexicon/themes/<name>.yaml`` and compilation to lemma keys.
 
 A theme lives in ``lexicon/themes/<name>.yaml``; ``params.yaml`` selects it by
-name (``themes: [sanctions, ...]``) and :mod:`pipeline.config.lexicons` reads
+name (``themes: [sanctions, ...]``) and :mod:`pipeline.core.config.lexicons` reads
 it, so every error names the file the user has to edit and the key in it.
 
 Terms are written as plain text ("peace talks", "so-called") and matched on
-lemmas: each word goes through :func:`pipeline.text.lemma`, hyphens split
+lemmas: each word goes through :func:`pipeline.core.text.lemma`, hyphens split
 words as syntok does, and a multi-word term becomes one joined key
-("peace_talk") via :class:`pipeline.text.MweMatcher`.
+("peace_talk") via :class:`pipeline.core.text.MweMatcher`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ..schema.themes import (TERM_SPLIT, THEME_SCHEMA, term_key, term_words, validate_theme,  # noqa: F401  (re-exported)
+from ..core.schema.themes import (TERM_SPLIT, THEME_SCHEMA, term_key, term_words, validate_theme,  # noqa: F401  (re-exported)
                              validate_themes)
 
 

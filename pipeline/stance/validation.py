@@ -13,9 +13,9 @@ import logging
 from pathlib import Path
 from typing import Mapping
 
-from ..errors import UserError
-from ..io import write_csv, write_json, write_text
-from ..paths import Paths
+from ..core.errors import UserError
+from ..core.io import write_csv, write_json, write_text
+from ..core.paths import Paths
 from .evaluate import RESAMPLES, SEED, TABLE_HEADER, flat_metrics, table_rows
 from .model import Scorer
 from .stage import evaluation_markdown, run_evaluate
@@ -87,7 +87,7 @@ def run(groups: Mapping[str, dict], paths: Paths, source: str = "params.yaml", *
     Parameters
     ----------
     groups : Mapping
-        Validated config groups by name (:func:`pipeline.stages.load_checked`); reads ``stance``
+        Validated config groups by name (:func:`pipeline.core.stages.load_checked`); reads ``stance``
         (its ``validation`` list: ``name``, ``file``, ``role``, ``source``) and ``themes``.
     paths : Paths
         The file contract; relative gold ``file`` paths are read under ``paths.root``, and

@@ -36,15 +36,15 @@ import scipy.sparse as sp
 
 from .. import figures
 from ..documents import labels
-from ..errors import UserError
-from ..io import atomic_path, write_csv, write_table
-from ..paths import Paths
+from ..core.errors import UserError
+from ..core.io import atomic_path, write_csv, write_table
+from ..core.paths import Paths
 from ..segments import UnitTokens  # noqa: F401  (re-exported)
 
 log = logging.getLogger("tfidf")
 
 
-from ..schema.tfidf import SCHEMA  # noqa: F401  (re-exported)
+from ..core.schema.tfidf import SCHEMA  # noqa: F401  (re-exported)
 
 
 # ----------------------------------------------------------------- pure parts
@@ -300,7 +300,7 @@ def run(groups: Mapping[str, dict], paths: Paths) -> dict:
     Parameters
     ----------
     groups : Mapping
-        Validated config groups by name (:func:`pipeline.stages.load_checked`); reads ``tfidf``.
+        Validated config groups by name (:func:`pipeline.core.stages.load_checked`); reads ``tfidf``.
     paths : Paths
         The file contract under the workspace root.
 

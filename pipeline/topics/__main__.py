@@ -1,6 +1,6 @@
 """``python -m pipeline.topics [--params params.yaml]``: the DVC stage entry.
 
-Files are those of the contract (:mod:`pipeline.paths`) under the current folder.
+Files are those of the contract (:mod:`pipeline.core.paths`) under the current folder.
 The entry runs with one OpenBLAS kernel on every x86-64 CPU with AVX2
 (:mod:`pipeline.blas`), so the model and topic shares are the same bytes there.
 """
@@ -15,9 +15,9 @@ from ..blas import ensure_pinned
 ensure_pinned("pipeline.topics", sys.argv[1:])
 
 from .. import executor  # noqa: E402
-from ..errors import run_cli
-from ..paths import Paths
-from ..stages import load_checked
+from ..core.errors import run_cli
+from ..core.paths import Paths
+from ..core.stages import load_checked
 from . import run
 
 

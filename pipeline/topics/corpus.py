@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from ..errors import UserError
+from ..core.errors import UserError
 from ..segments import UnitTokens, read_segments
 
 

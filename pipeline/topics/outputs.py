@@ -11,8 +11,8 @@ import numpy as np
 
 from ..documents import labels as document_labels
 from ..figures import period_of, period_unit
-from ..io import write_csv, write_json, write_table
-from ..paths import Paths
+from ..core.io import write_csv, write_json, write_table
+from ..core.paths import Paths
 from ..segments import read_segments
 from . import figures
 from .scores import top_word_ids

@@ -27,8 +27,8 @@ from typing import Mapping
 import numpy as np
 
 from .. import executor as X
-from ..errors import UserError, progress_enabled
-from ..paths import Paths
+from ..core.errors import UserError, progress_enabled
+from ..core.paths import Paths
 from ..segments import UnitTokens
 from . import corpus as B
 from . import infer, outputs, scores
@@ -38,7 +38,7 @@ from .train import train_many, without_lifecycle
 log = logging.getLogger("topics")
 
 
-from ..schema.lda import SCHEMA  # noqa: F401  (re-exported)
+from ..core.schema.lda import SCHEMA  # noqa: F401  (re-exported)
 
 
 def _words(dictionary, ids_per_topic: list[list[int]]) -> list[list[str]]:
@@ -75,7 +75,7 @@ def run(groups: Mapping[str, dict], paths: Paths) -> dict:
     Parameters
     ----------
     groups : Mapping
-        Validated config groups by name (:func:`pipeline.stages.load_checked`); reads ``lda``
+        Validated config groups by name (:func:`pipeline.core.stages.load_checked`); reads ``lda``
         (``num_topics`` already a sorted list), and ``executor`` for inferring every segment's
         topic shares (:mod:`.infer`) when present (absent: this process, with the same result).
     paths : Paths

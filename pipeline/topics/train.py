@@ -20,7 +20,7 @@ from gensim.models import LdaModel
 from tqdm import tqdm
 
 from .. import executor as X
-from ..errors import UserError
+from ..core.errors import UserError
 from . import scores
 
 

@@ -3,10 +3,10 @@
 `.dvc/config` names this folder's parent as `hydra.plugins_path`; DVC puts it
 on sys.path and lets Hydra scan `hydra_plugins`, so this runs before the
 composition: an override of a key that does not exist then gets the
-project's one-line message (pipeline/config/composition.py).
+project's one-line message (pipeline/core/config/composition.py).
 """
 try:
-    from pipeline.config.composition import install
+    from pipeline.core.config.composition import install
 except ImportError:  # the project is not installed where DVC runs: Hydra's own message
     pass
 else:

@@ -6,7 +6,7 @@ Hydra's own message for an override of a key that does not exist
 nor the keys that do exist. :func:`install` makes Hydra's override step check
 every plain override first and raise :func:`unknown_key_message` instead. It
 is installed by :func:`compose` (``python -m pipeline``, ``python -m
-pipeline.config``) and, for ``dvc exp run``, by the Hydra plugin module that
+pipeline.core.config``) and, for ``dvc exp run``, by the Hydra plugin module that
 DVC's plugin discovery imports before DVC composes
 (``conf/hydra/plugins/hydra_plugins/pipeline_overrides.py``, named by
 ``hydra.plugins_path`` in ``.dvc/config``).

@@ -1,7 +1,7 @@
 """The schema of a theme file, ``lexicon/themes/<name>.yaml``, and the term keys its checks need.
 
 ``params.yaml`` lists the themes by name (``themes: [sanctions, ...]``);
-:func:`pipeline.config.lexicons.read` reads their files and
+:func:`pipeline.core.config.lexicons.read` reads their files and
 :func:`validate_themes` checks them, every error naming the file and the key
 in it. Validation only; :mod:`pipeline.stance.themes` compiles the validated themes.
 """
@@ -190,7 +190,7 @@ def validate_themes(raw: Any, source: str = C.PARAMS_FILE) -> dict[str, dict]:
     ----------
     raw : Mapping
         Theme name (the file's stem) -> the file's content, as
-        :func:`pipeline.config.lexicons.read` returns them.
+        :func:`pipeline.core.config.lexicons.read` returns them.
     source : str
         The parameters file that selects them, named when there is none.
 

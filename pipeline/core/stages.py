@@ -5,10 +5,10 @@ Every stage entry (``python -m pipeline.<stage>``, what ``dvc repro`` and
 work (:func:`load_checked`), and the Hydra app checks every value of a sweep
 up front with the same code: a typo in a theme file stops the first stage
 that runs, not the fifth. The lexicon files ``params.yaml`` selects (the
-themes, the stance rules' words: :mod:`pipeline.config.lexicons`) are read
+themes, the stance rules' words: :mod:`pipeline.core.config.lexicons`) are read
 and checked with the ``themes`` and ``stance`` groups. Each stage still depends in ``dvc.yaml`` only on the
 parameters it uses, so checking costs no re-runs; its code dependencies
-include the schema modules of :mod:`pipeline.schema`, kept apart from the
+include the schema modules of :mod:`pipeline.core.schema`, kept apart from the
 stages' code so that they are all it adds.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from .config import group, lexicons, load_params
 from .schema import corpus, executor, lda, preprocess, report, stance, themes, tfidf
 
 #: A validator: (params, source, lexicons) -> the validated group. ``lexicons`` is what
-#: :func:`pipeline.config.lexicons.read` returns; only ``stance`` and ``themes`` read it.
+#: :func:`pipeline.core.config.lexicons.read` returns; only ``stance`` and ``themes`` read it.
 Validator = Callable[[Mapping, str, Mapping], dict]
 
 
@@ -69,7 +69,7 @@ def validate_params(params: Mapping, source: str = "params.yaml", root: str | Pa
     root : path
         The workspace root the lexicon files are read under (a stage's working folder).
     lexicon : Mapping, optional
-        The lexicons already read (:func:`pipeline.config.lexicons.read`), e.g. edited
+        The lexicons already read (:func:`pipeline.core.config.lexicons.read`), e.g. edited
         by a test; None reads them from ``root``.
 
     Returns

@@ -227,7 +227,7 @@ def validate(cfg: dict, lexicon: object, source: str = C.PARAMS_FILE) -> dict:
     cfg : dict
         The ``stance`` group as :data:`SCHEMA` validated it.
     lexicon : object
-        The content of ``lexicon/stance.yaml`` (:func:`pipeline.config.lexicons.read`), unchecked.
+        The content of ``lexicon/stance.yaml`` (:func:`pipeline.core.config.lexicons.read`), unchecked.
     source : str
         The parameters file named in messages about ``cfg``; messages about the
         lexicon name its file.

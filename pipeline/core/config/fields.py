@@ -1,6 +1,6 @@
 """The field types a stage states its config group with, and the one-line error they raise.
 
-A wrong value or unknown key becomes one :class:`~pipeline.errors.UserError`
+A wrong value or unknown key becomes one :class:`~pipeline.core.errors.UserError`
 line naming the key, the value and what is allowed (:func:`fail`).
 """
 from __future__ import annotations
@@ -48,7 +48,7 @@ def fail(key: str, value: Any, allowed: str) -> UserError:
     UserError
         To be raised by the caller: ``key = value is not allowed: allowed``.
     """
-    # An empty key is a whole file's content (pipeline/config/lexicons.py).
+    # An empty key is a whole file's content (pipeline/core/config/lexicons.py).
     return UserError(f"{key} = {value!r} is not allowed: {allowed}" if key else
                      f"the content {value!r} is not allowed: {allowed}")
 

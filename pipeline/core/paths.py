@@ -21,7 +21,7 @@ from pathlib import Path
 #: name -> path relative to the workspace root
 FILES: dict[str, str] = {
     # lexicons, in git: the theme files ``themes`` selects and the stance rules' word lists
-    # (pipeline/config/lexicons.py; not in params.yaml, whose every leaf is a column of `dvc exp show`)
+    # (pipeline/core/config/lexicons.py; not in params.yaml, whose every leaf is a column of `dvc exp show`)
     "themes_dir": "lexicon/themes",
     "stance_lexicon": "lexicon/stance.yaml",
     # ingest
@@ -158,7 +158,7 @@ class Paths:
         try:
             return self.root / FILES[name]
         except KeyError:
-            raise AttributeError(f"{name!r} is not a file of the contract (pipeline/paths.py)") from None
+            raise AttributeError(f"{name!r} is not a file of the contract (pipeline/core/paths.py)") from None
 
     def __repr__(self) -> str:
         return f"Paths({str(self.root)!r})"

@@ -4,7 +4,7 @@ Lexicons are not parameters. A theme holds hundreds of cues, and every leaf of
 ``params.yaml`` is a column of ``dvc exp show``; so ``params.yaml`` keeps only
 the *selection* (``themes: [sanctions, security, ukraine]``) and the files are
 read from the workspace (the contract's ``themes_dir`` and ``stance_lexicon``,
-:mod:`pipeline.paths`). ``dvc.yaml`` lists them as dependencies of the stages
+:mod:`pipeline.core.paths`). ``dvc.yaml`` lists them as dependencies of the stages
 that use them, so editing a cue weight still re-runs ``stance``.
 
 The files live outside ``conf/`` on purpose: a folder ``conf/themes/`` would be
@@ -13,7 +13,7 @@ choice of that group's options (failing with "No match in the defaults list")
 instead of as the value of the list.
 
 This module only reads (and says clearly what is missing or unreadable); the
-schemas of :mod:`pipeline.schema.themes` and :mod:`pipeline.schema.stance`
+schemas of :mod:`pipeline.core.schema.themes` and :mod:`pipeline.core.schema.stance`
 validate what it read.
 """
 from __future__ import annotations
