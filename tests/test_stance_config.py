@@ -115,7 +115,7 @@ def test_cli_bad_theme_exits_2_with_one_line(project_copy):
     theme = yaml.safe_load(path.read_text(encoding="utf-8"))
     theme["targets"] = []
     path.write_text(yaml.safe_dump(theme), encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "pipeline.stance", "evaluate", "tests/data/stance_dev.jsonl"],
+    proc = subprocess.run([sys.executable, "-m", "pipeline.stance", "evaluate", "coding/stance_dev.jsonl"],
                           cwd=project_copy, capture_output=True, text=True)
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.strip().count("\n") == 0 and "lexicon/themes/security.yaml: targets" in proc.stderr

@@ -157,7 +157,7 @@ def test_gold_sentences_are_not_drawn_again(params, tmp_path):
 
 
 def test_default_exclusion_is_the_development_set(params, tmp_path, root, monkeypatch):
-    dev = json.loads((root / "tests/data/stance_dev.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    dev = json.loads((root / "coding/stance_dev.jsonl").read_text(encoding="utf-8").splitlines()[0])
     scored = scored_file(tmp_path / "stance_sentences.jsonl")
     with open(scored, "a", encoding="utf-8") as fh:
         fh.write(json.dumps({"id": "dev#0000/000", "doc_id": "dev", "theme": dev["theme"],

@@ -181,7 +181,7 @@ def test_evaluate_rejects_bad_rows(project_copy, tmp_path):
 def test_development_set_bars(root, composed_params):
     from pipeline.stance.stage import run_evaluate
 
-    report = run_evaluate(Scorer.from_params(composed_params), root / "tests/data/stance_dev.jsonl")
+    report = run_evaluate(Scorer.from_params(composed_params), root / "coding/stance_dev.jsonl")
     assert report["overall"]["stance_macro_f1"] >= 0.75
     for theme, m in report["themes"].items():
         assert m["relevance"]["f1"] >= 0.85, theme

@@ -185,12 +185,13 @@ def test_selection_over_k(selection_run):
 def test_metrics_schema(selection_run):
     _, out, _ = selection_run
     m = json.loads((out / "reports/metrics/topics.json").read_text(encoding="utf-8"))
-    assert set(m) == {"k", "c_npmi", "u_mass", "diversity", "perplexity", "stability", "unstable_topics", "caveats"}
+    # headline numbers only (each is a column of `dvc exp show`); u_mass per k is in topic_selection.csv
+    assert set(m) == {"k", "c_npmi", "diversity", "perplexity", "stability", "caveats"}
     assert m["caveats"] == []
     assert isinstance(m["k"], int) and m["k"] >= 2
-    assert -1.0 <= m["c_npmi"] <= 1.0 and m["u_mass"] <= 0.0
+    assert -1.0 <= m["c_npmi"] <= 1.0
     assert 0.0 < m["diversity"] <= 1.0 and 0.0 <= m["stability"] <= 1.0
-    assert m["perplexity"] > 1.0 and 0 <= m["unstable_topics"] <= m["k"]
+    assert m["perplexity"] > 1.0
 
 
 @pytest.mark.slow

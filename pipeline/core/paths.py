@@ -77,7 +77,6 @@ FILES: dict[str, str] = {
     "stance_over_time": "reports/figures/stance_over_time.png",
     "stance_metrics": "reports/metrics/stance.json",
     # stance_eval
-    "gold_dir": "tests/data",
     "coding_dir": "coding",
     "stance_eval_md": "reports/tables/stance_eval.md",
     "stance_eval": "reports/tables/stance_eval.csv",
@@ -131,8 +130,9 @@ STAGES: dict[str, Contract] = {
     "tfidf": Contract(("segments", "corpus"), _TFIDF_OUT),
     "topics": Contract(("segments", "corpus"), _TOPICS_OUT),
     "stance": Contract(("segments", "sentence_tokens", "corpus", "themes_dir", "stance_lexicon"), _STANCE_OUT),
-    # gold files live in tests/data or coding/; with stance.expansion on, the lexicon adapts to the segments
-    "stance_eval": Contract(("gold_dir", "coding_dir", "segments", "themes_dir", "stance_lexicon"),
+    # gold files live in coding/ (the seeds' development set and the user's own); with
+    # stance.expansion on, the lexicon adapts to the segments
+    "stance_eval": Contract(("coding_dir", "segments", "themes_dir", "stance_lexicon"),
                             ("stance_eval_md", "stance_eval", "stance_eval_files", "stance_eval_metrics")),
     "report": Contract(
         # the stages' report folders stand for the files in them (corpus_table, keyness, topic_words_figure, ...)

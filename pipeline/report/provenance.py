@@ -25,7 +25,7 @@ MACHINE_DEPENDENT = (f"`{FILES['lda_dir']}` (the last bits of its float32 weight
 
 #: Paths whose state decides the results (the lexicon files are inputs, not parameters).
 INPUT_PATHS = ["pipeline", "conf", str(Path(FILES["themes_dir"]).parent), "params.yaml", "dvc.yaml", "constraints.txt",
-               "seeds", FILES["gold_dir"]]
+               "seeds", FILES["coding_dir"]]
 PACKAGES = ["topic-stance-pipeline", "dvc", "hydra-core", "gensim", "scikit-learn", "numpy", "scipy", "pandas",
             "matplotlib", "syntok", "simplemma", "dateparser", "py3langid", "vaderSentiment", "jinja2",
             "markdown"]

@@ -122,8 +122,10 @@ def corpus_section(inp: Inputs, cfg: dict) -> dict:
 
 
 def preprocess_section(inp: Inputs, cfg: dict) -> dict:
+    metrics = inp.json("preprocess_metrics", "preprocess")
     return {
-        "metrics": inp.json("preprocess_metrics", "preprocess"),
+        "metrics": metrics,
+        "tokens_per_segment": round(metrics["tokens"] / metrics["segments"], 2) if metrics["segments"] else 0,
         "phrases": inp.csv("phrases", "preprocess")[:20],
     }
 
@@ -172,7 +174,11 @@ def topics_section(inp: Inputs, cfg: dict, select_by: str = "c_npmi") -> dict:
     # Too incoherent to interpret: no topic's top words co-occur more than chance, or the
     # corpus failed the minimum-data check of the topics stage (its caveats).
     incoherent = bool(scored) and all(v < 0 for v in scored)
-    return {"metrics": metrics, "topics": topics, "table": topics[: cfg["max_rows"]], "selection": selection,
+    # the chosen k's row of the selection table: its u_mass (the metrics file keeps the headline numbers)
+    chosen_row = next((r for r in selection if r.get("chosen") == "1"), {})
+    chosen = {"u_mass": _float(chosen_row.get("u_mass", ""))}
+    return {"metrics": metrics, "chosen": chosen, "topics": topics, "table": topics[: cfg["max_rows"]],
+            "selection": selection,
             "excerpts": by_topic, "figures": figs, "unstable": unstable, "incoherent": incoherent,
             "thin": bool(metrics.get("caveats")), "positive_topics": sum(1 for v in scored if v > 0),
             "edge": grid_edge(selection, select_by)}

@@ -48,7 +48,7 @@ def main(argv: list[str]) -> int:
     if argv and argv[0] == "evaluate":
         ap = argparse.ArgumentParser(prog="python -m pipeline.stance evaluate",
                                      description="Evaluate the stance scorer on a labelled JSONL file.")
-        ap.add_argument("gold", help="JSONL rows {text, theme, relevant, stance}, as tests/data/stance_dev.jsonl")
+        ap.add_argument("gold", help="JSONL rows {text, theme, relevant, stance}, as coding/stance_dev.jsonl")
         ap.add_argument("--params", default="params.yaml", help="parameters to read (default: %(default)s)")
         ap.add_argument("--out", help="also write the figures as a Markdown table here (and a .csv beside it; "
                                       "default: none)")

@@ -2,7 +2,7 @@
 
 ``python -m pipeline.stance agreement A.jsonl B.jsonl [--out DISAGREEMENTS.csv] [--agreed GOLD.jsonl]``
 
-Each file is a gold file (JSONL, ``tests/data/stance_gold_README.md``) or a
+Each file is a gold file (JSONL, ``coding/stance_gold_README.md``) or a
 filled-in coding sheet (CSV, as ``sample`` writes it; ``relevant`` true/false,
 yes/no or 1/0, ``stance`` -1, 0 or 1). Rows are matched on ``doc``, ``theme``
 and the text (:func:`normalised`: case, spacing, apostrophes and dashes do not

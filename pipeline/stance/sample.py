@@ -8,7 +8,7 @@ Writes, beside each other:
 
 ``coding/sample.jsonl``
     the drawn (sentence, theme) rows in the gold format (``doc``, ``text``,
-    ``theme``, ``relevant``, ``stance``; see ``tests/data/stance_gold_README.md``)
+    ``theme``, ``relevant``, ``stance``; see ``coding/stance_gold_README.md``)
     with ``relevant`` and ``stance`` null, for the coders to fill in;
 ``coding/sample.csv``
     the same rows as a coding sheet: empty columns for the coder, and the
@@ -35,7 +35,7 @@ would be one the scorer already called relevant. ``--segments ''`` leaves them
 out (the sample then measures relevance precision only).
 
 Rows whose text, normalised (NFC, single spaces, ASCII apostrophes and
-dashes, case-folded), is in any ``--exclude`` file (``tests/data/stance_dev.jsonl``
+dashes, case-folded), is in any ``--exclude`` file (``coding/stance_dev.jsonl``
 by default) are left out, whatever their theme; of rows with the same theme and
 normalised text only the first (in the order of the files) is kept.
 
@@ -85,7 +85,7 @@ STRATA_LABELS: tuple = (-1, 0, 1, "irrelevant")
 IRRELEVANT = "irrelevant"
 #: Default seed of the draw.
 SEED = 12
-DEFAULT_EXCLUDE = "tests/data/stance_dev.jsonl"
+DEFAULT_EXCLUDE = "coding/stance_dev.jsonl"
 
 SHEET_HEADER = ["row", "doc", "theme", "text", "relevant", "stance", "coder", "note",
                 "theme_description", "pole_-1", "pole_0", "pole_1"]

@@ -15,9 +15,9 @@ Outputs
     The strongest sentences for each pole, per document and theme.
 ``reports/figures/stance_heatmap.png``, ``reports/figures/stance_over_time.png``
 ``reports/metrics/stance.json``
-    Headline counts with stable names, one column each in ``dvc exp show``: ``documents``,
-    ``sentences``, ``relevant_sentences`` (mentioning at least one theme) and
-    ``themes_with_evidence``. Per-theme figures are in ``stance_by_theme.csv``: a metric
+    Headline counts with stable names, one column each in ``dvc exp show``:
+    ``relevant_sentences`` (mentioning at least one theme) and ``themes_with_evidence``
+    (the documents and sentences scored are counts of other stages' outputs). Per-theme figures are in ``stance_by_theme.csv``: a metric
     named after a theme would be a new column for every theme selected.
 """
 from __future__ import annotations
@@ -229,7 +229,7 @@ def run(groups: Mapping[str, dict], paths: Paths) -> dict:
               boot["confidence"])
     log.info("figures written")
 
-    metrics = {"documents": len(docs), "sentences": n_sentences, "relevant_sentences": len(relevant),
+    metrics = {"relevant_sentences": len(relevant),
                "themes_with_evidence": sum(1 for t in themes if overall[("corpus", t)]["status"] == "evidence")}
     write_json(paths.stance_metrics, metrics)
     return metrics

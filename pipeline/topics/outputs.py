@@ -187,11 +187,9 @@ def write_all(*, cfg: dict, model, dictionary, index, theta: np.ndarray, rows: l
     metrics = {
         "k": chosen,
         "c_npmi": _r(best["c_npmi"]),
-        "u_mass": _r(best["u_mass"]),
         "diversity": _r(best["diversity"]),
         "perplexity": _r(best["perplexity"], 2),
         "stability": _r(overall_stab),
-        "unstable_topics": int(sum(unstable)),
         "caveats": list(caveats or []),
     }
     for score, note in sorted((notes or {}).items()):

@@ -172,8 +172,8 @@ def run(groups: Mapping[str, dict], paths: Paths) -> dict:
         stab=(per_topic_stab, overall_stab), paths=paths, caveats=list(check.caveats), notes=notes,
     )
     stab_text = notes["stability"] or f"{metrics['stability']:.3f}"
-    log.info("k=%d: c_npmi %.4f, diversity %.3f, stability %s; %d unstable topic(s)", metrics["k"],
-             metrics["c_npmi"], metrics["diversity"], stab_text, metrics["unstable_topics"])
+    log.info("k=%d: c_npmi %.4f, diversity %.3f, stability %s", metrics["k"], metrics["c_npmi"],
+             metrics["diversity"], stab_text)
     return metrics
 
 

@@ -46,7 +46,7 @@ SCHEMA = C.Section(
     {
         "name": C.Str(),
         "path": C.Str(),
-        "format": C.Str(choices=["auto", "txt", "csv", "jsonl"]),
+        "format": C.optional(C.Str(choices=["auto", "txt", "csv", "jsonl"]), "auto"),
         # used by csv and jsonl corpora
         "columns": C.optional(C.Section(
             {

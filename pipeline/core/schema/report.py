@@ -59,7 +59,7 @@ def check_column(spec: str | None, columns: Iterable[str], key: str = "report.gr
 # grouped views' bootstrap may be left out and take these defaults (README, "Optional parameters").
 SCHEMA = C.Section(
     {
-        "title": C.Str(),
+        "title": C.optional(C.Str(), "Topics and stance in the corpus"),
         # tables show this many rows (groups, when grouped); the full CSV is linked
         "max_rows": C.optional(C.Int(min=5), 25),
         "group_by": C.Free(check_syntax, "null, a metadata column, or date:year, date:month, date:day"),

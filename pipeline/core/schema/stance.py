@@ -163,7 +163,8 @@ SCHEMA = C.Section(
                 "weight": C.Float(min=0),
             }
         ),
-        "scale": C.Float(min=0.01),
+        # tanh(sum / scale): only the continuous score's spread; the labels depend on the thresholds
+        "scale": C.optional(C.Float(min=0.01), 1.0),
         "thresholds": C.Section({"negative": C.Float(min=-1, max=0), "positive": C.Float(min=0, max=1)}),
         "rules": RULE_NUMBERS,
         # Gold files the stance_eval stage scores, each with its role:
