@@ -258,6 +258,42 @@ def test_a_cue_said_of_the_counter_target_is_flipped_and_traced(scorer):
     assert any("counter-target" in n for c in r.cues for n in c["rules"]), r.cues
 
 
+@pytest.mark.parametrize("text", ["Great piece on how Russia sees Ukraine.",
+                                  "A fine summary of what Moscow wants from Kyiv."])
+def test_a_general_word_merely_near_the_counter_target_is_not_flipped(scorer, text):
+    # Near the adversary's name, not said of it: the speaker's mood, not hostility to the target.
+    r = scorer.sentence(text, "ukraine")
+    assert r.relevant and r.label == 0, r.cues
+    assert not any("counter-target" in n for c in r.cues for n in c["rules"]), r.cues
+
+
+@pytest.mark.parametrize("text", ["Russia is cruel and keeps its troops in Ukraine.",
+                                  "The cruel invaders keep their troops in Ukraine."])
+def test_a_general_word_said_of_the_counter_target_is_flipped(scorer, text):
+    # Its predicate or its modifier: the adversary is what is judged.
+    r = scorer.sentence(text, "ukraine")
+    assert r.label == 1, r.cues
+    assert any("counter-target" in n for c in r.cues for n in c["rules"]), r.cues
+
+
+@pytest.mark.parametrize("text,label", [
+    ("This senseless war in Ukraine has to end.", 0),
+    ("What a terrible conflict.", 0),
+    # the target's side itself is still judged, next to the war
+    ("A senseless war waged by a corrupt Kyiv.", -1),
+])
+def test_general_words_said_of_the_war_do_not_judge_the_target(scorer, text, label):
+    r = scorer.sentence(text, "ukraine")
+    assert r.relevant
+    assert r.label == label, r.cues
+
+
+def test_event_targets_are_configuration(composed_params):
+    text = "What a terrible conflict."
+    off = scorer_with(composed_params, lambda p, lex: lex["themes"]["ukraine"].update(events=[]))
+    assert off.sentence(text, "ukraine").label == -1
+
+
 def test_harm_is_judged_by_agent_and_patient(scorer):
     agent = scorer.sentence("Ukraine attacked the border villages.", "ukraine")
     patient = scorer.sentence("Missiles attacked Ukraine overnight.", "ukraine")

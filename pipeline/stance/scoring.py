@@ -432,6 +432,45 @@ def _closing_hashtags(sentence: Sentence, units: list[Unit]) -> set[int]:
     return out
 
 
+# Copulas and verbs of seeming: "Russia is brutal", "the occupiers seem desperate".
+_COPULAS = frozenset({"be", "seem", "look", "remain", "become", "appear", "sound"})
+
+
+def _attached(units: list[Unit], k: int, c: int) -> bool:
+    """Whether the word ``k`` is said of the mention ``c`` by its grammar, not just near it.
+
+    True when ``k`` modifies ``c`` (right before it, or with one determiner or
+    possessive between: "the barbaric invaders", "brutal Russia") or follows
+    it as its predicate or its possession within three words with a copula
+    or a possessive among them ("Russia is so brutal", "the occupiers seem
+    desperate", "Russia's barbaric war"). Both in one clause.
+    """
+    if k == c or any(units[j].boundary for j in range(min(k, c) + 1, max(k, c) + 1)):
+        return False
+    if k < c:
+        between = [units[j].forms[-1] for j in range(k + 1, c)]
+        return len(between) <= 1 and all(b in _DETERMINERS_ALL or b in ("'s", "s") for b in between)
+    between = [units[j] for j in range(c + 1, k)]
+    if len(between) > 3:
+        return False
+    return not between or any(u.key in _COPULAS or u.forms[-1] in ("'s", "s", "'") for u in between)
+
+
+def _said_of_event(units: list[Unit], k: int, hits: list[int], anchor: tuple[int, str, str] | None,
+                   attributive: bool, theme: Theme) -> bool:
+    """Whether the general-lexicon word ``k`` is said of mentions that are all ``theme.events``.
+
+    The mentions it modifies when ``attributive`` ("this senseless war"), else the one it is anchored to.
+    """
+    if attributive:
+        said_of = [h for h in hits if 0 < h - k <= 2]
+    elif anchor is not None and anchor[1] == "target":
+        said_of = [anchor[0]]
+    else:
+        return False
+    return bool(said_of) and all(units[h].key in theme.events for h in said_of)
+
+
 def _same_clause(units: list[Unit], k: int, hits: list[int]) -> bool:
     """Whether unit ``k`` and a mention have no punctuation between them."""
     return any(not any(units[j].boundary for j in range(min(h, k) + 1, max(h, k) + 1)) for h in hits)
@@ -841,6 +880,8 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
             anchor = (_anchor(units, k, anchors, counters, reach, rules, role_judged, governors,
                               _AGENT_MARKERS.get(source, ("by", "from")))
                       if si == focus else None)
+            if source == "lexicon" and theme.events and _said_of_event(units, k, hits, anchor, attributive, theme):
+                continue  # "this senseless war": the events are judged, not the target's side
             if source == "harm":
                 # Harm done by the target counts against it; harm done by its
                 # adversary, or to the target, for it.
@@ -869,6 +910,14 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
             elif anchor is not None and anchor[1] == "counter" and source == "lexicon":
                 # General evaluation of the adversary; theme cues are already
                 # oriented to the theme ("Russia never rejected peace talks").
+                if not _attached(units, k, anchor[0]):
+                    # A general word near the adversary's name is about the
+                    # events or the speaker's mood more often than about the
+                    # adversary ("good essay on Russia", "interesting that Moscow
+                    # ..."); flipping it would push the wrong way. Only a word
+                    # that modifies the name or is said of it as a predicate
+                    # ("the brutal invaders", "Russia is brutal") counts.
+                    continue
                 factor *= -1
                 notes.append(f"said of '{units[anchor[0]].surface}' (counter-target)")
             elif anchor is None and not (si == focus and source != "lexicon" and _same_clause(units, k, hits)):

@@ -45,6 +45,7 @@ class Theme:
     polarity_weight: float | None
     polarity_overrides: dict[str, float]
     counter_targets: frozenset[str] = frozenset()
+    events: frozenset[str] = frozenset()  # targets naming the events, not the target's side
     advocated: float = 0.0
     calls: dict[str, tuple[str, float]] = field(default_factory=dict)  # counted only when modalised
     victims: frozenset[str] = frozenset()
@@ -129,6 +130,7 @@ def compile_theme(theme: dict) -> Theme:
         distanced_target=theme["distanced_target"],
         cues=cues,
         counter_targets=frozenset(note(t) for t in theme["counter_targets"]),
+        events=frozenset(note(t) for t in theme["events"]),
         advocated=fr["advocated"],
         calls=calls,
         victims=role(fr["victims"]),

@@ -104,6 +104,11 @@ THEME_SCHEMA = C.Section(
         # The target's adversaries: what is said of them counts toward the
         # opposite pole ("the invaders shelled Kharkiv" favours Ukraine).
         "counter_targets": C.optional(C.List(C.Str()), []),
+        # Targets that name the events around the target rather than the target
+        # itself ("war", "conflict"): they make a sentence relevant, but a
+        # general-lexicon word said of one ("this senseless war") judges the
+        # events, not the target, and does not count. Theme cues still do.
+        "events": C.optional(C.List(C.Str()), []),
         "cues": C.Free(_mapping_of_cues, "a mapping of pole name: {term: weight}"),
         # Frames that do not depend on the speaker's side (see pipeline/stance/scoring.py).
         "frames": C.optional(
