@@ -61,3 +61,12 @@ def test_names_keep_their_form_in_preprocessed_sentences():
         assert name in words
     assert not {"wale", "athen", "pari", "lyon", "brussel"} & set(words)
     assert words[0] == "minister" and "sanction" in words
+
+
+def test_an_excerpt_is_cut_on_a_word_boundary_and_says_so():
+    from pipeline.core.text import excerpt
+
+    assert excerpt("short text", 80) == "short text"
+    assert excerpt("the situation is difficult", 20) == "the situation is …"  # not "difficu"
+    assert excerpt("Russia h", 8) == "Russia h"  # exactly the limit: nothing cut, no marker
+    assert excerpt("Supercalifragilistic words", 5) == "Super …"  # one long word: cut inside it

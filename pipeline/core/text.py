@@ -187,3 +187,24 @@ def matcher_for(expressions: tuple[str, ...]) -> MweMatcher:
 def word_count(text: str) -> int:
     """Words in ``text`` for size tables (not the model's tokens)."""
     return len(re.findall(r"\w+(?:['\u2019-]\w+)*", text))
+
+
+def excerpt(text: str, chars: int) -> str:
+    """``text`` cut to at most ``chars`` characters on a word boundary, with " …" when cut.
+
+    Parameters
+    ----------
+    text : str
+    chars : int
+        Longest excerpt kept, before the marker (>= 1).
+
+    Returns
+    -------
+    str
+        ``text`` unchanged when it is short enough; else its words up to ``chars``
+        characters (the first ``chars`` characters when the first word is longer) and " …".
+    """
+    if len(text) <= chars:
+        return text
+    cut = text[:chars]
+    return (cut.rsplit(" ", 1)[0] if " " in cut.strip() else cut).rstrip() + " …"

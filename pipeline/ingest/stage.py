@@ -24,7 +24,7 @@ from .. import executor as X
 from ..core.errors import UserError, progress_enabled
 from ..core.io import atomic_open, dumps, write_csv
 from ..core.paths import Paths
-from ..core.text import describe_controls, strip_controls, word_count
+from ..core.text import describe_controls, excerpt, strip_controls, word_count
 from .boilerplate import Patterns, clean_page, split_paragraphs
 from .dates import ColumnOrder, date_in_lead, is_dateline, parse_date
 from .dedup import DocumentIndex, Duplicate, ParagraphIndex
@@ -253,14 +253,14 @@ def ingest_documents(items: Iterable[RawDoc | Skipped | str], cfg: dict, column_
         dups = index.check_document(doc["id"], doc["paragraphs"])
         drop = paragraphs_to_drop(dups, len(doc["paragraphs"]), dd["policy"])
         for d in dups:
-            excerpt = doc["paragraphs"][d.paragraph][:80]
+            snippet = excerpt(doc["paragraphs"][d.paragraph], 80)
             if d.paragraph in drop:
                 action = "dropped"
             elif dd["policy"] == "keep_first":
                 action = "kept: every paragraph is a copy"
             else:
                 action = "kept"
-            yield "duplicate", (d, action, excerpt)
+            yield "duplicate", (d, action, snippet)
         if dups and not drop and dd["policy"] == "keep_first":
             doc["warnings"].append(f"every paragraph repeats document '{dups[0].of_doc}'; kept whole")
         if drop:

@@ -13,6 +13,7 @@ from ..documents import labels as document_labels
 from ..figures import period_of, period_unit
 from ..core.io import write_csv, write_json, write_table
 from ..core.paths import Paths
+from ..core.text import excerpt
 from ..segments import read_segments
 from . import figures
 from .scores import top_word_ids
@@ -103,10 +104,7 @@ def excerpts(path: Path, wanted: set[int], chars: int) -> dict[int, str]:
     out = {}
     for i, seg in enumerate(read_segments(path)):
         if i in wanted:
-            text = " ".join(seg["sentences"])
-            if len(text) > chars:
-                text = text[:chars].rsplit(" ", 1)[0] + " …"
-            out[i] = text
+            out[i] = excerpt(" ".join(seg["sentences"]), chars)
     return out
 
 
