@@ -105,8 +105,8 @@ def test_missing_input_is_one_line(seed_chain, tmp_path):
     (copy / "reports/metrics/preprocess.json").unlink()
     proc = subprocess.run([sys.executable, "-m", "pipeline.report"], cwd=copy, capture_output=True, text=True)
     assert proc.returncode == 2
-    assert proc.stderr.strip() == ("report: error: reports/metrics/preprocess.json: missing; it is written by "
-                                   "stage 'preprocess' (run `dvc repro preprocess`)")
+    assert proc.stderr.strip() == ("report: error: reports/metrics/preprocess.json: not found; run the preprocess "
+                                   "stage first (dvc repro preprocess)")
 
 
 def test_markdown_to_html_embeds_figures(tmp_path):

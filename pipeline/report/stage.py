@@ -15,7 +15,6 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from ..core.errors import UserError
 from ..documents import scored_metadata
 from ..core.io import EVIDENCE_LEGEND, write_csv, write_text
 from ..core.paths import FILES, Paths
@@ -37,31 +36,28 @@ STANCE_GROUP_FIELDS = ["group", "theme", "status", "documents", "documents_with_
 
 
 class Inputs:
-    """The files the report reads, by their name in the contract (:mod:`pipeline.core.paths`); each named with its stage."""
+    """The files the report reads, by their name in the contract (:mod:`pipeline.core.paths`)."""
 
     def __init__(self, paths: Paths):
         self.paths = paths
         self.root = paths.root
 
-    def path(self, name: str, stage: str) -> Path:
-        """The file ``name``; missing, a one-line error naming the stage that writes it."""
-        p = getattr(self.paths, name)
-        if not p.is_file():
-            raise UserError(f"{FILES[name]}: missing; it is written by stage '{stage}' (run `dvc repro {stage}`)")
-        return p
+    def path(self, name: str) -> Path:
+        """The file ``name``; missing, a one-line error naming the stage that writes it (:meth:`Paths.require`)."""
+        return self.paths.require(name)
 
-    def csv(self, name: str, stage: str) -> list[dict]:
+    def csv(self, name: str) -> list[dict]:
         """The rows of CSV file ``name`` as dicts of strings."""
-        with open(self.path(name, stage), encoding="utf-8", newline="") as fh:
+        with open(self.path(name), encoding="utf-8", newline="") as fh:
             return list(csv.DictReader(fh))
 
-    def json(self, name: str, stage: str) -> Any:
+    def json(self, name: str) -> Any:
         """The content of JSON file ``name``."""
-        return json.loads(self.path(name, stage).read_text(encoding="utf-8"))
+        return json.loads(self.path(name).read_text(encoding="utf-8"))
 
-    def figure(self, name: str, stage: str) -> str:
+    def figure(self, name: str) -> str:
         """A figure's path relative to ``reports/`` (where index.md lives)."""
-        self.path(name, stage)
+        self.path(name)
         return self.paths.under_reports(name)
 
     def optional_figure(self, name: str) -> str | None:
@@ -74,8 +70,8 @@ def _int(v: str) -> int:
 
 
 def corpus_section(inp: Inputs, cfg: dict) -> dict:
-    rows = inp.csv("corpus_table", "ingest")
-    dups = inp.csv("duplicates", "ingest")
+    rows = inp.csv("corpus_table")
+    dups = inp.csv("duplicates")
     kept = [r for r in rows if r["status"] == "kept"]
     dates = sorted(r["date"] for r in kept if r["date"])
     tokens = [_int(r["tokens"]) for r in kept]
@@ -122,17 +118,17 @@ def corpus_section(inp: Inputs, cfg: dict) -> dict:
 
 
 def preprocess_section(inp: Inputs, cfg: dict) -> dict:
-    metrics = inp.json("preprocess_metrics", "preprocess")
+    metrics = inp.json("preprocess_metrics")
     return {
         "metrics": metrics,
         "tokens_per_segment": round(metrics["tokens"] / metrics["segments"], 2) if metrics["segments"] else 0,
-        "phrases": inp.csv("phrases", "preprocess")[:20],
+        "phrases": inp.csv("phrases")[:20],
     }
 
 
 def tfidf_section(inp: Inputs, cfg: dict) -> dict:
-    corpus_terms = inp.csv("tfidf_corpus_terms", "tfidf")
-    keyness = inp.csv("keyness", "tfidf")
+    corpus_terms = inp.csv("tfidf_corpus_terms")
+    keyness = inp.csv("keyness")
     by_doc: dict[str, dict[str, list[str]]] = {}
     for r in keyness:
         entry = by_doc.setdefault(r["doc_id"], {"over": [], "under": []})
@@ -143,7 +139,7 @@ def tfidf_section(inp: Inputs, cfg: dict) -> dict:
         "corpus_terms": corpus_terms[:20],
         "keyness": docs[: cfg["max_rows"]],
         "keyness_total": len(docs),
-        "similarity_figure": inp.figure("doc_similarity_figure", "tfidf"),
+        "similarity_figure": inp.figure("doc_similarity_figure"),
     }
 
 
@@ -152,18 +148,18 @@ def _float(v: str) -> float | None:
 
 
 def topics_section(inp: Inputs, cfg: dict, select_by: str = "c_npmi") -> dict:
-    metrics = inp.json("topics_metrics", "topics")
-    topics = inp.csv("topics_table", "topics")
-    selection = inp.csv("topic_selection", "topics")
-    excerpts = inp.csv("topic_segments", "topics")
+    metrics = inp.json("topics_metrics")
+    topics = inp.csv("topics_table")
+    selection = inp.csv("topic_selection")
+    excerpts = inp.csv("topic_segments")
     by_topic: dict[str, list[dict]] = {}
     for r in excerpts:
         r = dict(r, excerpt=r["excerpt"][: cfg["excerpt_chars"]])
         by_topic.setdefault(r["topic"], []).append(r)
     figs = {
-        "words": inp.figure("topic_words_figure", "topics"),
-        "documents": inp.figure("topic_documents_figure", "topics"),
-        "selection": inp.figure("topic_selection_figure", "topics"),
+        "words": inp.figure("topic_words_figure"),
+        "documents": inp.figure("topic_documents_figure"),
+        "selection": inp.figure("topic_selection_figure"),
     }
     optional = {"time": "topic_time_figure", "selection_cv": "topic_selection_cv_figure"}
     for key, name in optional.items():  # drawn only when dates exist / c_v was computed
@@ -234,9 +230,9 @@ def stance_section(inp: Inputs, cfg: dict, themes: dict | None = None) -> dict:
     for name, th in (themes or {}).items():
         by_sign = {v["sign"]: (p, v.get("description", "")) for p, v in th["poles"].items()}
         poles.append({"theme": name, "negative": by_sign.get(-1, ("", "")), "positive": by_sign.get(1, ("", ""))})
-    by_doc = inp.csv("stance_by_document", "stance")
-    by_theme = inp.csv("stance_by_theme", "stance")
-    evidence = inp.csv("stance_evidence", "stance")
+    by_doc = inp.csv("stance_by_document")
+    by_theme = inp.csv("stance_by_theme")
+    evidence = inp.csv("stance_evidence")
     kept: dict[tuple, int] = {}
     shown = []
     for r in evidence:
@@ -252,7 +248,7 @@ def stance_section(inp: Inputs, cfg: dict, themes: dict | None = None) -> dict:
         "evidence": shown[: cfg["max_rows"] * 2],
         "evidence_total": len(evidence),
         "documents": len({r["doc_id"] for r in by_doc}),
-        "heatmap": inp.figure("stance_heatmap", "stance"),
+        "heatmap": inp.figure("stance_heatmap"),
         "over_time": inp.optional_figure("stance_over_time"),
     }
 
@@ -265,13 +261,13 @@ def validation_section(inp: Inputs) -> dict:
     The figures are read from the stage's tables (``stance_eval_files.csv`` per file,
     ``stance_eval.csv`` per theme), not from its metrics, which keep a headline only.
     """
-    table = inp.csv("stance_eval", "stance_eval")
+    table = inp.csv("stance_eval")
     relevance: dict[str, dict[str, float]] = {}
     for r in table:
         if r["scorer"] == "scorer" and r["theme"] not in ("mean per theme", "overall"):
             relevance.setdefault(r["file"], {})[r["theme"]] = float(r["relevance_f1"])
     files = []
-    for m in inp.csv("stance_eval_files", "stance_eval"):
+    for m in inp.csv("stance_eval_files"):
         by_theme = relevance.get(m["name"], {})
         files.append({"name": m["name"], "role": m["role"], "file": m["file"], "n": int(m["n"]),
                       "macro_f1": _float(m["stance_macro_f1"]),
@@ -296,7 +292,7 @@ def corpus_documents(inp: Inputs) -> list[dict]:
     Documents in another language are in ``corpus.jsonl`` but in no later
     stage: counting them in a group would dilute its shares.
     """
-    return scored_metadata(inp.path("corpus", "ingest"))
+    return scored_metadata(inp.path("corpus"))
 
 
 def meta_columns(docs: list[dict]) -> list[str]:
@@ -337,7 +333,7 @@ def grouped_views(inp: Inputs, cfg: dict, docs: list[dict], topics: dict, themes
     ci = f"{boot['confidence']:.0%} bootstrap interval"
 
     # Topics: document_topics.csv holds each document's token-weighted topic shares.
-    dt = inp.csv("document_topics", "topics")
+    dt = inp.csv("document_topics")
     cols = [c for c in (dt[0] if dt else {}) if c.startswith("topic_")]
     shares = np.array([[float(r[c]) for c in cols] for r in dt]).reshape(len(dt), len(cols))
     labels = {int(t["topic"]): t["label"] for t in topics["topics"]}
@@ -359,7 +355,7 @@ def grouped_views(inp: Inputs, cfg: dict, docs: list[dict], topics: dict, themes
 
     # Stance: the stage's per-document summaries, pooled over each group's sentences.
     theme_names = list(themes)
-    srows = G.stance_by_group(inp.csv("stance_by_document", "stance"), assigned, order,
+    srows = G.stance_by_group(inp.csv("stance_by_document"), assigned, order,
                               theme_names, boot)
     write_csv(getattr(inp.paths, GROUP_TABLES["stance"]), STANCE_GROUP_FIELDS,
               ([r[f] for f in STANCE_GROUP_FIELDS] for r in srows))
@@ -374,7 +370,7 @@ def grouped_views(inp: Inputs, cfg: dict, docs: list[dict], topics: dict, themes
     stance_rows = [{"group": g, "documents": cells[(g, theme_names[0])]["documents"],
                     "cells": [cells[(g, t)] for t in theme_names]} for g in shown if (g, theme_names[0]) in cells]
 
-    evidence = G.evidence_by_group(inp.csv("stance_evidence", "stance"), assigned, shown,
+    evidence = G.evidence_by_group(inp.csv("stance_evidence"), assigned, shown,
                                    signs, cfg["evidence_per_group"])
     return {
         "spec": spec,
