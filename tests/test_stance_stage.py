@@ -44,10 +44,9 @@ def test_seed_outputs(stance_run, seed_run, composed_params):
     with open(out / "reports/tables/stance_by_theme.csv", encoding="utf-8") as fh:
         by_theme = list(csv.DictReader(fh))
     assert [r["theme"] for r in by_theme] == composed_params["themes"]
-    assert m == {"documents": len(docs), "sentences": m["sentences"],
-                 "relevant_sentences": len({s["id"] for s in sentences}),
+    assert m == {"relevant_sentences": len({s["id"] for s in sentences}),
                  "themes_with_evidence": sum(r["status"] == "evidence" for r in by_theme)}
-    assert m["sentences"] > m["relevant_sentences"] > 0
+    assert m["relevant_sentences"] > 0
     assert json.loads((out / "reports/metrics/stance.json").read_text(encoding="utf-8")) == m
     for name in ("stance_heatmap.png", "stance_over_time.png"):
         assert (out / "reports/figures" / name).stat().st_size > 1000

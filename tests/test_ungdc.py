@@ -21,8 +21,10 @@ def test_ungdc_first_1000_speeches_through_every_stage(root, shared_dir, tmp_pat
     assert result["status"] == "ok", result
     job = tmp_path / "job"
     m = result["metrics"]
-    assert m["preprocess"]["documents"] == 1000 and m["preprocess"]["segments"] == 1000  # whole speeches
-    assert m["topics"]["k"] == 20 and m["stance"]["documents"] == 1000
+    assert m["preprocess"]["segments"] == 1000 and m["preprocess"]["documents_without_tokens"] == 0  # whole speeches
+    assert m["topics"]["k"] == 20 and m["stance"]["relevant_sentences"] > 0
+    with open(job / "reports/tables/stance_by_document.csv", encoding="utf-8") as fh:
+        assert len({r["doc_id"] for r in csv.DictReader(fh)}) == 1000  # every speech scored
     with open(job / "data/topics/document_topics.csv", encoding="utf-8") as fh:
         assert sum(1 for _ in csv.reader(fh)) == 1001  # trained on a sample, inferred for every speech
     with open(job / "reports/index_files/topics_by_group.csv", encoding="utf-8") as fh:
