@@ -460,3 +460,49 @@ def test_target_prefilter_never_changes_a_judgement(scorer, theme, text):
     finally:
         del th.__dict__["target_heads"]
     assert fast == full
+
+
+@pytest.mark.parametrize("text,label,agent", [
+    # "they" is the Russians, the nearest mention before it, not Kyiv named first.
+    ("Kyiv said the Russians were massing troops and that they would attack soon.", 1, "they"),
+    ("Kyiv held the line against the invaders, and now they keep retreating.", 1, "they"),
+    # "it" after Ukraine is still Ukraine.
+    ("Ukraine says it will shell the border villages.", -1, "it"),
+])
+def test_a_pronoun_stands_for_the_nearest_mention_before_it(scorer, text, label, agent):
+    r = scorer.sentence(text, "ukraine")
+    assert r.label == label, r.cues
+    assert any(n == f"agent '{agent}'" for c in r.cues for n in c["rules"]), r.cues
+
+
+def test_the_possessor_of_an_act_is_its_agent(scorer):
+    # "Kyiv" is the subject of "repel", but the invasion is Moscow's.
+    r = scorer.sentence("Partners help Kyiv repel Moscow's brutal invasion.", "ukraine")
+    invasion = next(c for c in r.cues if c["key"] == "invasion")
+    assert "agent 'Moscow'" in invasion["rules"] and invasion["value"] > 0, r.cues
+    r = scorer.sentence("They sent tanks to stop Kyiv's shelling of the town.", "ukraine")
+    assert r.label == -1, r.cues
+
+
+@pytest.mark.parametrize("text,label", [
+    ("Russia should bomb Kyiv.", -1),
+    ("Russia should just bomb the capital of Ukraine.", -1),
+    ("Ukraine must strike the invaders.", 1),
+    ("Moscow must not attack Kyiv.", 1),
+    # an act named as a noun is condemned or reported, not called for
+    ("We must stop the invasion of Ukraine.", 1),
+])
+def test_calling_for_an_act_sides_with_its_agent(scorer, text, label):
+    r = scorer.sentence(text, "ukraine")
+    assert r.label == label, r.cues
+
+
+@pytest.mark.parametrize("text,label", [
+    ("The occupiers will seize Kherson.", 1),
+    ("Russia wants to conquer Ukraine.", 1),
+    ("Russian troops withdraw from Kherson.", 1),
+    ("Kyiv will never beat the Russian army.", -1),
+])
+def test_conquest_and_withdrawal_are_read_by_whose_they_are(scorer, text, label):
+    r = scorer.sentence(text, "ukraine")
+    assert r.label == label, r.cues

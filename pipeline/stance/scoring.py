@@ -471,6 +471,26 @@ def _said_of_event(units: list[Unit], k: int, hits: list[int], anchor: tuple[int
     return bool(said_of) and all(units[h].key in theme.events for h in said_of)
 
 
+def _resolve_pronouns(units: list[Unit], hits: list[int], counters: list[int], rules: Rules
+                      ) -> tuple[list[int], list[int]]:
+    """Pronouns (``rules.pronouns``) that stand for a mention: (those for a target, those for a counter-target).
+
+    A pronoun stands for the nearest mention before it, whether a target or a
+    counter-target: in "Russia told us they would not invade Ukraine" "they"
+    is Russia, in "Ukraine says it will not retreat" "it" is Ukraine. A
+    pronoun before any mention stands for none.
+    """
+    marks = sorted([(h, "target") for h in hits] + [(c, "counter") for c in counters])
+    to_target, to_counter = [], []
+    for j, u in enumerate(units):
+        if u.key not in rules.pronouns:
+            continue
+        before = [kind for p, kind in marks if p < j]
+        if before:
+            (to_target if before[-1] == "target" else to_counter).append(j)
+    return to_target, to_counter
+
+
 def _same_clause(units: list[Unit], k: int, hits: list[int]) -> bool:
     """Whether unit ``k`` and a mention have no punctuation between them."""
     return any(not any(units[j].boundary for j in range(min(h, k) + 1, max(h, k) + 1)) for h in hits)
@@ -636,6 +656,17 @@ def _anchor(units: list[Unit], k: int, hits: list[int], counters: list[int], win
     marks = [(h, "target") for h in hits] + [(c, "counter") for c in counters]
     if k in hits:
         return k, "target", "agent"
+    if agent_first:
+        # "Russia's barbaric invasion", "Kyiv's shelling of Donetsk": a possessive opens
+        # a noun phrase whose head is the act, so the possessor is its agent, whatever
+        # verb governs the phrase ("help Ukraine repel Russia's invasion").
+        kinds = dict(marks)
+        for j in range(k - 2, max(-1, k - 5), -1):
+            if any(units[m].boundary for m in range(j + 1, k + 1)):
+                break
+            if j in kinds and units[j + 1].forms[-1] in ("'s", "'") \
+                    and not any(m in kinds for m in range(j + 2, k)):
+                return j, kinds[j], "agent"
     # "the invading army", "an attacking Russia": an active participle right
     # before a mention, after an article, is its agent's.
     if units[k].forms[-1].endswith("ing") and k + 1 < len(units) and not units[k + 1].boundary \
@@ -671,6 +702,25 @@ def _anchor(units: list[Unit], k: int, hits: list[int], counters: list[int], win
     if role == "agent" and _passive(units, k):
         role = "patient"
     return p, kind, role
+
+
+def _verb_after(units: list[Unit], k: int, a: int) -> bool:
+    """Whether unit ``k`` is the verb an advocacy word ``a`` takes ("should bomb", "must not attack").
+
+    At most one word may stand between them (a negator or an adverb: "should
+    just bomb", "must never attack"); "to" may follow the advocacy word ("urge
+    them to strike" is not this: a pronoun or a name between them is the one
+    urged). An act named as a noun ("condemn the invasion") is not called for.
+    """
+    between = [u for u in units[a + 1:k]]
+    if any(units[m].boundary for m in range(a + 1, k + 1)):
+        return False
+    between = [u for u in between if u.key != "to"]
+    return len(between) == 0 or (len(between) == 1 and (between[0].forms[-1].endswith("ly")
+                                                         or between[0].key in _ADVERBS_BEFORE_VERB))
+
+
+_ADVERBS_BEFORE_VERB = frozenset({"not", "never", "just", "also", "then", "still", "rather", "simply", "n't"})
 
 
 _PARTICIPLES = frozenset({"hit", "struck", "shot", "slain", "torn", "beaten", "overrun"})
@@ -817,8 +867,11 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
     counters = [c for c in counter_mentions(focal, theme, hits) if c not in tags]
     # Anaphora: a pronoun after a mention is said of it (for direction only, not relevance).
     # A demonstrative before a noun refers back as well ("these measures").
-    anchors = sorted({h for h in hits if h not in tags}
-                     | {j for j in range(hits[0] + 1, len(focal)) if focal[j].key in rules.pronouns})
+    # A pronoun stands for the nearest mention before it, the target's or its
+    # adversary's ("Russia said they would not attack": "they" is Russia).
+    for_target, for_counter = _resolve_pronouns(focal, [h for h in hits if h not in tags], counters, rules)
+    anchors = sorted({h for h in hits if h not in tags} | set(for_target))
+    counters = sorted(set(counters) | set(for_counter))
     total, cues = 0.0, []
     focal_values: list[float] = []
     focal_sources: list[str] = []
@@ -891,6 +944,11 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
                 if kind == "counter" and role == "patient":
                     continue  # harm to the adversary is news, not sympathy for it
                 sign = -1 if (kind == "target") == (role == "agent") else 1
+                if called is not None and role == "agent" and _verb_after(units, k, called):
+                    # "Russia should bomb Kyiv", "Ukraine must strike back": calling
+                    # for an act sides with the one who is to do it.
+                    sign = -sign
+                    notes.append(f"called for: sides with '{units[p].surface}'")
                 factor *= sign
                 pole = theme.pole_name(sign)
                 notes.append(f"{role} '{units[p].surface}'")
