@@ -418,6 +418,16 @@ def test_closing_hashtags_are_no_ones_agent(scorer):
     assert r.label == 0, r.cues
 
 
+@pytest.mark.parametrize("text", ["Footage shows a drone attack on a fleet #KyivNews #Ukraine",
+                                  "Footage shows a drone attack on a fleet #Kyiv #UkraineWarUpdates",
+                                  "Footage shows a drone attack on a fleet #KyivUpdates"])
+def test_a_camel_case_hashtag_is_one_tag(scorer, text):
+    # The tokenizer splits "#KyivNews" into "#", "Kyiv", "News": the tag is still one, and closes the text.
+    r = scorer.sentence(text, "ukraine")
+    assert r.relevant
+    assert r.label == 0, r.cues
+
+
 def test_frames_are_configuration(composed_params):
     text = "Our group calls for comprehensive mandatory sanctions against the racist regime."
     off = scorer_with(composed_params, lambda p, lex: lex["themes"]["sanctions"].update(

@@ -421,15 +421,34 @@ def _clause_before(units: list[Unit], i: int, words: frozenset[str], scope: int)
     return None
 
 
+def _closing_tag_run(sentence: Sentence) -> tuple[int, int]:
+    """Where the run of hashtags that closes a text starts (a token index), and how many tags it holds.
+
+    The tokenizer splits a camel-case tag ("#UkraineRussiaWar" into "#",
+    "Ukraine", "Russia", "War"), so a tag is a "#" and the words after it up to
+    the next "#" or the end, when the text writes them together. ``(len(tokens), 0)``
+    when the text does not end with a tag.
+    """
+    toks = sentence.tokens
+    start, n = len(toks), 0
+    while start > 0:
+        j = start - 1
+        while j >= 0 and toks[j] != "#" and is_word(toks[j]) and start - j <= _TAG_WORDS:
+            j -= 1
+        if j < 0 or toks[j] != "#" or j == start - 1 or "#" + "".join(toks[j + 1:start]) not in sentence.text:
+            break
+        start, n = j, n + 1
+    return start, n
+
+
+# Words of one camel-case hashtag, at most.
+_TAG_WORDS = 6
+
+
 def _closing_hashtags(sentence: Sentence, units: list[Unit]) -> set[int]:
     """Units of the run of hashtags that closes a text (social-media tags)."""
-    out: set[int] = set()
-    for i in range(len(units) - 1, -1, -1):
-        u = units[i]
-        if u.start == 0 or sentence.tokens[u.start - 1] != "#":
-            break
-        out.add(i)
-    return out
+    start, _ = _closing_tag_run(sentence)
+    return {i for i, u in enumerate(units) if u.start > start}
 
 
 # Copulas and verbs of seeming: "Russia is brutal", "the occupiers seem desperate".
