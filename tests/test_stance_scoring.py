@@ -516,3 +516,32 @@ def test_calling_for_an_act_sides_with_its_agent(scorer, text, label):
 def test_conquest_and_withdrawal_are_read_by_whose_they_are(scorer, text, label):
     r = scorer.sentence(text, "ukraine")
     assert r.label == label, r.cues
+
+
+NEWS = "The invaders shelled a power station in Kharkiv overnight"
+
+
+@pytest.mark.parametrize("text,label", [
+    (NEWS, 1),
+    (NEWS + " #Ukraine", 1),  # one tag: a post's own remark
+    (NEWS + " #Ukraine #Russia", 0),  # a headline with its distribution tags
+    (NEWS + " #UkraineWar #RussiaNews", 0),
+    ("We mourn: t" + NEWS[1:] + " #Ukraine #Russia", 1),  # the author's own voice
+])
+def test_a_shared_news_item_reports_and_takes_no_side(scorer, text, label):
+    r = scorer.sentence(text, "ukraine")
+    assert r.relevant and r.label == label, (text, r.cues)
+    if label == 0:
+        assert all("shared news item x0" in c["rules"] for c in r.cues), r.cues
+
+
+def test_shared_news_is_configuration(composed_params):
+    text = NEWS + " #Ukraine #Russia"
+    counted = scorer_with(composed_params, lambda p, lex: p["stance"].setdefault("rules", {}).update(
+        news={"factor": 1.0}))
+    assert counted.sentence(text, "ukraine").label == 1
+    more_tags = scorer_with(composed_params, lambda p, lex: p["stance"].setdefault("rules", {}).update(
+        news={"tags": 3}))
+    assert more_tags.sentence(text, "ukraine").label == 1
+    no_voice = scorer_with(composed_params, lambda p, lex: lex["stance"]["rules"].pop("news"))
+    assert no_voice.sentence("We mourn: t" + text[1:], "ukraine").label == 0

@@ -50,6 +50,9 @@ class Rules:
     attributive: float = 1.0
     prepositions: frozenset[str] = frozenset()
     comparison: frozenset[str] = frozenset()
+    news_voice: frozenset[str] = frozenset()  # lower-cased first-person words, as written
+    news_tags: int = 2
+    news_factor: float = 1.0
 
 
 def compile_rules(cfg: dict) -> Rules:
@@ -90,6 +93,9 @@ def compile_rules(cfg: dict) -> Rules:
         attributive=r["target"]["attributive"],
         prepositions=keys(r["target"]["prepositions"]),
         comparison=keys(r["target"]["comparison"]),
+        news_voice=frozenset(w.lower() for w in r["news"]["voice"]),
+        news_tags=r["news"]["tags"],
+        news_factor=r["news"]["factor"],
     )
 
 

@@ -37,7 +37,10 @@ mentioned there. The cues of the scoring window (the sentence, optionally
 * a general-lexicon word between a determiner and the target modifies it
   ("these absurd sanctions") and counts ``rules.target.attributive`` times;
 * an opposition word heading a "that" clause ("we regret that ...") turns
-  the theme cues of the clause against what they state.
+  the theme cues of the clause against what they state;
+* a shared news item — a text that closes with a run of hashtags and has no
+  first-person word (``rules.news``) — counts its cues ``news.factor`` times:
+  a headline reports, it does not take a side.
 
 A mention makes a theme relevant unless it is only the scene of a remark
 (``themes.<t>.background``) or one place in a list of many
@@ -443,6 +446,21 @@ def _closing_tag_run(sentence: Sentence) -> tuple[int, int]:
 
 # Words of one camel-case hashtag, at most.
 _TAG_WORDS = 6
+
+
+def shared_news(sentence: Sentence, rules: Rules) -> bool:
+    """Whether a text is a shared news item: it closes with ``rules.news_tags`` or more hashtags
+    and has none of ``rules.news_voice`` (first-person words, as written).
+
+    A headline posted with its distribution tags ("Ukraine says the bridge
+    was hit overnight #Ukraine #Russia") reports; what it reports is not its
+    poster's stance. A post in the first person ("We stand with them
+    #Ukraine #Kyiv") speaks for its author, tags or not.
+    """
+    _, tags = _closing_tag_run(sentence)
+    if tags < rules.news_tags:
+        return False
+    return not any(t.lower().replace("\u2019", "'") in rules.news_voice for t in sentence.tokens)
 
 
 def _closing_hashtags(sentence: Sentence, units: list[Unit]) -> set[int]:
@@ -1033,6 +1051,12 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
                     "rules": [f"distanced by '{marker.surface}'"], "sentence": 0,
                     "span": [focal[h].start, focal[h].end],
                 })
+    if rules.news_factor != 1 and shared_news(window[focus], rules):
+        # A shared news item reports what its headline says; its cues are the news's.
+        total *= rules.news_factor
+        for c in cues:
+            c["value"] = round(c["value"] * rules.news_factor, 4)
+            c["rules"] = c["rules"] + [f"shared news item x{rules.news_factor:g}"]
     stance = math.tanh(total / cfg["scale"])
     t = cfg["thresholds"]
     return Scored(
