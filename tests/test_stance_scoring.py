@@ -545,3 +545,22 @@ def test_shared_news_is_configuration(composed_params):
     assert more_tags.sentence(text, "ukraine").label == 1
     no_voice = scorer_with(composed_params, lambda p, lex: lex["stance"]["rules"].pop("news"))
     assert no_voice.sentence("We mourn: t" + text[1:], "ukraine").label == 0
+
+
+@pytest.mark.parametrize("theme,plain,quoted", [
+    ("sanctions", "These effective sanctions changed nothing.", 'These "effective" sanctions changed nothing.'),
+    ("ukraine", "Everyone praises the heroic Ukrainians.", 'Everyone praises the "heroic" Ukrainians.'),
+])
+def test_scare_quotes_distance_the_words_they_hold(scorer, theme, plain, quoted):
+    assert scorer.sentence(plain, theme).label == 1
+    r = scorer.sentence(quoted, theme)
+    assert r.label == -1, r.cues
+    assert any("in scare quotes" in c["rules"] for c in r.cues)
+
+
+def test_a_target_in_scare_quotes_is_disputed_and_a_long_quotation_is_reported(scorer):
+    assert scorer.sentence("The sanctions were announced today.", "sanctions").label == 0
+    assert scorer.sentence('The "sanctions" were announced today.', "sanctions").label == -1
+    # More than three words, or a pair whose marks are in other sentences: a quotation, not scare quotes.
+    assert scorer.sentence('He said "the sanctions are effective and fair" yesterday.', "sanctions").label == 1
+    assert scorer.sentence('The sanctions are effective," he said.', "sanctions").label == 1

@@ -12,7 +12,8 @@ mentioned there. The cues of the scoring window (the sentence, optionally
 * a negator before a cue in the same clause flips or cancels it
   (``rules.negation.factor``); it binds to the first polar word after it,
   so "never rejected the truce proposal" flips "rejected" only;
-* distancing markers ("so-called", "what they call") flip the cue they precede;
+* distancing markers ("so-called", "what they call") flip the cue they precede,
+  and so do scare quotes around one to three words ('the "liberators"');
 * intensifiers and diminishers just before a cue scale it;
 * a contrast marker ("but", "however") weights the clause after it up and
   the one before it down;
@@ -133,9 +134,13 @@ def _units_of(sentence: Sentence, matcher: MweMatcher) -> list[Unit]:
         run.clear()
         boundary = False
 
+    # Scare quotes mark words, not clauses: 'the "peaceful" regime' is one phrase.
+    marks = {m for span in _scare_quote_spans(sentence.tokens) for m in (span[0] - 1, span[1])}
     for i, tok in enumerate(sentence.tokens):
         if is_word(tok):
             run.append(i)
+        elif i in marks:
+            continue
         else:
             flush()
             boundary = True
@@ -355,12 +360,14 @@ def _negator(units: list[Unit], i: int, values: list[float], sources: list[str],
 
 
 def _modifiers(units: list[Unit], i: int, values: list[float], sources: list[str],
-               rules: Rules, negatable: bool = True) -> tuple[float, list[str]]:
+               rules: Rules, negatable: bool = True, quoted: bool = False) -> tuple[float, list[str]]:
     """The product of the rules that apply to the polar unit ``i`` of one sentence.
 
     With ``negatable`` False (a word modifying the target, "these senseless
     sanctions") a clause's negator is not its: "nobody needs these senseless
-    sanctions" denies the need, not the senselessness.
+    sanctions" denies the need, not the senselessness. With ``quoted`` the unit
+    is inside scare quotes (:func:`scare_quoted`), which distance it as
+    "so-called" does.
     """
     polar = [v != 0 for v in values]
     factor, notes = 1.0, []
@@ -391,6 +398,9 @@ def _modifiers(units: list[Unit], i: int, values: list[float], sources: list[str
     if dist is not None:
         factor *= rules.distancing_factor
         notes.append(f"distanced by '{dist.surface}'")
+    elif quoted:
+        factor *= rules.distancing_factor
+        notes.append("in scare quotes")
     # A marker opening the sentence contrasts with the previous sentence, which
     # is not being scored, so it weights nothing here.
     before = [j for j in range(1, i) if units[j].key in rules.contrast]
@@ -402,7 +412,7 @@ def _modifiers(units: list[Unit], i: int, values: list[float], sources: list[str
         factor *= rules.contrast_before
         notes.append(f"before '{units[after[0]].surface}' x{rules.contrast_before:g}")
     # Scare quotes are the speaker's own judgement even inside a reported topic.
-    if dist is None:
+    if dist is None and not quoted:
         start = before[-1] + 1 if before else 0
         topic = next((j for j in range(start, i) if units[j].key in rules.topic), None)
         # "never discussed any plan to ..." denies the topic rather than naming it;
@@ -412,6 +422,47 @@ def _modifiers(units: list[Unit], i: int, values: list[float], sources: list[str
             factor *= rules.topic_factor
             notes.append(f"topic of '{units[topic].surface}' x{rules.topic_factor:g}")
     return factor, notes
+
+
+# Quotation marks that open and close a quoted phrase; the ASCII mark does both.
+_OPENING_QUOTES = frozenset({'"', "\u201c", "\u201e", "\u00ab"})
+_CLOSING_QUOTES = frozenset({'"', "\u201d", "\u201c", "\u00bb"})
+# Scare quotes hold a word or a short phrase; a longer quotation is someone's words.
+_SCARE_QUOTE_WORDS = 3
+
+
+def _scare_quote_spans(toks: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Token spans ``(first, end)`` of the words inside scare quotes (see :func:`scare_quoted`).
+
+    Quotation marks pair in order (an opening mark with the next closing
+    one); a pair is scare quotes when it holds one to three words and nothing else.
+    """
+    spans, opened = [], None
+    for i, t in enumerate(toks):
+        if opened is not None and t in _CLOSING_QUOTES:
+            if 1 <= i - opened - 1 <= _SCARE_QUOTE_WORDS and all(is_word(x) for x in toks[opened + 1:i]):
+                spans.append((opened + 1, i))
+            opened = None
+        elif t in _OPENING_QUOTES:
+            opened = i
+    return spans
+
+
+def scare_quoted(sentence: Sentence, units: list[Unit]) -> set[int]:
+    """Positions of the units inside scare quotes: one to three words between double quotation marks.
+
+    The tokenizer keeps quotation marks as tokens. The pair holds words only
+    (no other punctuation), so a quotation that runs across a clause or a
+    sentence, or whose other mark is in another sentence, marks nothing: in
+    'the "liberators"' or 'a "special operation"' the speaker keeps a
+    distance from the words; in 'he said: "we will win, whatever it takes"' he
+    reports them. Single quotation marks are left out: the same character is an
+    apostrophe. The marks of a pair are no clause boundary (:func:`units_of`).
+    """
+    spans = _scare_quote_spans(sentence.tokens)
+    if not spans:
+        return set()
+    return {k for k, u in enumerate(units) if any(a <= u.start and u.end <= b for a, b in spans)}
 
 
 def _clause_before(units: list[Unit], i: int, words: frozenset[str], scope: int) -> int | None:
@@ -917,6 +968,7 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
                 for k, u in enumerate(units)]
         values = [b[0] for b in base]
         sources = [b[2] for b in base]
+        quoted = scare_quoted(window[si], units)
         if si == focus:
             focal_values = values
             governors = _governors(units, values, sources)
@@ -928,7 +980,7 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
                 continue
             attributive = (si == focus and source == "lexicon" and rules.attributive != 1
                            and _attributive(units, k, hits, values, rules))
-            factor, notes = _modifiers(units, k, values, sources, rules, not attributive)
+            factor, notes = _modifiers(units, k, values, sources, rules, not attributive, k in quoted)
             # A modifier of the target is not itself what is called for.
             called = None if attributive else _clause_before(units, k, rules.advocacy, rules.advocacy_scope)
             # Only the theme's own cues state what is regretted; sentiment and
@@ -1036,19 +1088,20 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
     for frame in _frames(focal, focal_values, hits, theme, rules, anchors, focal_sources):
         total += frame["value"]
         cues.append(frame)
-    # A target in scare quotes ("so-called sanctions") is disputed by the speaker.
+    # A target in scare quotes ("so-called sanctions", 'the "sanctions"') is disputed by the speaker.
     if theme.distanced_target:
         sign = 1 if theme.distanced_target > 0 else -1
+        focal_quoted = scare_quoted(window[focus], focal)
         for h in hits:
-            marker = next((focal[j] for j in range(h - 1, max(-1, h - 3), -1)
+            marker = next((f"distanced by '{focal[j].surface}'" for j in range(h - 1, max(-1, h - 3), -1)
                            if focal[j].key in rules.distancers and not any(focal[m].boundary for m in range(j + 1, h + 1))),
-                          None)
+                          "in scare quotes" if h in focal_quoted else None)
             if marker is not None:
                 total += theme.distanced_target
                 cues.append({
                     "term": focal[h].surface, "key": focal[h].key, "source": "distanced target",
                     "pole": theme.pole_name(sign), "value": round(theme.distanced_target, 4),
-                    "rules": [f"distanced by '{marker.surface}'"], "sentence": 0,
+                    "rules": [marker], "sentence": 0,
                     "span": [focal[h].start, focal[h].end],
                 })
     if rules.news_factor != 1 and shared_news(window[focus], rules):
