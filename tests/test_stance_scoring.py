@@ -564,3 +564,17 @@ def test_a_target_in_scare_quotes_is_disputed_and_a_long_quotation_is_reported(s
     # More than three words, or a pair whose marks are in other sentences: a quotation, not scare quotes.
     assert scorer.sentence('He said "the sanctions are effective and fair" yesterday.', "sanctions").label == 1
     assert scorer.sentence('The sanctions are effective," he said.', "sanctions").label == 1
+
+
+@pytest.mark.parametrize("theme,text,label", [
+    ("ukraine", "Isn't it wonderful how Ukraine keeps fighting?", 1),
+    ("ukraine", "Shouldn't we help Ukraine?", 1),
+    ("sanctions", "Don't we all support these sanctions?", 1),
+    # a question word before the auxiliary, or no question: the negation denies
+    ("ukraine", "Why didn't they help Ukraine?", -1),
+    ("ukraine", "It isn't wonderful how Ukraine keeps fighting.", -1),
+    ("sanctions", "We don't support these sanctions.", -1),
+])
+def test_a_negated_yes_no_question_asserts(scorer, theme, text, label):
+    r = scorer.sentence(text, theme)
+    assert r.label == label, (text, r.cues)

@@ -11,7 +11,8 @@ mentioned there. The cues of the scoring window (the sentence, optionally
   (weaker: general sentiment is not stance);
 * a negator before a cue in the same clause flips or cancels it
   (``rules.negation.factor``); it binds to the first polar word after it,
-  so "never rejected the truce proposal" flips "rejected" only;
+  so "never rejected the truce proposal" flips "rejected" only; in a negated
+  yes/no question ("Isn't it obvious that ...?") it asserts and flips nothing;
 * distancing markers ("so-called", "what they call") flip the cue they precede,
   and so do scare quotes around one to three words ('the "liberators"');
 * intensifiers and diminishers just before a cue scale it;
@@ -329,8 +330,11 @@ def base_value(u: Unit, theme: Theme, rules: Rules, lexicon: dict[str, float], w
 
 
 def _negator(units: list[Unit], i: int, values: list[float], sources: list[str], rules: Rules,
-             depth: int = 0) -> Unit | None:
+             depth: int = 0, asked: frozenset[int] = frozenset()) -> Unit | None:
     """The negator that reaches the polar unit ``i``, if any.
+
+    A negator at a position in ``asked`` (:func:`asking_negators`) makes a
+    question that asserts ("Isn't it obvious that ...?") and reaches nothing.
 
     A negator binds to the first polar word after it in the clause, passing
     through volition and permission words ("not interested in peace", "never
@@ -343,7 +347,7 @@ def _negator(units: list[Unit], i: int, values: list[float], sources: list[str],
             return None
         u = units[j]
         if u.key in rules.negators:
-            return u
+            return None if j in asked else u
         if u.key in rules.transparent:
             continue
         # "did not expect that the army would be so brave": the negation stays in
@@ -354,20 +358,21 @@ def _negator(units: list[Unit], i: int, values: list[float], sources: list[str],
             return None
         if values[j]:
             if (depth < 3 and sources[i] == "cue" and sources[j] == "cue" and values[i] * values[j] > 0):
-                return _negator(units, j, values, sources, rules, depth + 1)
+                return _negator(units, j, values, sources, rules, depth + 1, asked)
             return None
     return None
 
 
 def _modifiers(units: list[Unit], i: int, values: list[float], sources: list[str],
-               rules: Rules, negatable: bool = True, quoted: bool = False) -> tuple[float, list[str]]:
+               rules: Rules, negatable: bool = True, quoted: bool = False,
+               asked: frozenset[int] = frozenset()) -> tuple[float, list[str]]:
     """The product of the rules that apply to the polar unit ``i`` of one sentence.
 
     With ``negatable`` False (a word modifying the target, "these senseless
     sanctions") a clause's negator is not its: "nobody needs these senseless
     sanctions" denies the need, not the senselessness. With ``quoted`` the unit
     is inside scare quotes (:func:`scare_quoted`), which distance it as
-    "so-called" does.
+    "so-called" does. ``asked``: negators that make a question rather than deny (:func:`asking_negators`).
     """
     polar = [v != 0 for v in values]
     factor, notes = 1.0, []
@@ -390,7 +395,7 @@ def _modifiers(units: list[Unit], i: int, values: list[float], sources: list[str
                 return None
         return None
 
-    neg = _negator(units, i, values, sources, rules) if negatable else None
+    neg = _negator(units, i, values, sources, rules, asked=asked) if negatable else None
     if neg is not None:
         factor *= rules.negation_factor
         notes.append(f"negated by '{neg.surface}'")
@@ -463,6 +468,47 @@ def scare_quoted(sentence: Sentence, units: list[Unit]) -> set[int]:
     if not spans:
         return set()
     return {k for k, u in enumerate(units) if any(a <= u.start and u.end <= b for a, b in spans)}
+
+
+# Forms that open a yes/no question ("Isn't it ...?", "Shouldn't we ...?"); syntok
+# splits "can't", "won't" into "ca"/"wo" and "n't".
+_AUXILIARIES_ASKING = frozenset({"is", "are", "was", "were", "am", "do", "does", "did", "have", "has", "had", "can",
+                                 "ca", "could", "will", "wo", "would", "should", "shall", "must", "may", "might"})
+_SENTENCE_ENDS = frozenset({".", "!", "?", "\u2026"})
+
+
+def asking_negators(sentence: Sentence, units: list[Unit], rules: Rules) -> frozenset[int]:
+    """Positions of negators that make a yes/no question rather than deny.
+
+    An auxiliary opens the clause, the negator follows it ("Isn't it",
+    "Shouldn't we") or its subject ("Is it not"), and the sentence ends with a
+    question mark: the question asserts what it asks ("Isn't it obvious
+    that they are brave?" says they are). A question word before the
+    auxiliary keeps the denial ("Why didn't they help?"), as does a
+    statement ("It isn't obvious.").
+    """
+    toks = sentence.tokens
+    if "?" not in toks:
+        return frozenset()
+    end_of = [0] * len(toks)  # the token that ends each token's sentence
+    end = len(toks)
+    for t in range(len(toks) - 1, -1, -1):
+        if toks[t] in _SENTENCE_ENDS:
+            end = t
+        end_of[t] = end
+    out = set()
+    for k, u in enumerate(units):
+        if u.forms[-1] not in _AUXILIARIES_ASKING or not (k == 0 or u.boundary):
+            continue
+        for j in (k + 1, k + 2):
+            if j >= len(units) or units[j].boundary:
+                break
+            if units[j].key in rules.negators:
+                e = end_of[units[j].start]
+                if (j == k + 1 or units[j].forms[-1] == "not") and e < len(toks) and toks[e] == "?":
+                    out.add(j)
+                break
+    return frozenset(out)
 
 
 def _clause_before(units: list[Unit], i: int, words: frozenset[str], scope: int) -> int | None:
@@ -828,7 +874,8 @@ def _passive(units: list[Unit], k: int) -> bool:
 
 
 def _frames(units: list[Unit], values: list[float], hits: list[int], theme: Theme, rules: Rules,
-            anchors: list[int] | None = None, sources: list[str] | None = None) -> list[dict]:
+            anchors: list[int] | None = None, sources: list[str] | None = None,
+            asked: frozenset[int] = frozenset()) -> list[dict]:
     """Cues that come from the target's role in the sentence rather than from one word.
 
     * advocated / opposed: an advocacy (or opposition) word with a target
@@ -862,7 +909,8 @@ def _frames(units: list[Unit], values: list[float], hits: list[int], theme: Them
         Cue records in the shape of :class:`Scored` ``cues``, ``source``
         ``"frame: <kind>"``. Each frame counts at most once per sentence. A
         negator right before the advocacy word flips it ("we have never
-        supported these sanctions").
+        supported these sanctions") unless it is in ``asked``
+        (:func:`asking_negators`: "Don't we all support these sanctions?").
     """
     out = []
 
@@ -888,6 +936,8 @@ def _frames(units: list[Unit], values: list[float], hits: list[int], theme: Them
                     or (a + 1 < len(units) and units[a + 1].key == "that" and h != a + 2):
                 continue
             neg = _clause_before(units, a, rules.negators, 3)
+            if neg in asked:
+                neg = None  # "Don't we all support the sanctions?"
             value, notes = theme.advocated, [f"object '{units[h].surface}'"]
             kind = "advocated"
             if u.key in rules.opposition:
@@ -963,13 +1013,16 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
     total, cues = 0.0, []
     focal_values: list[float] = []
     focal_sources: list[str] = []
+    focal_asked: frozenset[int] = frozenset()
     for si, units in enumerate(per_sentence):
         base = [base_value(u, theme, rules, lexicon, weight, si == focus and k in target_set)
                 for k, u in enumerate(units)]
         values = [b[0] for b in base]
         sources = [b[2] for b in base]
         quoted = scare_quoted(window[si], units)
+        asked = asking_negators(window[si], units, rules)
         if si == focus:
+            focal_asked = asked
             focal_values = values
             governors = _governors(units, values, sources)
             focal_sources = sources
@@ -980,7 +1033,7 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
                 continue
             attributive = (si == focus and source == "lexicon" and rules.attributive != 1
                            and _attributive(units, k, hits, values, rules))
-            factor, notes = _modifiers(units, k, values, sources, rules, not attributive, k in quoted)
+            factor, notes = _modifiers(units, k, values, sources, rules, not attributive, k in quoted, asked)
             # A modifier of the target is not itself what is called for.
             called = None if attributive else _clause_before(units, k, rules.advocacy, rules.advocacy_scope)
             # Only the theme's own cues state what is regretted; sentiment and
@@ -1085,7 +1138,7 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
                 "pole": pole, "value": round(v, 4), "rules": notes,
                 "sentence": si - focus, "span": [units[k].start, units[k].end],
             })
-    for frame in _frames(focal, focal_values, hits, theme, rules, anchors, focal_sources):
+    for frame in _frames(focal, focal_values, hits, theme, rules, anchors, focal_sources, focal_asked):
         total += frame["value"]
         cues.append(frame)
     # A target in scare quotes ("so-called sanctions", 'the "sanctions"') is disputed by the speaker.
