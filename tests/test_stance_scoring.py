@@ -578,3 +578,30 @@ def test_a_target_in_scare_quotes_is_disputed_and_a_long_quotation_is_reported(s
 def test_a_negated_yes_no_question_asserts(scorer, theme, text, label):
     r = scorer.sentence(text, theme)
     assert r.label == label, (text, r.cues)
+
+
+PEACE = "Russia really wants peace with Ukraine"
+
+
+@pytest.mark.parametrize("text,label", [
+    (PEACE + ".", 1),
+    (PEACE + " /s", -1),
+    ("Yeah right, " + PEACE + ".", -1),
+    ("Oh great, Russia bombed Kyiv again.", 1),  # an act is judged by whose it is, not praise
+])
+def test_praise_under_an_irony_tag_mocks(scorer, text, label):
+    r = scorer.sentence(text, "ukraine")
+    assert r.label == label, (text, r.cues)
+
+
+def test_an_irony_tag_marks_its_own_sentence_and_is_configuration(scorer, composed_params):
+    r = scorer.sentence("Oh great, Moscow wants a ceasefire with Ukraine. Kyiv welcomes the truce.", "ukraine")
+    by_term = {c["term"]: c for c in r.cues}
+    assert by_term["ceasefire"]["value"] < 0 and by_term["truce"]["value"] > 0, r.cues
+    literal = scorer_with(composed_params, lambda p, lex: p["stance"].setdefault("rules", {}).update(
+        irony={"factor": 1.0}))
+    assert literal.sentence(PEACE + " /s", "ukraine").label == 1
+
+
+def test_laughter_is_no_praise(scorer):
+    assert scorer.sentence("Kyiv again, lol.", "ukraine").label == 0

@@ -13,6 +13,8 @@ mentioned there. The cues of the scoring window (the sentence, optionally
   (``rules.negation.factor``); it binds to the first polar word after it,
   so "never rejected the truce proposal" flips "rejected" only; in a negated
   yes/no question ("Isn't it obvious that ...?") it asserts and flips nothing;
+* praise (a positive general word or theme cue) in a sentence with an irony
+  tag ("yeah right", "oh great", "/s") counts ``rules.irony.factor`` times;
 * distancing markers ("so-called", "what they call") flip the cue they precede,
   and so do scare quotes around one to three words ('the "liberators"');
 * intensifiers and diminishers just before a cue scale it;
@@ -475,6 +477,26 @@ def scare_quoted(sentence: Sentence, units: list[Unit]) -> set[int]:
 _AUXILIARIES_ASKING = frozenset({"is", "are", "was", "were", "am", "do", "does", "did", "have", "has", "had", "can",
                                  "ca", "could", "will", "wo", "would", "should", "shall", "must", "may", "might"})
 _SENTENCE_ENDS = frozenset({".", "!", "?", "\u2026"})
+
+
+def ironic_units(sentence: Sentence, units: list[Unit], rules: Rules) -> set[int]:
+    """Positions of the units in a sentence that an irony tag marks.
+
+    The tags are ``rules.irony`` ("yeah right", "oh great") and the
+    social-media "/s"; the sentence is the tokens between sentence-final
+    punctuation, so "Oh great, they really want peace. Talks start today."
+    marks only the first.
+    """
+    toks = sentence.tokens
+    sentence_of, n = [], 0
+    for t in toks:
+        sentence_of.append(n)
+        n += t in _SENTENCE_ENDS
+    marked = {sentence_of[i] for i in range(len(toks) - 1) if toks[i] == "/" and toks[i + 1].lower() == "s"}
+    marked |= {sentence_of[u.start] for u in units if u.key in rules.irony}
+    if not marked:
+        return set()
+    return {k for k, u in enumerate(units) if sentence_of[u.start] in marked and u.key not in rules.irony}
 
 
 def asking_negators(sentence: Sentence, units: list[Unit], rules: Rules) -> frozenset[int]:
@@ -1021,6 +1043,7 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
         sources = [b[2] for b in base]
         quoted = scare_quoted(window[si], units)
         asked = asking_negators(window[si], units, rules)
+        ironic = ironic_units(window[si], units, rules) if rules.irony_factor != 1 else set()
         if si == focus:
             focal_asked = asked
             focal_values = values
@@ -1130,6 +1153,10 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
                     factor *= far
                     notes.append(f"away from the target x{far:g}")
             v = value * factor
+            if k in ironic and value > 0 and v > 0 and source in ("lexicon", "cue"):
+                # "Oh great, they really want peace": praise under an irony tag mocks.
+                v *= rules.irony_factor
+                notes.append(f"ironic x{rules.irony_factor:g}")
             total += v
             if source == "cue" and units[k].key in theme.expanded:
                 source = "expansion"  # a cue stance.expansion added: the evidence says so
