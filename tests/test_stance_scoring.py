@@ -605,3 +605,9 @@ def test_an_irony_tag_marks_its_own_sentence_and_is_configuration(scorer, compos
 
 def test_laughter_is_no_praise(scorer):
     assert scorer.sentence("Kyiv again, lol.", "ukraine").label == 0
+
+
+def test_calling_something_a_name_is_no_call_for_it(scorer):
+    # "call X a Y" names; "call for X" advocates it.
+    assert scorer.sentence("The minister called the sanctions a mistake.", "sanctions").label == -1
+    assert scorer.sentence("The minister called for tougher sanctions.", "sanctions").label == 1
