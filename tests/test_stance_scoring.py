@@ -418,6 +418,16 @@ def test_closing_hashtags_are_no_ones_agent(scorer):
     assert r.label == 0, r.cues
 
 
+@pytest.mark.parametrize("text", ["Footage shows a drone attack on a fleet #KyivNews #Ukraine",
+                                  "Footage shows a drone attack on a fleet #Kyiv #UkraineWarUpdates",
+                                  "Footage shows a drone attack on a fleet #KyivUpdates"])
+def test_a_camel_case_hashtag_is_one_tag(scorer, text):
+    # The tokenizer splits "#KyivNews" into "#", "Kyiv", "News": the tag is still one, and closes the text.
+    r = scorer.sentence(text, "ukraine")
+    assert r.relevant
+    assert r.label == 0, r.cues
+
+
 def test_frames_are_configuration(composed_params):
     text = "Our group calls for comprehensive mandatory sanctions against the racist regime."
     off = scorer_with(composed_params, lambda p, lex: lex["themes"]["sanctions"].update(
@@ -506,3 +516,98 @@ def test_calling_for_an_act_sides_with_its_agent(scorer, text, label):
 def test_conquest_and_withdrawal_are_read_by_whose_they_are(scorer, text, label):
     r = scorer.sentence(text, "ukraine")
     assert r.label == label, r.cues
+
+
+NEWS = "The invaders shelled a power station in Kharkiv overnight"
+
+
+@pytest.mark.parametrize("text,label", [
+    (NEWS, 1),
+    (NEWS + " #Ukraine", 1),  # one tag: a post's own remark
+    (NEWS + " #Ukraine #Russia", 0),  # a headline with its distribution tags
+    (NEWS + " #UkraineWar #RussiaNews", 0),
+    ("We mourn: t" + NEWS[1:] + " #Ukraine #Russia", 1),  # the author's own voice
+])
+def test_a_shared_news_item_reports_and_takes_no_side(scorer, text, label):
+    r = scorer.sentence(text, "ukraine")
+    assert r.relevant and r.label == label, (text, r.cues)
+    if label == 0:
+        assert all("shared news item x0" in c["rules"] for c in r.cues), r.cues
+
+
+def test_shared_news_is_configuration(composed_params):
+    text = NEWS + " #Ukraine #Russia"
+    counted = scorer_with(composed_params, lambda p, lex: p["stance"].setdefault("rules", {}).update(
+        news={"factor": 1.0}))
+    assert counted.sentence(text, "ukraine").label == 1
+    more_tags = scorer_with(composed_params, lambda p, lex: p["stance"].setdefault("rules", {}).update(
+        news={"tags": 3}))
+    assert more_tags.sentence(text, "ukraine").label == 1
+    no_voice = scorer_with(composed_params, lambda p, lex: lex["stance"]["rules"].pop("news"))
+    assert no_voice.sentence("We mourn: t" + text[1:], "ukraine").label == 0
+
+
+@pytest.mark.parametrize("theme,plain,quoted", [
+    ("sanctions", "These effective sanctions changed nothing.", 'These "effective" sanctions changed nothing.'),
+    ("ukraine", "Everyone praises the heroic Ukrainians.", 'Everyone praises the "heroic" Ukrainians.'),
+])
+def test_scare_quotes_distance_the_words_they_hold(scorer, theme, plain, quoted):
+    assert scorer.sentence(plain, theme).label == 1
+    r = scorer.sentence(quoted, theme)
+    assert r.label == -1, r.cues
+    assert any("in scare quotes" in c["rules"] for c in r.cues)
+
+
+def test_a_target_in_scare_quotes_is_disputed_and_a_long_quotation_is_reported(scorer):
+    assert scorer.sentence("The sanctions were announced today.", "sanctions").label == 0
+    assert scorer.sentence('The "sanctions" were announced today.', "sanctions").label == -1
+    # More than three words, or a pair whose marks are in other sentences: a quotation, not scare quotes.
+    assert scorer.sentence('He said "the sanctions are effective and fair" yesterday.', "sanctions").label == 1
+    assert scorer.sentence('The sanctions are effective," he said.', "sanctions").label == 1
+
+
+@pytest.mark.parametrize("theme,text,label", [
+    ("ukraine", "Isn't it wonderful how Ukraine keeps fighting?", 1),
+    ("ukraine", "Shouldn't we help Ukraine?", 1),
+    ("sanctions", "Don't we all support these sanctions?", 1),
+    # a question word before the auxiliary, or no question: the negation denies
+    ("ukraine", "Why didn't they help Ukraine?", -1),
+    ("ukraine", "It isn't wonderful how Ukraine keeps fighting.", -1),
+    ("sanctions", "We don't support these sanctions.", -1),
+])
+def test_a_negated_yes_no_question_asserts(scorer, theme, text, label):
+    r = scorer.sentence(text, theme)
+    assert r.label == label, (text, r.cues)
+
+
+PEACE = "Russia really wants peace with Ukraine"
+
+
+@pytest.mark.parametrize("text,label", [
+    (PEACE + ".", 1),
+    (PEACE + " /s", -1),
+    ("Yeah right, " + PEACE + ".", -1),
+    ("Oh great, Russia bombed Kyiv again.", 1),  # an act is judged by whose it is, not praise
+])
+def test_praise_under_an_irony_tag_mocks(scorer, text, label):
+    r = scorer.sentence(text, "ukraine")
+    assert r.label == label, (text, r.cues)
+
+
+def test_an_irony_tag_marks_its_own_sentence_and_is_configuration(scorer, composed_params):
+    r = scorer.sentence("Oh great, Moscow wants a ceasefire with Ukraine. Kyiv welcomes the truce.", "ukraine")
+    by_term = {c["term"]: c for c in r.cues}
+    assert by_term["ceasefire"]["value"] < 0 and by_term["truce"]["value"] > 0, r.cues
+    literal = scorer_with(composed_params, lambda p, lex: p["stance"].setdefault("rules", {}).update(
+        irony={"factor": 1.0}))
+    assert literal.sentence(PEACE + " /s", "ukraine").label == 1
+
+
+def test_laughter_is_no_praise(scorer):
+    assert scorer.sentence("Kyiv again, lol.", "ukraine").label == 0
+
+
+def test_calling_something_a_name_is_no_call_for_it(scorer):
+    # "call X a Y" names; "call for X" advocates it.
+    assert scorer.sentence("The minister called the sanctions a mistake.", "sanctions").label == -1
+    assert scorer.sentence("The minister called for tougher sanctions.", "sanctions").label == 1

@@ -50,6 +50,11 @@ class Rules:
     attributive: float = 1.0
     prepositions: frozenset[str] = frozenset()
     comparison: frozenset[str] = frozenset()
+    irony: frozenset[str] = frozenset()
+    irony_factor: float = 1.0
+    news_voice: frozenset[str] = frozenset()  # lower-cased first-person words, as written
+    news_tags: int = 2
+    news_factor: float = 1.0
 
 
 def compile_rules(cfg: dict) -> Rules:
@@ -58,7 +63,7 @@ def compile_rules(cfg: dict) -> Rules:
     # that is no negator, so they never flip anything.
     terms = (r["negation"]["terms"] + r["negation"]["exceptions"] + r["distancing"]["terms"] + list(r["intensifiers"]) + list(r["diminishers"])
              + r["contrast"]["terms"] + r["topic"]["terms"] + r["scope_breakers"] + r["advocacy"]["terms"]
-             + r["advocacy"]["opposition"])
+             + r["advocacy"]["opposition"] + r["irony"]["terms"])
     multi = tuple(sorted({" ".join(term_words(t)) for t in terms if len(term_words(t)) > 1}))
     keys = lambda xs: frozenset(term_key(x) for x in xs)  # noqa: E731
     return Rules(
@@ -90,6 +95,11 @@ def compile_rules(cfg: dict) -> Rules:
         attributive=r["target"]["attributive"],
         prepositions=keys(r["target"]["prepositions"]),
         comparison=keys(r["target"]["comparison"]),
+        irony=keys(r["irony"]["terms"]),
+        irony_factor=r["irony"]["factor"],
+        news_voice=frozenset(w.lower() for w in r["news"]["voice"]),
+        news_tags=r["news"]["tags"],
+        news_factor=r["news"]["factor"],
     )
 
 

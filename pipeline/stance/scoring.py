@@ -11,8 +11,12 @@ mentioned there. The cues of the scoring window (the sentence, optionally
   (weaker: general sentiment is not stance);
 * a negator before a cue in the same clause flips or cancels it
   (``rules.negation.factor``); it binds to the first polar word after it,
-  so "never rejected the truce proposal" flips "rejected" only;
-* distancing markers ("so-called", "what they call") flip the cue they precede;
+  so "never rejected the truce proposal" flips "rejected" only; in a negated
+  yes/no question ("Isn't it obvious that ...?") it asserts and flips nothing;
+* praise (a positive general word or theme cue) in a sentence with an irony
+  tag ("yeah right", "oh great", "/s") counts ``rules.irony.factor`` times;
+* distancing markers ("so-called", "what they call") flip the cue they precede,
+  and so do scare quotes around one to three words ('the "liberators"');
 * intensifiers and diminishers just before a cue scale it;
 * a contrast marker ("but", "however") weights the clause after it up and
   the one before it down;
@@ -37,7 +41,10 @@ mentioned there. The cues of the scoring window (the sentence, optionally
 * a general-lexicon word between a determiner and the target modifies it
   ("these absurd sanctions") and counts ``rules.target.attributive`` times;
 * an opposition word heading a "that" clause ("we regret that ...") turns
-  the theme cues of the clause against what they state.
+  the theme cues of the clause against what they state;
+* a shared news item — a text that closes with a run of hashtags and has no
+  first-person word (``rules.news``) — counts its cues ``news.factor`` times:
+  a headline reports, it does not take a side.
 
 A mention makes a theme relevant unless it is only the scene of a remark
 (``themes.<t>.background``) or one place in a list of many
@@ -130,9 +137,13 @@ def _units_of(sentence: Sentence, matcher: MweMatcher) -> list[Unit]:
         run.clear()
         boundary = False
 
+    # Scare quotes mark words, not clauses: 'the "peaceful" regime' is one phrase.
+    marks = {m for span in _scare_quote_spans(sentence.tokens) for m in (span[0] - 1, span[1])}
     for i, tok in enumerate(sentence.tokens):
         if is_word(tok):
             run.append(i)
+        elif i in marks:
+            continue
         else:
             flush()
             boundary = True
@@ -321,8 +332,11 @@ def base_value(u: Unit, theme: Theme, rules: Rules, lexicon: dict[str, float], w
 
 
 def _negator(units: list[Unit], i: int, values: list[float], sources: list[str], rules: Rules,
-             depth: int = 0) -> Unit | None:
+             depth: int = 0, asked: frozenset[int] = frozenset()) -> Unit | None:
     """The negator that reaches the polar unit ``i``, if any.
+
+    A negator at a position in ``asked`` (:func:`asking_negators`) makes a
+    question that asserts ("Isn't it obvious that ...?") and reaches nothing.
 
     A negator binds to the first polar word after it in the clause, passing
     through volition and permission words ("not interested in peace", "never
@@ -335,7 +349,7 @@ def _negator(units: list[Unit], i: int, values: list[float], sources: list[str],
             return None
         u = units[j]
         if u.key in rules.negators:
-            return u
+            return None if j in asked else u
         if u.key in rules.transparent:
             continue
         # "did not expect that the army would be so brave": the negation stays in
@@ -346,18 +360,21 @@ def _negator(units: list[Unit], i: int, values: list[float], sources: list[str],
             return None
         if values[j]:
             if (depth < 3 and sources[i] == "cue" and sources[j] == "cue" and values[i] * values[j] > 0):
-                return _negator(units, j, values, sources, rules, depth + 1)
+                return _negator(units, j, values, sources, rules, depth + 1, asked)
             return None
     return None
 
 
 def _modifiers(units: list[Unit], i: int, values: list[float], sources: list[str],
-               rules: Rules, negatable: bool = True) -> tuple[float, list[str]]:
+               rules: Rules, negatable: bool = True, quoted: bool = False,
+               asked: frozenset[int] = frozenset()) -> tuple[float, list[str]]:
     """The product of the rules that apply to the polar unit ``i`` of one sentence.
 
     With ``negatable`` False (a word modifying the target, "these senseless
     sanctions") a clause's negator is not its: "nobody needs these senseless
-    sanctions" denies the need, not the senselessness.
+    sanctions" denies the need, not the senselessness. With ``quoted`` the unit
+    is inside scare quotes (:func:`scare_quoted`), which distance it as
+    "so-called" does. ``asked``: negators that make a question rather than deny (:func:`asking_negators`).
     """
     polar = [v != 0 for v in values]
     factor, notes = 1.0, []
@@ -380,7 +397,7 @@ def _modifiers(units: list[Unit], i: int, values: list[float], sources: list[str
                 return None
         return None
 
-    neg = _negator(units, i, values, sources, rules) if negatable else None
+    neg = _negator(units, i, values, sources, rules, asked=asked) if negatable else None
     if neg is not None:
         factor *= rules.negation_factor
         notes.append(f"negated by '{neg.surface}'")
@@ -388,6 +405,9 @@ def _modifiers(units: list[Unit], i: int, values: list[float], sources: list[str
     if dist is not None:
         factor *= rules.distancing_factor
         notes.append(f"distanced by '{dist.surface}'")
+    elif quoted:
+        factor *= rules.distancing_factor
+        notes.append("in scare quotes")
     # A marker opening the sentence contrasts with the previous sentence, which
     # is not being scored, so it weights nothing here.
     before = [j for j in range(1, i) if units[j].key in rules.contrast]
@@ -399,7 +419,7 @@ def _modifiers(units: list[Unit], i: int, values: list[float], sources: list[str
         factor *= rules.contrast_before
         notes.append(f"before '{units[after[0]].surface}' x{rules.contrast_before:g}")
     # Scare quotes are the speaker's own judgement even inside a reported topic.
-    if dist is None:
+    if dist is None and not quoted:
         start = before[-1] + 1 if before else 0
         topic = next((j for j in range(start, i) if units[j].key in rules.topic), None)
         # "never discussed any plan to ..." denies the topic rather than naming it;
@@ -409,6 +429,108 @@ def _modifiers(units: list[Unit], i: int, values: list[float], sources: list[str
             factor *= rules.topic_factor
             notes.append(f"topic of '{units[topic].surface}' x{rules.topic_factor:g}")
     return factor, notes
+
+
+# Quotation marks that open and close a quoted phrase; the ASCII mark does both.
+_OPENING_QUOTES = frozenset({'"', "\u201c", "\u201e", "\u00ab"})
+_CLOSING_QUOTES = frozenset({'"', "\u201d", "\u201c", "\u00bb"})
+# Scare quotes hold a word or a short phrase; a longer quotation is someone's words.
+_SCARE_QUOTE_WORDS = 3
+
+
+def _scare_quote_spans(toks: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Token spans ``(first, end)`` of the words inside scare quotes (see :func:`scare_quoted`).
+
+    Quotation marks pair in order (an opening mark with the next closing
+    one); a pair is scare quotes when it holds one to three words and nothing else.
+    """
+    spans, opened = [], None
+    for i, t in enumerate(toks):
+        if opened is not None and t in _CLOSING_QUOTES:
+            if 1 <= i - opened - 1 <= _SCARE_QUOTE_WORDS and all(is_word(x) for x in toks[opened + 1:i]):
+                spans.append((opened + 1, i))
+            opened = None
+        elif t in _OPENING_QUOTES:
+            opened = i
+    return spans
+
+
+def scare_quoted(sentence: Sentence, units: list[Unit]) -> set[int]:
+    """Positions of the units inside scare quotes: one to three words between double quotation marks.
+
+    The tokenizer keeps quotation marks as tokens. The pair holds words only
+    (no other punctuation), so a quotation that runs across a clause or a
+    sentence, or whose other mark is in another sentence, marks nothing: in
+    'the "liberators"' or 'a "special operation"' the speaker keeps a
+    distance from the words; in 'he said: "we will win, whatever it takes"' he
+    reports them. Single quotation marks are left out: the same character is an
+    apostrophe. The marks of a pair are no clause boundary (:func:`units_of`).
+    """
+    spans = _scare_quote_spans(sentence.tokens)
+    if not spans:
+        return set()
+    return {k for k, u in enumerate(units) if any(a <= u.start and u.end <= b for a, b in spans)}
+
+
+# Forms that open a yes/no question ("Isn't it ...?", "Shouldn't we ...?"); syntok
+# splits "can't", "won't" into "ca"/"wo" and "n't".
+_AUXILIARIES_ASKING = frozenset({"is", "are", "was", "were", "am", "do", "does", "did", "have", "has", "had", "can",
+                                 "ca", "could", "will", "wo", "would", "should", "shall", "must", "may", "might"})
+_SENTENCE_ENDS = frozenset({".", "!", "?", "\u2026"})
+
+
+def ironic_units(sentence: Sentence, units: list[Unit], rules: Rules) -> set[int]:
+    """Positions of the units in a sentence that an irony tag marks.
+
+    The tags are ``rules.irony`` ("yeah right", "oh great") and the
+    social-media "/s"; the sentence is the tokens between sentence-final
+    punctuation, so "Oh great, they really want peace. Talks start today."
+    marks only the first.
+    """
+    toks = sentence.tokens
+    sentence_of, n = [], 0
+    for t in toks:
+        sentence_of.append(n)
+        n += t in _SENTENCE_ENDS
+    marked = {sentence_of[i] for i in range(len(toks) - 1) if toks[i] == "/" and toks[i + 1].lower() == "s"}
+    marked |= {sentence_of[u.start] for u in units if u.key in rules.irony}
+    if not marked:
+        return set()
+    return {k for k, u in enumerate(units) if sentence_of[u.start] in marked and u.key not in rules.irony}
+
+
+def asking_negators(sentence: Sentence, units: list[Unit], rules: Rules) -> frozenset[int]:
+    """Positions of negators that make a yes/no question rather than deny.
+
+    An auxiliary opens the clause, the negator follows it ("Isn't it",
+    "Shouldn't we") or its subject ("Is it not"), and the sentence ends with a
+    question mark: the question asserts what it asks ("Isn't it obvious
+    that they are brave?" says they are). A question word before the
+    auxiliary keeps the denial ("Why didn't they help?"), as does a
+    statement ("It isn't obvious.").
+    """
+    toks = sentence.tokens
+    if "?" not in toks:
+        return frozenset()
+    end_of = [0] * len(toks)  # the token that ends each token's sentence
+    end = len(toks)
+    for t in range(len(toks) - 1, -1, -1):
+        if toks[t] in _SENTENCE_ENDS:
+            end = t
+        end_of[t] = end
+    out = set()
+    for k, u in enumerate(units):
+        if u.forms[-1] not in _AUXILIARIES_ASKING or not (k == 0 or u.boundary):
+            continue
+        for j in (k + 1, k + 2):
+            if j >= len(units) or units[j].boundary:
+                break
+            if units[j].key in rules.negators:
+                e = end_of[units[j].start]
+                if (j == k + 1 or units[j].forms[-1] == "not") and e < len(toks) and toks[e] == "?":
+                    out.add(j)
+                break
+    return frozenset(out)
 
 
 def _clause_before(units: list[Unit], i: int, words: frozenset[str], scope: int) -> int | None:
@@ -421,15 +543,49 @@ def _clause_before(units: list[Unit], i: int, words: frozenset[str], scope: int)
     return None
 
 
+def _closing_tag_run(sentence: Sentence) -> tuple[int, int]:
+    """Where the run of hashtags that closes a text starts (a token index), and how many tags it holds.
+
+    The tokenizer splits a camel-case tag ("#UkraineRussiaWar" into "#",
+    "Ukraine", "Russia", "War"), so a tag is a "#" and the words after it up to
+    the next "#" or the end, when the text writes them together. ``(len(tokens), 0)``
+    when the text does not end with a tag.
+    """
+    toks = sentence.tokens
+    start, n = len(toks), 0
+    while start > 0:
+        j = start - 1
+        while j >= 0 and toks[j] != "#" and is_word(toks[j]) and start - j <= _TAG_WORDS:
+            j -= 1
+        if j < 0 or toks[j] != "#" or j == start - 1 or "#" + "".join(toks[j + 1:start]) not in sentence.text:
+            break
+        start, n = j, n + 1
+    return start, n
+
+
+# Words of one camel-case hashtag, at most.
+_TAG_WORDS = 6
+
+
+def shared_news(sentence: Sentence, rules: Rules) -> bool:
+    """Whether a text is a shared news item: it closes with ``rules.news_tags`` or more hashtags
+    and has none of ``rules.news_voice`` (first-person words, as written).
+
+    A headline posted with its distribution tags ("Ukraine says the bridge
+    was hit overnight #Ukraine #Russia") reports; what it reports is not its
+    poster's stance. A post in the first person ("We stand with them
+    #Ukraine #Kyiv") speaks for its author, tags or not.
+    """
+    _, tags = _closing_tag_run(sentence)
+    if tags < rules.news_tags:
+        return False
+    return not any(t.lower().replace("\u2019", "'") in rules.news_voice for t in sentence.tokens)
+
+
 def _closing_hashtags(sentence: Sentence, units: list[Unit]) -> set[int]:
     """Units of the run of hashtags that closes a text (social-media tags)."""
-    out: set[int] = set()
-    for i in range(len(units) - 1, -1, -1):
-        u = units[i]
-        if u.start == 0 or sentence.tokens[u.start - 1] != "#":
-            break
-        out.add(i)
-    return out
+    start, _ = _closing_tag_run(sentence)
+    return {i for i, u in enumerate(units) if u.start > start}
 
 
 # Copulas and verbs of seeming: "Russia is brutal", "the occupiers seem desperate".
@@ -740,7 +896,8 @@ def _passive(units: list[Unit], k: int) -> bool:
 
 
 def _frames(units: list[Unit], values: list[float], hits: list[int], theme: Theme, rules: Rules,
-            anchors: list[int] | None = None, sources: list[str] | None = None) -> list[dict]:
+            anchors: list[int] | None = None, sources: list[str] | None = None,
+            asked: frozenset[int] = frozenset()) -> list[dict]:
     """Cues that come from the target's role in the sentence rather than from one word.
 
     * advocated / opposed: an advocacy (or opposition) word with a target
@@ -774,7 +931,8 @@ def _frames(units: list[Unit], values: list[float], hits: list[int], theme: Them
         Cue records in the shape of :class:`Scored` ``cues``, ``source``
         ``"frame: <kind>"``. Each frame counts at most once per sentence. A
         negator right before the advocacy word flips it ("we have never
-        supported these sanctions").
+        supported these sanctions") unless it is in ``asked``
+        (:func:`asking_negators`: "Don't we all support these sanctions?").
     """
     out = []
 
@@ -800,6 +958,8 @@ def _frames(units: list[Unit], values: list[float], hits: list[int], theme: Them
                     or (a + 1 < len(units) and units[a + 1].key == "that" and h != a + 2):
                 continue
             neg = _clause_before(units, a, rules.negators, 3)
+            if neg in asked:
+                neg = None  # "Don't we all support the sanctions?"
             value, notes = theme.advocated, [f"object '{units[h].surface}'"]
             kind = "advocated"
             if u.key in rules.opposition:
@@ -875,12 +1035,17 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
     total, cues = 0.0, []
     focal_values: list[float] = []
     focal_sources: list[str] = []
+    focal_asked: frozenset[int] = frozenset()
     for si, units in enumerate(per_sentence):
         base = [base_value(u, theme, rules, lexicon, weight, si == focus and k in target_set)
                 for k, u in enumerate(units)]
         values = [b[0] for b in base]
         sources = [b[2] for b in base]
+        quoted = scare_quoted(window[si], units)
+        asked = asking_negators(window[si], units, rules)
+        ironic = ironic_units(window[si], units, rules) if rules.irony_factor != 1 else set()
         if si == focus:
+            focal_asked = asked
             focal_values = values
             governors = _governors(units, values, sources)
             focal_sources = sources
@@ -891,7 +1056,7 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
                 continue
             attributive = (si == focus and source == "lexicon" and rules.attributive != 1
                            and _attributive(units, k, hits, values, rules))
-            factor, notes = _modifiers(units, k, values, sources, rules, not attributive)
+            factor, notes = _modifiers(units, k, values, sources, rules, not attributive, k in quoted, asked)
             # A modifier of the target is not itself what is called for.
             called = None if attributive else _clause_before(units, k, rules.advocacy, rules.advocacy_scope)
             # Only the theme's own cues state what is regretted; sentiment and
@@ -988,6 +1153,10 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
                     factor *= far
                     notes.append(f"away from the target x{far:g}")
             v = value * factor
+            if k in ironic and value > 0 and v > 0 and source in ("lexicon", "cue"):
+                # "Oh great, they really want peace": praise under an irony tag mocks.
+                v *= rules.irony_factor
+                notes.append(f"ironic x{rules.irony_factor:g}")
             total += v
             if source == "cue" and units[k].key in theme.expanded:
                 source = "expansion"  # a cue stance.expansion added: the evidence says so
@@ -996,24 +1165,31 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
                 "pole": pole, "value": round(v, 4), "rules": notes,
                 "sentence": si - focus, "span": [units[k].start, units[k].end],
             })
-    for frame in _frames(focal, focal_values, hits, theme, rules, anchors, focal_sources):
+    for frame in _frames(focal, focal_values, hits, theme, rules, anchors, focal_sources, focal_asked):
         total += frame["value"]
         cues.append(frame)
-    # A target in scare quotes ("so-called sanctions") is disputed by the speaker.
+    # A target in scare quotes ("so-called sanctions", 'the "sanctions"') is disputed by the speaker.
     if theme.distanced_target:
         sign = 1 if theme.distanced_target > 0 else -1
+        focal_quoted = scare_quoted(window[focus], focal)
         for h in hits:
-            marker = next((focal[j] for j in range(h - 1, max(-1, h - 3), -1)
+            marker = next((f"distanced by '{focal[j].surface}'" for j in range(h - 1, max(-1, h - 3), -1)
                            if focal[j].key in rules.distancers and not any(focal[m].boundary for m in range(j + 1, h + 1))),
-                          None)
+                          "in scare quotes" if h in focal_quoted else None)
             if marker is not None:
                 total += theme.distanced_target
                 cues.append({
                     "term": focal[h].surface, "key": focal[h].key, "source": "distanced target",
                     "pole": theme.pole_name(sign), "value": round(theme.distanced_target, 4),
-                    "rules": [f"distanced by '{marker.surface}'"], "sentence": 0,
+                    "rules": [marker], "sentence": 0,
                     "span": [focal[h].start, focal[h].end],
                 })
+    if rules.news_factor != 1 and shared_news(window[focus], rules):
+        # A shared news item reports what its headline says; its cues are the news's.
+        total *= rules.news_factor
+        for c in cues:
+            c["value"] = round(c["value"] * rules.news_factor, 4)
+            c["rules"] = c["rules"] + [f"shared news item x{rules.news_factor:g}"]
     stance = math.tanh(total / cfg["scale"])
     t = cfg["thresholds"]
     return Scored(

@@ -83,6 +83,12 @@ RULE_NUMBERS = C.optional(C.Section(
                                         "far": C.optional(C.Float(min=0, max=1), 0.5),
                                         "lexicon_far": C.optional(C.Float(min=0, max=1), 0.0),
                                         "attributive": C.optional(C.Float(min=1), 2.0)})),
+        # praise in a sentence with an irony tag ("yeah right", "/s") counts `factor` times
+        "irony": C.optional(C.Section({"factor": C.optional(C.Float(min=-1, max=1), -1.0)})),
+        # A post that closes with `tags` or more hashtags and never speaks in the first
+        # person shares a news item: its cues count `factor` times (0: the post is neutral).
+        "news": C.optional(C.Section({"tags": C.optional(C.Int(min=1), 2),
+                                      "factor": C.optional(C.Float(min=0, max=1), 0.0)})),
     }
 ))
 
@@ -126,6 +132,12 @@ LEXICON_SCHEMA = C.Section(
                     # A mention after one of these is the standard of a comparison
                     # ("freer than Russia"), not what the word before it evaluates.
                     "comparison": C.optional(C.List(C.Str()), [])})),
+                # Tags that mark a sentence as ironic ("yeah right", "oh great"); "/s" always does.
+                "irony": C.optional(C.Section({"terms": C.optional(C.List(C.Str()), [])})),
+                "news": C.optional(C.Section({
+                    # First-person words: a post that uses one speaks in its author's
+                    # voice, so it is no shared news item.
+                    "voice": C.optional(C.List(C.Str()), [])})),
             }
         ),
     }
@@ -147,6 +159,8 @@ RULES = C.Section(
                                "speakers": _TERMS}),
         "target": C.Section({"window": C.Int(), "far": C.Float(), "lexicon_far": C.Float(), "pronouns": _TERMS,
                              "attributive": C.Float(), "prepositions": _TERMS, "comparison": _TERMS}),
+        "irony": C.Section({"terms": _TERMS, "factor": C.Float()}),
+        "news": C.Section({"voice": _TERMS, "tags": C.Int(), "factor": C.Float()}),
     }
 )
 
