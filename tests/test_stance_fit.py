@@ -282,3 +282,18 @@ def test_ordinal_fit_recovers_a_known_cut_shift():
     assert abs(lo + 1) < 0.1 and abs(hi - 0.5) < 0.1
     a0, _, c0 = F.ordinal_fit(total, np.zeros((total.size, 0)), true, cuts, 1e4, free_cuts=False)
     assert list(c0) == [0, 0]
+
+
+def test_the_methods_text_names_a_theme_s_own_thresholds(composed_params, root):
+    from pipeline.core.config import lexicons
+    from pipeline.core.stages import VALIDATORS
+    from pipeline.report import methods
+
+    lex = lexicons.read(composed_params, root, "params.yaml")
+    themes = VALIDATORS["themes"](composed_params, "params.yaml", lex)
+    cfg = VALIDATORS["stance"](composed_params, "params.yaml", lex)
+    plain = methods.stance(cfg, themes)
+    assert "its own thresholds" not in plain
+    themes["sanctions"]["thresholds"] = {"negative": 0.05, "positive": 0.4}
+    assert methods.stance(cfg, themes) == plain + (" Theme sanctions has its own thresholds (fitted to a coded "
+                                                   "corpus): −1 at or below 0.05, +1 at or above 0.4.")
