@@ -32,6 +32,10 @@ def error_of(params: dict, lex: dict | None = None) -> str:
                                                         "both poles"),
     (lambda t: t["poles"]["favour"].update(sign=-1), "lexicon/themes/sanctions.yaml: poles.*.sign"),
     (lambda t: t.update(colour="red"), "lexicon/themes/sanctions.yaml: colour is not a known key"),
+    (lambda t: t.update(thresholds={"negative": 0.3, "positive": 0.2}),
+     "lexicon/themes/sanctions.yaml: thresholds = {'negative': 0.3, 'positive': 0.2} is not allowed: negative < "
+     "positive"),
+    (lambda t: t.update(thresholds={"negative": -0.2}), "lexicon/themes/sanctions.yaml: thresholds.positive is missing"),
 ])
 def test_bad_theme_is_one_line_naming_file_and_key(params, edit, expected):
     lex = lexicon(params)

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 import yaml
 
@@ -190,3 +191,110 @@ def test_errors_are_one_line(case, expected, gold_file, root, tmp_path):
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.strip().count("\n") == 0 and expected in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr and not out.exists()
+
+
+# A planted prior: in every document three sentences name the sanctions with no
+# cue and are coded against, one with no cue is coded 0, one says they are
+# justified (a favour cue) and is coded favour (in every fourth document the
+# last two are coded the other way round). The unfitted scorer labels the
+# cue-less rows 0; a theme fitted to this corpus should learn that a mention
+# with no cue is -1 here, i.e. a negative threshold at or above 0.
+VERBS = ["mentioned", "spoke of", "wrote about", "listed", "recalled"]
+
+
+def prior_rows() -> list[dict]:
+    rows = []
+    for d in range(20):
+        doc = f"prior:doc{d:02d}"
+        s, e = SUBJECTS[d % 5], ENDINGS[(d // 5 + d) % 5]
+        rows += [{"doc": doc, "theme": "sanctions", "relevant": True, "stance": -1,
+                  "text": f"{SUBJECTS[(d + j) % 5]} {VERBS[(d + j) % 5]} the sanctions {ENDINGS[(d + 2 * j) % 5]}."}
+                 for j in range(3)]
+        # Coders disagree with the cues now and then (every fourth document), as they do.
+        rows += [
+            {"doc": doc, "theme": "sanctions", "relevant": True, "stance": 0 if d % 4 else 1,
+             "text": f"{s} put the sanctions on the agenda {e}."},
+            {"doc": doc, "theme": "sanctions", "relevant": True, "stance": 1 if d % 4 else 0,
+             "text": f"{s} said the sanctions were justified {e}."},
+        ]
+    return rows
+
+
+@pytest.fixture(scope="module")
+def prior_fit(tmp_path_factory, composed_params):
+    path = tmp_path_factory.mktemp("prior") / "gold.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in prior_rows()), encoding="utf-8")
+    out = path.parent / "sanctions_prior.yaml"
+    result = F.run_fit(composed_params, path, "sanctions", out, resamples=200, max_new=0, command="fit (prior)",
+                       free_cuts=True)
+    return path, out, out.read_text(encoding="utf-8"), result
+
+
+def test_the_unfitted_scorer_has_no_prior(composed_params):
+    s = Scorer.from_params(composed_params)
+    assert s.sentence("The minister mentioned the sanctions last week.", "sanctions").label == 0
+    assert s.themes["sanctions"].thresholds is None
+
+
+def test_fit_recovers_a_planted_prior_as_a_threshold(prior_fit, root, tmp_path):
+    _, out, text, result = prior_fit
+    negative, positive = result["thresholds"]
+    assert 0 <= negative < positive <= 1.0  # a mention with no cue is -1; "justified" (tanh 1.0 = 0.76) still +1
+    theme = yaml.safe_load(text)
+    assert theme["thresholds"] == {"negative": negative, "positive": positive}
+    assert "# Thresholds: the theme's own" in text and "is labelled -1" in text
+    assert f"negative -0.25 -> {negative:g}" in text
+    assert result["after"] > result["before"]
+    assert all(t is not None and t[0] >= 0 for t in result_thresholds_per_fold(text))
+    # The written file, selected as a theme, labels a new cue-less mention -1 and a favour one +1.
+    shutil.copytree(root / "lexicon", tmp_path / "lexicon")
+    shutil.copy(out, tmp_path / "lexicon/themes/sanctions_prior.yaml")
+    s = Scorer.from_params(compose(["themes=[sanctions_prior]"], root / "conf"), root=tmp_path)
+    assert s.sentence("The delegation described the sanctions in May.", "sanctions_prior").label == -1
+    assert s.sentence("Our partners said the sanctions were justified in May.", "sanctions_prior").label == 1
+
+
+def result_thresholds_per_fold(text: str) -> list[tuple[float, float] | None]:
+    line = next(ln for ln in text.splitlines() if ln.startswith("#   thresholds per fold: "))
+    return [None if p == "as they were" else tuple(float(x) for x in p.split(", "))
+            for p in line.removeprefix("#   thresholds per fold: ").split("; ")]
+
+
+def test_without_fit_thresholds_only_cues_are_fitted(prior_fit, composed_params, tmp_path):
+    path, _, _, _ = prior_fit
+    out = tmp_path / "sanctions_kept.yaml"
+    result = F.run_fit(composed_params, path, "sanctions", out, resamples=50, max_new=0)  # the default
+    text = out.read_text(encoding="utf-8")
+    assert result["thresholds"] is None and "thresholds" not in yaml.safe_load(text)
+    assert "# Thresholds: -0.25 and 0.25, as the scorer has them (not fitted; --fit-thresholds fits them)." in text
+    assert result["after"] == result["before"]  # no cue to re-weight: nothing a cue weight can fix here
+
+
+def test_ordinal_fit_recovers_a_known_cut_shift():
+    """Rows whose labels change at totals -1 and +0.5 (not the scorer's +-0.255): the free cuts find them."""
+    total = np.repeat(np.linspace(-3, 3, 61), 5)
+    rng = np.random.default_rng(0)
+    true = np.where(total + rng.logistic(0, 0.1, total.size) <= -1, -1,
+                    np.where(total + rng.logistic(0, 0.1, total.size) >= 0.5, 1, 0))
+    cuts = (-0.2554, 0.2554)
+    a, b, c = F.ordinal_fit(total, np.zeros((total.size, 0)), true, cuts, 1e4, free_cuts=True)
+    assert b.size == 0
+    lo, hi = cuts[0] - c[0] / a, cuts[1] - c[1] / a
+    assert abs(lo + 1) < 0.1 and abs(hi - 0.5) < 0.1
+    a0, _, c0 = F.ordinal_fit(total, np.zeros((total.size, 0)), true, cuts, 1e4, free_cuts=False)
+    assert list(c0) == [0, 0]
+
+
+def test_the_methods_text_names_a_theme_s_own_thresholds(composed_params, root):
+    from pipeline.core.config import lexicons
+    from pipeline.core.stages import VALIDATORS
+    from pipeline.report import methods
+
+    lex = lexicons.read(composed_params, root, "params.yaml")
+    themes = VALIDATORS["themes"](composed_params, "params.yaml", lex)
+    cfg = VALIDATORS["stance"](composed_params, "params.yaml", lex)
+    plain = methods.stance(cfg, themes)
+    assert "its own thresholds" not in plain
+    themes["sanctions"]["thresholds"] = {"negative": 0.05, "positive": 0.4}
+    assert methods.stance(cfg, themes) == plain + (" Theme sanctions has its own thresholds (fitted to a coded "
+                                                   "corpus): −1 at or below 0.05, +1 at or above 0.4.")

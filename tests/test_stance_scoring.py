@@ -611,3 +611,19 @@ def test_calling_something_a_name_is_no_call_for_it(scorer):
     # "call X a Y" names; "call for X" advocates it.
     assert scorer.sentence("The minister called the sanctions a mistake.", "sanctions").label == -1
     assert scorer.sentence("The minister called for tougher sanctions.", "sanctions").label == 1
+
+
+def test_a_theme_with_its_own_thresholds_labels_by_them(composed_params, scorer):
+    """A fitted theme's ``thresholds`` replace stance.thresholds for it, on either side of 0; without them nothing changes."""
+    plain, weak = "The minister mentioned the sanctions last week.", "The sanctions are justified."
+    assert scorer.sentence(plain, "sanctions").label == 0
+    assert scorer.sentence(weak, "sanctions").label == 1
+    prior = scorer_with(composed_params, lambda p, lex: lex["themes"]["sanctions"].update(
+        thresholds={"negative": 0.05, "positive": 0.95}))
+    for text in (plain, weak):  # the stance is the same; only the label's cut points moved
+        assert prior.sentence(text, "sanctions").stance == scorer.sentence(text, "sanctions").stance
+    assert prior.themes["sanctions"].thresholds == (0.05, 0.95)
+    assert prior.sentence(plain, "sanctions").label == -1  # no cue: the corpus's prior, -1
+    assert prior.sentence(weak, "sanctions").label == 0  # tanh(1.2) < 0.95
+    assert prior.sentence("These sanctions are fully justified, deserved and effective.", "sanctions").label == 1
+    assert scorer.themes["security"].thresholds is None

@@ -179,7 +179,10 @@ def stance(cfg: Mapping, themes: Mapping) -> str:
             f"sentences. No interval is given for fewer than {b['min_sentences']} sentences or, above the document "
             f"level, fewer than {b['min_documents']} documents: the table says “too few to estimate” and the heatmap "
             "draws such a cell without colour. Salience is mentions per 1,000 words. A theme with no mention in a "
-            "document is reported as “no evidence”, never as 0.")
+            "document is reported as “no evidence”, never as 0."
+            + "".join(f" Theme {name} has its own thresholds (fitted to a coded corpus): −1 at or below "
+                      f"{t['thresholds']['negative']}, +1 at or above {t['thresholds']['positive']}."
+                      for name, t in themes.items() if t.get("thresholds")))
 
 
 def groups(cfg: Mapping) -> str:

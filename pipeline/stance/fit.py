@@ -37,6 +37,19 @@ keeps its weight. ``C`` (inverse penalty) is chosen from :data:`C_GRID` by
 grouped cross-validation inside the training rows, scoring each candidate
 theme with the real scorer; ``C = 0`` stands for "change nothing".
 
+With ``--fit-thresholds`` the cut points are fitted too (off by default: on the
+multi-source development set they helped sanctions and cost security, README): each copy of the
+rows has an indicator column whose coefficient ``c_k`` (penalised like the
+cues', so shrunk toward the scorer's thresholds) moves its cut to
+``t_k - c_k / a``. A corpus whose coded mentions mostly lean one way (the
+sanctions of a government under them) moves the negative cut above 0, so a
+mention with no cue is labelled by that prior; few coded 0 rows narrow the 0
+band. The new cuts become the theme's own ``thresholds`` (``tanh(cut / scale)``,
+rounded to :data:`THRESHOLD_STEP`), which the scorer honours for this theme
+only (:func:`pipeline.stance.scoring.theme_label`); a theme without them is
+labelled by ``stance.thresholds`` as before. With ``--max-new 0`` candidates
+are not columns at all.
+
 From coefficients to weights
 ----------------------------
 A column's coefficient ``b`` (log-odds per occurrence) is ``a * d``, so its
@@ -86,7 +99,7 @@ from ..core.text import matcher_for
 from .evaluate import SEED, macro_f1, macro_f1_of_confusion, read_gold
 from .model import Scorer
 from .scoring import Sentence, _is_rule_word, mentions, prepare, units_of
-from .themes import compile_theme, term_key, validate_theme, validate_themes
+from .themes import Theme, compile_theme, term_key, validate_theme, validate_themes
 
 log = logging.getLogger("stance")
 
@@ -98,6 +111,8 @@ RESAMPLES = 1000
 C_GRID = (0.0, 0.1, 0.3, 1.0, 3.0, 10.0, 100.0)
 #: The ``total`` column is multiplied by this, so its slope is in effect unpenalised.
 TOTAL_SCALE = 100.0
+#: Fitted thresholds are rounded to this.
+THRESHOLD_STEP = 0.01
 DROP_BELOW = 0.25
 MIN_WEIGHT = 0.5
 MAX_WEIGHT = 1.5
@@ -135,6 +150,7 @@ class Fitted:
     C: float
     slope: float | None = None
     changes: list[dict] = field(default_factory=list)  # {term, pole, old, new, coef, delta, rows, docs, action}
+    thresholds: dict | None = None  # new_thresholds(): {old, new, coef, cut_old, cut_new}
 
 
 def sha256(path: str | Path) -> str:
@@ -297,24 +313,39 @@ def candidate_features(base: Scorer, theme: str, raw: dict, rows: Sequence[Row],
 
 
 # --------------------------------------------------------------------- model
-def cut_points(cfg: dict) -> tuple[float, float]:
-    """The totals at which the scorer's label leaves 0: ``scale * atanh(threshold)``."""
+def thresholds_of(cfg: dict, theme: Theme) -> tuple[float, float]:
+    """The (negative, positive) thresholds the scorer labels the theme by: its own, else ``stance.thresholds``."""
+    if theme.thresholds is not None:
+        return theme.thresholds
     t = cfg["thresholds"]
-    return cfg["scale"] * math.atanh(t["negative"]), cfg["scale"] * math.atanh(t["positive"])
+    return t["negative"], t["positive"]
 
 
-def ordinal_fit(total: np.ndarray, X: np.ndarray, y: np.ndarray, cuts: tuple[float, float],
-                C: float) -> tuple[float, np.ndarray] | None:
-    """Slope ``a`` and coefficients ``b`` of the cumulative-logit model; None when it cannot be fitted.
+def cut_points(cfg: dict, theme: Theme | None = None) -> tuple[float, float]:
+    """The totals at which the scorer's label leaves 0: ``scale * atanh(threshold)``."""
+    t = thresholds_of(cfg, theme) if theme is not None else (cfg["thresholds"]["negative"],
+                                                             cfg["thresholds"]["positive"])
+    return cfg["scale"] * math.atanh(t[0]), cfg["scale"] * math.atanh(t[1])
+
+
+def ordinal_fit(total: np.ndarray, X: np.ndarray, y: np.ndarray, cuts: tuple[float, float], C: float,
+                free_cuts: bool = False) -> tuple[float, np.ndarray, np.ndarray] | None:
+    """Slope ``a``, coefficients ``b`` and cut shifts ``c`` of the cumulative-logit model; None when it cannot be fitted.
 
     Two binary copies of every row: ``y >= 0`` with cut ``cuts[0]`` and ``y >= 1``
     with cut ``cuts[1]``; first column ``TOTAL_SCALE * (total - cut)``, no intercept.
+    With ``free_cuts`` each copy also has an indicator column (penalised like
+    ``b``), whose coefficient ``c_k`` moves its cut to ``cuts[k] - c_k / a``;
+    without, ``c`` is ``[0, 0]``.
     """
     from sklearn.linear_model import LogisticRegression
 
     lo, hi = cuts
-    Z = np.vstack([np.column_stack([TOTAL_SCALE * (total - lo), X]),
-                   np.column_stack([TOTAL_SCALE * (total - hi), X])])
+    n = len(total)
+    ind = [np.column_stack([np.ones(n), np.zeros(n)]), np.column_stack([np.zeros(n), np.ones(n)])] if free_cuts \
+        else [np.zeros((n, 0)), np.zeros((n, 0))]
+    Z = np.vstack([np.column_stack([TOTAL_SCALE * (total - lo), ind[0], X]),
+                   np.column_stack([TOTAL_SCALE * (total - hi), ind[1], X])])
     target = np.concatenate([y >= 0, y >= 1]).astype(int)
     if len(set(target.tolist())) < 2:
         return None
@@ -324,7 +355,28 @@ def ordinal_fit(total: np.ndarray, X: np.ndarray, y: np.ndarray, cuts: tuple[flo
     a = float(coef[0]) * TOTAL_SCALE
     if a <= 1e-6:
         return None  # the scorer's own total does not order the labels: nothing to calibrate against
-    return a, coef[1:]
+    k = 2 if free_cuts else 0
+    return a, coef[1 + k:], (coef[1:1 + k] if free_cuts else np.zeros(2))
+
+
+def new_thresholds(cfg: dict, theme: Theme, a: float, shift: np.ndarray) -> dict | None:
+    """The theme's fitted thresholds and why (see the module doc), None when they stay as they are.
+
+    The cut ``t_k`` moves to ``t_k - c_k / a`` (in units of the total); the
+    threshold is ``tanh(cut / scale)`` rounded to :data:`THRESHOLD_STEP`,
+    within [-0.99, 0.99]. Unchanged when both round to the current ones or the
+    negative one would not be below the positive one.
+    """
+    old = thresholds_of(cfg, theme)
+    cuts = cut_points(cfg, theme)
+    moved = [cuts[i] - float(shift[i]) / a for i in range(2)]
+    new = tuple(min(max(round(math.tanh(m / cfg["scale"]) / THRESHOLD_STEP) * THRESHOLD_STEP, -0.99), 0.99)
+                for m in moved)
+    new = tuple(round(v, 2) + 0.0 for v in new)
+    if not new[0] < new[1] or all(round(n, 2) == round(o, 2) for n, o in zip(new, old)):
+        return None
+    return {"old": tuple(old), "new": new, "coef": [float(c) for c in shift], "cut_old": list(cuts),
+            "cut_new": moved}
 
 
 def _weight(signed: float, cap: float) -> float | None:
@@ -340,8 +392,12 @@ def weight_cap(base: Scorer, theme: str) -> float:
 
 
 def fit_theme(base: Scorer, theme: str, raw: dict, rows: Sequence[Row], C: float, max_new: int,
-              min_docs: int) -> Fitted:
-    """The theme fitted on ``rows`` with inverse penalty ``C`` (0: the theme unchanged)."""
+              min_docs: int, free_cuts: bool = True) -> Fitted:
+    """The theme fitted on ``rows`` with inverse penalty ``C`` (0: the theme unchanged).
+
+    With ``free_cuts`` the theme's thresholds are fitted too (written as its
+    ``thresholds`` when they move).
+    """
     if C <= 0:
         return Fitted(copy.deepcopy(raw), 0.0)
     used = [r for r in rows if r.found]
@@ -349,15 +405,16 @@ def fit_theme(base: Scorer, theme: str, raw: dict, rows: Sequence[Row], C: float
         return Fitted(copy.deepcopy(raw), 0.0)
     signs = cue_signs(base, theme)
     keys = sorted({k for r in used for k in r.cues})
-    cands = candidates(base, theme, used, min_docs)
+    # With --max-new 0 no candidate can be added, so none is a column to soak up what the cues and cuts explain.
+    cands = candidates(base, theme, used, min_docs) if max_new > 0 else []
     Xc = np.array([[r.cues.get(k, 0.0) for k in keys] for r in used]).reshape(len(used), len(keys))
     Xn = candidate_features(base, theme, raw, used, cands)
     total = np.array([r.total for r in used])
     y = np.array([r.y for r in used])
-    fitted = ordinal_fit(total, np.hstack([Xc, Xn]), y, cut_points(base.cfg), C)
+    fitted = ordinal_fit(total, np.hstack([Xc, Xn]), y, cut_points(base.cfg, base.themes[theme]), C, free_cuts)
     if fitted is None:
         return Fitted(copy.deepcopy(raw), 0.0)
-    a, coef = fitted
+    a, coef, shift = float(fitted[0]), fitted[1], fitted[2]
     cap = weight_cap(base, theme)
     poles = _pole_names(raw)
     out = copy.deepcopy(raw)
@@ -405,7 +462,22 @@ def fit_theme(base: Scorer, theme: str, raw: dict, rows: Sequence[Row], C: float
     out["cues"] = {pole: terms for pole, terms in out["cues"].items() if terms}
     order = {"added": 0, "dropped": 1, "re-weighted": 2}
     changes.sort(key=lambda ch: (order[ch["action"]], ch["pole"], -abs(ch["delta"]), ch["term"]))
-    return Fitted(out, C, a, changes)
+    moved = new_thresholds(base.cfg, base.themes[theme], a, shift) if free_cuts else None
+    if moved is not None:
+        out["thresholds"] = {"negative": moved["new"][0], "positive": moved["new"][1]}
+        out = _with_thresholds_after_cues(out)
+    return Fitted(out, C, a, changes, moved)
+
+
+def _with_thresholds_after_cues(theme: dict) -> dict:
+    """The theme with ``thresholds`` right after ``cues`` (where a reader of the file looks for weights)."""
+    out = {}
+    for key, value in theme.items():
+        if key != "thresholds":
+            out[key] = value
+        if key == "cues":
+            out["thresholds"] = theme["thresholds"]
+    return out
 
 
 def predict(base: Scorer, theme: str, raw: dict, rows: Sequence[Row]) -> list[int]:
@@ -438,7 +510,7 @@ def grouped_folds(rows: Sequence[Row], k: int, seed: int) -> list[tuple[list[int
 
 
 def choose_C(base: Scorer, theme: str, raw: dict, rows: Sequence[Row], k: int, seed: int, max_new: int,
-             min_docs: int) -> tuple[float, dict[float, float]]:
+             min_docs: int, free_cuts: bool = True) -> tuple[float, dict[float, float]]:
     """The ``C`` of :data:`C_GRID` whose fitted themes score best on grouped folds of ``rows``.
 
     Ties go to the smaller ``C`` (the smaller change); 0 is the theme as written.
@@ -451,7 +523,7 @@ def choose_C(base: Scorer, theme: str, raw: dict, rows: Sequence[Row], k: int, s
     for C in C_GRID:
         pred = [0] * len(rows)
         for train, test in folds:
-            fitted = fit_theme(base, theme, raw, [rows[i] for i in train], C, max_new, min_docs)
+            fitted = fit_theme(base, theme, raw, [rows[i] for i in train], C, max_new, min_docs, free_cuts)
             for i, p in zip(test, predict(base, theme, fitted.theme, [rows[i] for i in test])):
                 pred[i] = p
         scores[C] = macro_f1([r.y for r in rows], pred)
@@ -494,6 +566,31 @@ def _change_line(ch: dict) -> str:
     return f"#   ~ {ch['term']!r} ({ch['pole']}) {ch['old']:g} -> {ch['new']:g} ({why})"
 
 
+def _threshold_lines(moved: dict | None, info: dict) -> list[str]:
+    """Header lines on the thresholds: kept, or moved with their coefficients and what the move means."""
+    old = info["thresholds"]
+    if moved is None:
+        how = "not fitted; --fit-thresholds fits them" if not info["free_cuts"] else "fitted, but they round to these"
+        return [f"# Thresholds: {old[0]:g} and {old[1]:g}, as the scorer has them ({how})."]
+    new, cut_old, cut_new, c = moved["new"], moved["cut_old"], moved["cut_new"], moved["coef"]
+    lines = [f"# Thresholds: the theme's own, in place of the scorer's (labels: -1 at or below negative, +1 at or "
+             f"above positive):"]
+    for k, side in enumerate(("negative", "positive")):
+        lines.append(f"#   {side} {old[k]:g} -> {new[k]:g} (shift coef c {c[k]:+.3f}: cut in units of the total "
+                     f"{cut_old[k]:+.3f} -> {cut_new[k]:+.3f})")
+    notes = []
+    if new[0] >= 0:
+        notes.append("a mention with no cue (stance 0) is labelled -1: most coded rows of this corpus are -1")
+    if new[1] <= 0:
+        notes.append("a mention with no cue (stance 0) is labelled +1: most coded rows of this corpus are +1")
+    if new[1] - new[0] < old[1] - old[0]:
+        notes.append("the 0 band is narrower: fewer coded rows are 0 than the scorer's thresholds assume")
+    elif new[1] - new[0] > old[1] - old[0]:
+        notes.append("the 0 band is wider: weak cues do not decide the coded rows")
+    lines += [f"#   ({n})" for n in notes]
+    return lines
+
+
 def render(name: str, fitted: Fitted, info: dict) -> str:
     """The theme file: header comments, then the theme as YAML."""
     cv = info["cv"]
@@ -507,9 +604,11 @@ def render(name: str, fitted: Fitted, info: dict) -> str:
         "on each cue's",
         "#   and candidate's rule-weighted count (coefficient b, L2-penalised; scikit-learn LogisticRegression), "
         "cut points at the",
-        "#   scorer's thresholds. Change in scorer units d = b / a; new weight w' = w + d; |w'| < 0.25 or a flipped "
-        "sign drops",
-        f"#   the cue; otherwise |w'| clipped to [{MIN_WEIGHT:g}, {info['cap']:g}] and rounded to 0.1. C chosen by "
+        "#   scorer's thresholds, "
+        + ("each moved by an L2-penalised shift c_k (cut t_k - c_k / a; threshold tanh(cut / scale), rounded to "
+           f"{THRESHOLD_STEP:g})." if info["free_cuts"] else "kept as they are (no --fit-thresholds)."),
+        "#   Change in scorer units d = b / a; new weight w' = w + d; |w'| < 0.25 or a flipped sign drops the cue;",
+        f"#   otherwise |w'| clipped to [{MIN_WEIGHT:g}, {info['cap']:g}] and rounded to 0.1. C chosen by "
         f"grouped inner CV from {list(C_GRID)} (0 = unchanged).",
         f"# Candidates: words and 2-word phrases within {info['window']} words of a mention, in >= "
         f"{info['min_docs']} documents; at most {info['max_new']} added.",
@@ -522,6 +621,7 @@ def render(name: str, fitted: Fitted, info: dict) -> str:
         f"#   difference after - before: {cv['after'] - cv['before']:+.4f} "
         f"[{cv['ci']['difference'][0]:+.4f}, {cv['ci']['difference'][1]:+.4f}]",
         f"#   C per fold: {', '.join(f'{c:g}' for c in cv['C'])}",
+        f"#   thresholds per fold: {'; '.join('as they were' if t is None else f'{t[0]:g}, {t[1]:g}' for t in cv['thresholds'])}",
         f"# This file: fitted on all {info['n_relevant']} relevant rows, C = {fitted.C:g}"
         + (f" (a = {fitted.slope:.2f} log-odds per unit of total)." if fitted.slope else " (theme unchanged)."),
     ]
@@ -531,6 +631,7 @@ def render(name: str, fitted: Fitted, info: dict) -> str:
     for action in ("added", "dropped", "re-weighted"):
         lines.append(f"# Cues {action}: {len(by[action])}" + (":" if by[action] else "."))
         lines += [_change_line(ch) for ch in by[action]]
+    lines += _threshold_lines(fitted.thresholds, info)
     theme = dict(fitted.theme)
     theme["name"] = name
     body = yaml.safe_dump(theme, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
@@ -554,7 +655,7 @@ def check_output(text: str, name: str, gold_path: str | Path) -> None:
 # ----------------------------------------------------------------------- run
 def run_fit(params: dict, gold: str | Path, theme: str, out: str | Path, *, folds: int = FOLDS, seed: int = SEED,
             max_new: int = MAX_NEW, min_docs: int = MIN_DOCS, resamples: int = RESAMPLES,
-            command: str = "", source: str = "params.yaml") -> dict:
+            command: str = "", source: str = "params.yaml", free_cuts: bool = False) -> dict:
     """Fit ``theme`` on ``gold``, cross-validate, write the theme file ``out``; return the figures."""
     name = Path(out).stem
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name):
@@ -574,31 +675,35 @@ def run_fit(params: dict, gold: str | Path, theme: str, out: str | Path, *, fold
     rows = featurise(base, theme, gold_list)
     split = grouped_folds(rows, folds, seed)
     after = [0] * len(rows)
-    Cs = []
+    Cs, Ts = [], []
     for f, (train, test) in enumerate(split):
         tr = [rows[i] for i in train]
-        C, _ = choose_C(base, theme, raw, tr, folds, seed, max_new, min_docs)
+        C, _ = choose_C(base, theme, raw, tr, folds, seed, max_new, min_docs, free_cuts)
         Cs.append(C)
-        fitted = fit_theme(base, theme, raw, tr, C, max_new, min_docs)
+        fitted = fit_theme(base, theme, raw, tr, C, max_new, min_docs, free_cuts)
         for i, p in zip(test, predict(base, theme, fitted.theme, [rows[i] for i in test])):
             after[i] = p
-        log.info("fold %d: C = %g, %d changes", f + 1, C, len(fitted.changes))
+        Ts.append(fitted.thresholds["new"] if fitted.thresholds else None)
+        log.info("fold %d: C = %g, %d changes, thresholds %s", f + 1, C, len(fitted.changes),
+                 "as they were" if Ts[-1] is None else f"{Ts[-1][0]:g}, {Ts[-1][1]:g}")
     y = [r.y for r in rows]
     before = [r.label for r in rows]
-    cv = {"before": macro_f1(y, before), "after": macro_f1(y, after), "C": Cs,
+    cv = {"before": macro_f1(y, before), "after": macro_f1(y, after), "C": Cs, "thresholds": Ts,
           "ci": bootstrap(y, before, after, resamples, seed)}
-    C, inner = choose_C(base, theme, raw, rows, folds, seed, max_new, min_docs)
-    final = fit_theme(base, theme, raw, rows, C, max_new, min_docs)
+    C, inner = choose_C(base, theme, raw, rows, folds, seed, max_new, min_docs, free_cuts)
+    final = fit_theme(base, theme, raw, rows, C, max_new, min_docs, free_cuts)
     info = {"theme": theme, "command": command, "gold": str(gold), "sha256": sha256(gold), "n_rows": n_rows,
             "n_relevant": len(rows), "n_docs": len({r.doc for r in rows}), "window": base.rules.target_window,
             "min_docs": min_docs, "max_new": max_new, "cap": weight_cap(base, theme), "folds": folds, "seed": seed,
-            "resamples": resamples, "cv": cv}
+            "resamples": resamples, "cv": cv, "free_cuts": free_cuts,
+            "thresholds": thresholds_of(base.cfg, base.themes[theme]), "scale": base.cfg["scale"]}
     text = render(name, final, info)
     check_output(text, name, gold)
     write_text(out, text)
     return {"out": str(out), "theme": name, "before": cv["before"], "after": cv["after"], "ci": cv["ci"],
             "C": Cs, "final_C": C, "inner": {f"{k:g}": v for k, v in inner.items()},
-            "changes": {a: sum(ch["action"] == a for ch in final.changes) for a in ("added", "dropped", "re-weighted")}}
+            "changes": {a: sum(ch["action"] == a for ch in final.changes) for a in ("added", "dropped", "re-weighted")},
+            "thresholds": list(final.thresholds["new"]) if final.thresholds else None}
 
 
 def main(argv: list[str]) -> int:
@@ -616,6 +721,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--min-docs", type=int, default=MIN_DOCS,
                     help=f"documents a candidate must occur in (default {MIN_DOCS})")
     ap.add_argument("--resamples", type=int, default=RESAMPLES, help=f"bootstrap resamples (default {RESAMPLES})")
+    ap.add_argument("--fit-thresholds", action="store_true",
+                    help="also fit the theme's own label thresholds (default: off, cue weights only)")
     args = ap.parse_args(argv)
     if args.folds < 2:
         ap.error(f"--folds {args.folds}: at least 2")
@@ -624,6 +731,6 @@ def main(argv: list[str]) -> int:
     command = "python -m pipeline.stance fit " + shlex.join(argv)
     result = run_fit(load_params(args.params), args.gold, args.theme, args.out, folds=args.folds, seed=args.seed,
                      max_new=args.max_new, min_docs=args.min_docs, resamples=args.resamples, command=command,
-                     source=args.params)
+                     source=args.params, free_cuts=args.fit_thresholds)
     sys.stdout.write(dumps(result) + "\n")
     return 0

@@ -51,7 +51,9 @@ A mention makes a theme relevant unless it is only the scene of a remark
 (``themes.<t>.enumeration``) and nothing else in the sentence bears on the
 theme.
 
-The sum ``s`` becomes ``tanh(s / scale)`` in [-1, 1] and a label in {-1, 0, 1}.
+The sum ``s`` becomes ``tanh(s / scale)`` in [-1, 1] and a label in {-1, 0, 1}
+by ``stance.thresholds``, or by the theme's own ``thresholds`` when its file
+has them (a theme fitted to a corpus, :func:`theme_label`).
 """
 from __future__ import annotations
 
@@ -983,9 +985,25 @@ def _frames(units: list[Unit], values: list[float], hits: list[int], theme: Them
 
 
 def label_of(stance: float, negative: float, positive: float) -> int:
+    """The label of a stance under ``stance.thresholds``: a pole needs a stance of its sign."""
     if stance >= positive and stance > 0:
         return 1
     if stance <= negative and stance < 0:
+        return -1
+    return 0
+
+
+def theme_label(stance: float, thresholds: tuple[float, float]) -> int:
+    """The label of a stance under a theme's own ``(negative, positive)`` thresholds (``negative < positive``).
+
+    Fitted to a corpus (``python -m pipeline.stance fit``), they may lie on
+    either side of 0: with ``negative`` >= 0 a mention with no cue (stance 0)
+    is labelled -1, the corpus's prior.
+    """
+    negative, positive = thresholds
+    if stance >= positive:
+        return 1
+    if stance <= negative:
         return -1
     return 0
 
@@ -1195,7 +1213,8 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
     return Scored(
         relevant=True,
         stance=round(stance, 4),
-        label=label_of(stance, t["negative"], t["positive"]),
+        label=(label_of(stance, t["negative"], t["positive"]) if theme.thresholds is None
+               else theme_label(stance, theme.thresholds)),
         total=round(total, 4),
         targets=[{"term": focal[h].surface, "key": focal[h].key, "span": [focal[h].start, focal[h].end]}
                  for h in hits],

@@ -63,6 +63,8 @@ class Theme:
     enumeration: int = 0
     expressions: list[str] = field(default_factory=list)  # multi-word terms, for the matcher
     expanded: frozenset[str] = frozenset()  # cues added by stance.expansion (source "expansion")
+    # The theme's own (negative, positive) label thresholds; None: stance.thresholds (see scoring.label_of).
+    thresholds: tuple[float, float] | None = None
 
     def pole_name(self, sign: int) -> str | None:
         return next((p for p, s in self.poles.items() if s == sign), None)
@@ -147,4 +149,6 @@ def compile_theme(theme: dict) -> Theme:
         polarity_weight=pol["weight"],
         polarity_overrides={term_key(w): v for w, v in pol["overrides"].items()},
         expressions=sorted(set(expressions)),
+        thresholds=None if theme["thresholds"] is None else (theme["thresholds"]["negative"],
+                                                             theme["thresholds"]["positive"]),
     )

@@ -142,6 +142,13 @@ THEME_SCHEMA = C.Section(
              "wrongdoers": {"terms": [], "value": 0.0}, "harm": {"terms": [], "value": 0.0},
              "success": {"terms": [], "value": 0.0}, "failure": {"terms": [], "value": 0.0}, "effects": []},
         ),
+        # The theme's own label thresholds on its stance, in place of
+        # stance.thresholds (written by `python -m pipeline.stance fit`): -1 at or
+        # below `negative`, +1 at or above `positive`. Unlike the global ones they
+        # may lie on either side of 0, so a corpus whose mentions lean one way
+        # (`negative: 0.05`) labels a mention with no cue at all (stance 0) -1.
+        "thresholds": C.optional(
+            C.Section({"negative": C.Float(min=-1, max=1), "positive": C.Float(min=-1, max=1)}), None),
         "polarity": C.optional(
             C.Section(
                 {
@@ -183,6 +190,9 @@ def _check_semantics(theme: dict) -> None:
                 raise UserError(f"cues: {term!r} is a cue of both poles ({seen[k]} and {pole}); "
                                 f"a cue may point one way only")
             seen[k] = pole
+    t = theme["thresholds"]
+    if t is not None and not t["negative"] < t["positive"]:
+        raise C.fail("thresholds", t, "negative < positive (between them a mention is labelled 0)")
     for pole in theme["frames"]["calls"]:
         if pole not in poles:
             raise UserError(f"frames.calls.{pole} is not a pole of this theme (poles: {', '.join(poles)})")
