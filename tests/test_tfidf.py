@@ -10,7 +10,7 @@ import scipy.sparse as sp
 from pipeline.config import group
 from pipeline.errors import UserError
 from pipeline.tfidf import SCHEMA, cosine, fit, keyness, run, save_npz
-from pipeline.tfidf.stage import neighbours
+from pipeline.tfidf.stage import neighbours, ranked, top_terms
 
 from workspace import workspace
 
@@ -37,6 +37,31 @@ def test_keyness_sign_and_zero_for_equal_rates():
         assert s[0] > 0 and s[1] < 0  # over- and under-represented
     same = keyness(np.array([2, 4]), np.array([20, 40]))
     assert np.allclose(same, 0.0)
+
+
+def test_ranked_picks_what_a_stable_sort_of_the_whole_row_picks():
+    # ranked() replaced a full stable argsort per document: ties (many equal scores around the
+    # n-th), zeros, NaN and fewer qualifying scores than n must give the same indices in order.
+    rng = np.random.default_rng(11)
+    for trial in range(200):
+        size = int(rng.integers(1, 60))
+        score = rng.choice([-2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, np.nan], size) * rng.choice([1.0, 1.0, 0.3], size)
+        n = int(rng.integers(1, 12))
+        down, up = np.argsort(-score, kind="stable"), np.argsort(score, kind="stable")
+        assert ranked(score, n, descending=True).tolist() == down[score[down] > 0][:n].tolist(), trial
+        assert ranked(score, n, descending=False).tolist() == up[score[up] < 0][:n].tolist(), trial
+
+
+def test_top_terms_ranks_as_sorting_every_non_zero_term():
+    rng = np.random.default_rng(12)
+    terms = [f"t{j:02d}" for j in range(40)]
+    rng.shuffle(terms)
+    for trial in range(100):
+        row = rng.choice([0.0, 0.0, 0.1, 0.2, 0.3, 0.7], 40)
+        n = int(rng.integers(1, 10))
+        nz = np.flatnonzero(row)
+        expected = [(terms[j], float(row[j])) for j in sorted(nz, key=lambda j: (-row[j], terms[j]))[:n]]
+        assert top_terms(row, terms, n) == expected, trial
 
 
 def test_neighbours_match_the_dense_matrix_block_by_block():

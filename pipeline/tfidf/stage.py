@@ -28,6 +28,7 @@ from __future__ import annotations
 import io
 import logging
 import zipfile
+from itertools import repeat
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence
 
@@ -130,6 +131,11 @@ def group_rows(M: sp.csr_matrix, row_docs: Sequence[str], how: str) -> tuple[lis
 def top_terms(row: np.ndarray, terms: Sequence[str], n: int) -> list[tuple[str, float]]:
     """The ``n`` heaviest non-zero terms of one dense row; ties broken by term."""
     nz = np.flatnonzero(row)
+    if len(nz) > n:
+        # Only the weights at or above the n-th heaviest can be ranked in; sorting every
+        # non-zero term of every document through a Python key was most of this function.
+        kth = np.partition(row[nz], len(nz) - n)[len(nz) - n]
+        nz = nz[row[nz] >= kth]
     ranked = sorted(nz, key=lambda j: (-row[j], terms[j]))[:n]
     return [(terms[j], float(row[j])) for j in ranked]
 
@@ -162,6 +168,39 @@ def keyness(a: np.ndarray, b: np.ndarray, measure: str = "log_likelihood") -> np
             score = np.where(denom > 0, n * (a * d - b * c) ** 2 / denom, 0.0)
     sign = np.sign(a / na - b / nb)
     return sign * np.abs(score)
+
+
+def ranked(score: np.ndarray, n: int, descending: bool = True) -> np.ndarray:
+    """The ``n`` strongest strictly positive (or negative) scores' indices, strongest first, ties by index.
+
+    The same indices in the same order as a stable ``argsort`` of the whole
+    row cut to its first ``n`` positive (negative) entries, without sorting
+    the whole vocabulary for every document: the keyness of every document
+    sorted over all terms made the stage grow as documents x terms x log(terms).
+    Only the scores at or beyond the n-th strongest are sorted.
+
+    Parameters
+    ----------
+    score : ndarray, shape (terms,)
+        Signed scores; NaN and zero are never picked.
+    n : int
+        At most this many indices.
+    descending : bool
+        True: the largest positive scores; False: the most negative ones.
+
+    Returns
+    -------
+    ndarray of int
+        Up to ``n`` indices into ``score``.
+    """
+    keep = np.flatnonzero(score > 0 if descending else score < 0)
+    key = -score[keep] if descending else score[keep]
+    if len(keep) > n:
+        # Everything tied with the n-th strongest stays in, so ties are decided by index below.
+        kth = np.partition(key, n - 1)[n - 1]
+        near = key <= kth
+        keep, key = keep[near], key[near]
+    return keep[np.lexsort((keep, key))[:n]]
 
 
 def _unit_rows(M: sp.csr_matrix) -> sp.csr_matrix:
@@ -351,9 +390,8 @@ def run(groups: Mapping[str, dict], paths: Paths) -> dict:
         # one dense row at a time: a dense documents x terms matrix would not fit for big corpora
         own = Dc[i].toarray().ravel()
         score = keyness(own, totals - own, cfg["keyness"])
-        down, up = np.argsort(-score, kind="stable"), np.argsort(score, kind="stable")
-        pos = [int(j) for j in down[score[down] > 0][:n]]
-        neg = [int(j) for j in up[score[up] < 0][:n]]
+        pos = [int(j) for j in ranked(score, n, descending=True)]
+        neg = [int(j) for j in ranked(score, n, descending=False)]
         for direction, picked in (("over", pos), ("under", neg)):
             for rank, j in enumerate(picked, 1):
                 key_rows.append((doc, direction, rank, terms[j], int(own[j]), int(totals[j] - own[j]),
@@ -366,7 +404,8 @@ def run(groups: Mapping[str, dict], paths: Paths) -> dict:
     square = min(len(docs), cfg["similarity_max_docs"])
     S = cosine(D[:square])
     write_csv(paths.doc_similarity, ["doc_id", *docs[:square]],
-              [(doc, *(round(float(v), 4) for v in S[i])) for i, doc in enumerate(docs[:square])])
+              # tolist() gives the same floats as float(v), without a numpy scalar per cell
+              ((doc, *map(round, S[i].tolist(), repeat(4))) for i, doc in enumerate(docs[:square])))
     write_csv(paths.doc_neighbours, ["doc_id", "rank", "neighbour", "cosine"],
               ((docs[i], rank, docs[j], round(v, 4))
                for i, near in neighbours(D, cfg["neighbours"]) for rank, (j, v) in enumerate(near, 1)))
