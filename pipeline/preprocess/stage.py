@@ -27,12 +27,13 @@ Outputs
 """
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Callable, Iterator, Mapping
 
 from tqdm import tqdm
 
@@ -71,13 +72,19 @@ def analyse_document(doc: dict, lemmatize: bool, lowercase: bool, curated: list[
         sents = []
         for raw, toks in sentences_with_text(para):
             if lemmatize:
-                words = [lemma(t) for t in toks if is_word(t)]
+                words = [w for w in map(_word_lemma, toks) if w is not None]
             else:
                 words = [t.lower() if lowercase else t for t in toks if is_word(t)]
             sents.append([raw, matcher.apply(words), " ".join(toks)])
         if sents:
             paragraphs.append(sents)
     return {"id": doc["id"], "date": doc.get("date"), "paragraphs": paragraphs}
+
+
+@functools.lru_cache(maxsize=200_000)
+def _word_lemma(token: str) -> str | None:
+    # One cached look-up per token instead of a regular expression and then the lemma's cache.
+    return lemma(token) if is_word(token) else None
 
 
 def stopword_set(cfg: dict) -> frozenset[str]:
@@ -94,18 +101,33 @@ def stopword_set(cfg: dict) -> frozenset[str]:
 
 def filter_tokens(words: list[str], stopwords: frozenset[str], min_len: int, numbers: str) -> list[str]:
     """Model tokens of one sentence: no stop words, short words or (by policy) numbers."""
-    out = []
-    for w in words:
-        if is_number(w):
-            if numbers == "keep":
-                out.append(w)
-            elif numbers == "token":
-                out.append(NUMBER_TOKEN)
-            continue
-        if w in stopwords or len(w) < min_len or not any(c.isalpha() for c in w):
-            continue
-        out.append(w)
-    return out
+    keep = _token_filter(stopwords, min_len, numbers)
+    return [t for t in map(keep, words) if t is not None]
+
+
+def _model_token(w: str, stopwords: frozenset[str], min_len: int, numbers: str) -> str | None:
+    """What one word becomes among the model tokens (None: dropped)."""
+    if is_number(w):
+        return w if numbers == "keep" else NUMBER_TOKEN if numbers == "token" else None
+    if w in stopwords or len(w) < min_len or not any(c.isalpha() for c in w):
+        return None
+    return w
+
+
+@functools.lru_cache(maxsize=8)
+def _token_filter(stopwords: frozenset[str], min_len: int, numbers: str) -> Callable[[str], str | None]:
+    # A word's fate depends on the word alone, and a corpus repeats its words: deciding each
+    # distinct word once was a third of pass 2 (a frozenset caches its hash, so the key is cheap).
+    memo: dict[str, str | None] = {}
+
+    def keep(w: str) -> str | None:
+        try:
+            return memo[w]
+        except KeyError:
+            memo[w] = out = _model_token(w, stopwords, min_len, numbers)
+            return out
+
+    return keep
 
 
 def group_sentences(paragraphs: list[list[tuple[str, list[str]]]], unit: str, window: int,
@@ -138,16 +160,22 @@ def phrase_runs(words: list[str], stopwords: frozenset[str]) -> list[list[str]]:
     "note_that" are never learned while "head_of_state" still can be
     (connector words such as "of" stay inside runs).
     """
-    from gensim.models.phrases import ENGLISH_CONNECTOR_WORDS
-
+    breaks = _run_breakers(stopwords)
     runs: list[list[str]] = [[]]
     for w in words:
-        if w in stopwords and w not in ENGLISH_CONNECTOR_WORDS:
+        if w in breaks:
             if runs[-1]:
                 runs.append([])
         else:
             runs[-1].append(w)
     return [r for r in runs if r]
+
+
+@functools.lru_cache(maxsize=8)
+def _run_breakers(stopwords: frozenset[str]) -> frozenset[str]:
+    from gensim.models.phrases import ENGLISH_CONNECTOR_WORDS
+
+    return stopwords - ENGLISH_CONNECTOR_WORDS
 
 
 def make_segments(analysed: dict, cfg: dict, phrases, stopwords: frozenset[str],
