@@ -206,7 +206,8 @@ def make_segments(analysed: dict, cfg: dict, phrases, stopwords: frozenset[str],
         sents = []
         for raw, words, toks in para:
             if phrases is not None:
-                words = [t for run in phrase_runs(words, stopwords) for t in phrases[run]]
+                # A run of one word holds no pair to join: gensim would give it back as it is.
+                words = [t for run in phrase_runs(words, stopwords) for t in (run if len(run) < 2 else phrases[run])]
                 if phrase_counts is not None:
                     phrase_counts.update(t for t in words if "_" in t and t in phrases.phrasegrams)
             sents.append((raw, filter_tokens(words, stopwords, cfg["min_token_length"], cfg["numbers"]), toks))
