@@ -277,11 +277,11 @@ class PhraseCounts:
 
     gensim counts every word and word pair of the runs in one dict; the sum of
     the partitions' dicts, added in corpus order, is that dict, its keys in the
-    same first-seen order, unless gensim had to prune: it does when the dict grows beyond
-    ``max_vocab`` entries, and its counts then depend on where pruning struck.
-    The dict only grows, so gensim prunes exactly when the sum ends up beyond
-    ``max_vocab``; then :meth:`model` returns None and the caller learns
-    sequentially, as gensim does.
+    same first-seen order, unless gensim had to prune: it does when the dict
+    grows beyond ``max_vocab`` entries, and its counts then depend on where
+    pruning struck. Unpruned, the dict only grows, so gensim prunes exactly
+    when the sum ends up beyond ``max_vocab``; then :meth:`model` returns None
+    and the caller learns sequentially, as gensim does.
     """
 
     def __init__(self, max_vocab: int = PHRASES_MAX_VOCAB):
