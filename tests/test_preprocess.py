@@ -135,8 +135,90 @@ def test_seed_run_is_byte_identical_across_runs_and_process_counts(seed_run, com
     shutil.copy(seed_run["corpus"], paths.corpus)
     preprocess.run({"preprocess": cfg, "executor": two}, paths)
     assert paths.segments.read_bytes() == seed_run["segments"].read_bytes()
+    assert paths.sentence_tokens.read_bytes() == seed_run["sentence_tokens"].read_bytes()
     assert paths.phrases.read_bytes() == seed_run["phrases"].read_bytes()
     assert paths.preprocess_metrics.read_bytes() == seed_run["preprocess_metrics"].read_bytes()
+
+
+def _phrase_docs(n=14):
+    # Collocations repeated across documents, so phrases are learned from counts that span partitions;
+    # one document without usable tokens and one not scored, whose counts must still be added in.
+    docs = [{"id": f"d{i:02d}", "date": None, "paragraphs": [
+        f"Prime Minister Mishustin visited factory number {i}. We will see what we will do.",
+        "The nuclear power plant in Ostrovets works well." if i % 3 else "The Union State budget was adopted.",
+        "Prime Minister Mishustin and the nuclear power plant again."]} for i in range(n)]
+    docs.insert(5, {"id": "empty", "date": None, "paragraphs": ["It is what it is, and so it was."]})
+    docs.insert(9, {"id": "other", "date": None, "paragraphs": ["Ein anderer Text."], "not_scored": "language de"})
+    return docs
+
+
+def _outputs(paths):
+    return {name: getattr(paths, name).read_bytes()
+            for name in ("segments", "sentence_tokens", "phrases", "preprocess_metrics")}
+
+
+@pytest.mark.parametrize("unit", ["paragraph", "document"])
+def test_both_passes_on_two_processes_give_the_bytes_of_one(pcfg, tmp_path, unit):
+    pcfg["phrases"]["min_count"] = 3
+    pcfg["unit"] = unit
+    runs = {}
+    for name, executor in {"one": {"address": None, "n_jobs": 1, "partition_size": 16},
+                           "two": {"address": None, "n_jobs": 2, "partition_size": 2}}.items():
+        paths = Paths(tmp_path / name)
+        write_jsonl(paths.corpus, _phrase_docs())
+        runs[name] = (preprocess.run({"preprocess": pcfg, "executor": executor}, paths), _outputs(paths))
+    assert runs["one"] == runs["two"]
+    metrics, files = runs["two"]
+    assert metrics["phrases_learned"] > 0 and metrics["documents_without_tokens"] == 1
+    assert b"prime_minister" in files["phrases"]
+    assert b'"other"' not in files["segments"]  # the not-scored document is left out
+
+
+def test_phrase_counts_added_by_partition_are_gensims_own(pcfg):
+    from gensim.models.phrases import Phrases
+
+    from pipeline.preprocess.stage import PhraseCounts, _phrase_options, phrase_runs
+
+    stop = stopword_set(pcfg)
+    docs = [analyse_document(d, True, True, []) for d in _phrase_docs()]
+    runs = [[r for p in d["paragraphs"] for s in p for r in phrase_runs(s[1], stop)] for d in docs]
+    options = _phrase_options(pcfg)
+    whole = Phrases([r for doc in runs for r in doc], **options)
+    counts = PhraseCounts()
+    for i in range(0, len(runs), 3):
+        part = Phrases([r for doc in runs[i:i + 3] for r in doc], **options)
+        counts.add((part.vocab, part.corpus_word_count))
+    model = counts.model(options)
+    assert list(model.vocab.items()) == list(whole.vocab.items())  # same counts, same key order
+    assert model.corpus_word_count == whole.corpus_word_count
+    assert model.freeze().phrasegrams == whole.freeze().phrasegrams
+
+
+def test_phrases_are_learned_in_one_process_where_gensim_would_prune(pcfg, tmp_path, monkeypatch):
+    # gensim prunes rare counts once it holds more than max_vocab_size of them, so where pruning
+    # strikes depends on the order of the sentences: counts added by partition would differ.
+    from gensim.models.phrases import Phrases
+
+    from pipeline.preprocess import stage
+
+    monkeypatch.setattr(stage, "PHRASES_MAX_VOCAB", 20)
+    pcfg["phrases"]["min_count"] = 2
+    paths = Paths(tmp_path)
+    write_jsonl(paths.corpus, _phrase_docs())
+    preprocess.run({"preprocess": pcfg, "executor": {"address": None, "n_jobs": 2, "partition_size": 2}}, paths)
+    stop = stopword_set(pcfg)
+    runs = [r for d in _phrase_docs() if not d.get("not_scored")
+            for p in analyse_document(d, True, True, pcfg["phrases"]["curated"])["paragraphs"]
+            for s in p for r in stage.phrase_runs(s[1], stop)]
+    options = stage._phrase_options(pcfg)
+    pruned = Phrases(runs, max_vocab_size=20, **options).freeze()
+    whole = Phrases(runs, max_vocab_size=10**9, **options)
+    assert sorted(pruned.phrasegrams) != sorted(whole.freeze().phrasegrams)  # pruning did change them
+    learned = [line.split(",")[0] for line in paths.phrases.read_text(encoding="utf-8").splitlines()[1:]]
+    assert learned and sorted(learned) == sorted(pruned.phrasegrams)
+    counts = stage.PhraseCounts(20)
+    counts.add((whole.vocab, whole.corpus_word_count))
+    assert counts.pruned and counts.model(options) is None
 
 
 def test_seed_segments_are_paragraphs_with_tokens(seed_run):

@@ -10,7 +10,8 @@ import scipy.sparse as sp
 from pipeline.core.config import group
 from pipeline.core.errors import UserError
 from pipeline.tfidf import SCHEMA, cosine, fit, keyness, run, save_npz
-from pipeline.tfidf.stage import neighbours
+from pipeline.tfidf import stage as tfidf_stage
+from pipeline.tfidf.stage import _unit_rows, exact_cosines, neighbours, ranked, top_terms
 
 from workspace import workspace
 
@@ -37,6 +38,31 @@ def test_keyness_sign_and_zero_for_equal_rates():
         assert s[0] > 0 and s[1] < 0  # over- and under-represented
     same = keyness(np.array([2, 4]), np.array([20, 40]))
     assert np.allclose(same, 0.0)
+
+
+def test_ranked_picks_what_a_stable_sort_of_the_whole_row_picks():
+    # ranked() replaced a full stable argsort per document: ties (many equal scores around the
+    # n-th), zeros, NaN and fewer qualifying scores than n must give the same indices in order.
+    rng = np.random.default_rng(11)
+    for trial in range(200):
+        size = int(rng.integers(1, 60))
+        score = rng.choice([-2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, np.nan], size) * rng.choice([1.0, 1.0, 0.3], size)
+        n = int(rng.integers(1, 12))
+        down, up = np.argsort(-score, kind="stable"), np.argsort(score, kind="stable")
+        assert ranked(score, n, descending=True).tolist() == down[score[down] > 0][:n].tolist(), trial
+        assert ranked(score, n, descending=False).tolist() == up[score[up] < 0][:n].tolist(), trial
+
+
+def test_top_terms_ranks_as_sorting_every_non_zero_term():
+    rng = np.random.default_rng(12)
+    terms = [f"t{j:02d}" for j in range(40)]
+    rng.shuffle(terms)
+    for trial in range(100):
+        row = rng.choice([0.0, 0.0, 0.1, 0.2, 0.3, 0.7], 40)
+        n = int(rng.integers(1, 10))
+        nz = np.flatnonzero(row)
+        expected = [(terms[j], float(row[j])) for j in sorted(nz, key=lambda j: (-row[j], terms[j]))[:n]]
+        assert top_terms(row, terms, n) == expected, trial
 
 
 def test_neighbours_match_the_dense_matrix_block_by_block():
@@ -66,6 +92,51 @@ def test_neighbours_rank_ties_and_near_ties_as_float64_does():
         expected = [int(j) for j in np.lexsort((np.arange(row.size), -row))[:6]]
         assert [j for j, _ in near] == expected, i
         assert [v for _, v in near] == pytest.approx([row[j] for j in expected], abs=1e-12)
+
+
+def _float64_neighbours(M, n):
+    """The neighbours as the stage computed them before the float32 products: every row scored by scipy."""
+    N = _unit_rows(M)
+    out = []
+    for i in range(N.shape[0]):
+        cand = np.array([j for j in range(N.shape[0]) if j != i])
+        exact = np.clip(np.asarray((N[cand] @ N[i].T).todense()).ravel(), 0.0, 1.0)
+        order = np.lexsort((cand, -exact))[:n]
+        out.append((i, [(int(cand[j]), float(exact[j])) for j in order]))
+    return out
+
+
+@pytest.mark.parametrize("dense_share", [0.0, 0.3, 2.0])  # every term dense, some, none
+@pytest.mark.parametrize("few", [0, 64])  # exact cosines from scipy for every row, or summed per candidate
+def test_neighbours_are_the_float64_ones_whatever_the_split_of_the_products(monkeypatch, dense_share, few):
+    monkeypatch.setattr(tfidf_stage, "DENSE_MIN_SHARE", dense_share)
+    monkeypatch.setattr(tfidf_stage, "FEW_CANDIDATES", few)
+    rng = np.random.default_rng(7)
+    base = rng.random(60) * (rng.random(60) < 0.5)
+    rows = [base, base.copy(), np.zeros(60), base + 1e-9 * rng.random(60)]
+    # Zipf-like document frequencies: a few terms in most rows, most terms in few.
+    rows += list(rng.random((40, 60)) * (rng.random((40, 60)) < np.linspace(0.9, 0.02, 60)))
+    M = sp.csr_matrix(np.array(rows))
+    # The same floats, not only the same order: the cosines are written from them.
+    assert list(neighbours(M, 5, block=7)) == _float64_neighbours(M, 5)
+
+
+def test_exact_cosines_are_the_bits_of_scipys_product():
+    rng = np.random.default_rng(8)
+    M = sp.random(30, 500, density=0.2, random_state=rng, format="csr")
+    N = _unit_rows(M)
+    scratch = np.zeros(N.shape[1])
+    for i in range(N.shape[0]):
+        cand = np.sort(rng.choice(N.shape[0], 10, replace=False))
+        expected = np.asarray((N[cand] @ N[i].T).todense()).ravel()
+        assert exact_cosines(N, i, cand, scratch).tolist() == expected.tolist()
+        assert not scratch.any()
+
+
+def test_neighbour_margin_covers_the_float32_error_bound():
+    assert tfidf_stage.neighbour_margin(10) == tfidf_stage.NEIGHBOUR_MARGIN
+    # 2 * (n + 4) * 2**-24 for long rows: a margin that grows with the terms summed
+    assert tfidf_stage.neighbour_margin(20_000) == pytest.approx(2 * 20_004 * 2.0 ** -24)
 
 
 def test_cosine_of_identical_rows_is_one():
