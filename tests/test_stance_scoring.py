@@ -551,14 +551,23 @@ def test_shared_news_is_configuration(composed_params):
     ("sanctions", "These effective sanctions changed nothing.", 'These "effective" sanctions changed nothing.'),
     ("ukraine", "Everyone praises the heroic Ukrainians.", 'Everyone praises the "heroic" Ukrainians.'),
 ])
-def test_scare_quotes_distance_the_words_they_hold(scorer, theme, plain, quoted):
-    assert scorer.sentence(plain, theme).label == 1
-    r = scorer.sentence(quoted, theme)
+def test_scare_quotes_distance_the_words_they_hold(quoting, scorer, theme, plain, quoted):
+    assert quoting.sentence(plain, theme).label == 1
+    r = quoting.sentence(quoted, theme)
     assert r.label == -1, r.cues
     assert any("in scare quotes" in c["rules"] for c in r.cues)
+    # off by default: quotes that name or mention ('the "star wars" programme') are left as written
+    assert scorer.sentence(quoted, theme).label == 1
 
 
-def test_a_target_in_scare_quotes_is_disputed_and_a_long_quotation_is_reported(scorer):
+@pytest.fixture(scope="module")
+def quoting(composed_params) -> Scorer:
+    return scorer_with(composed_params, lambda p, lex: p["stance"].setdefault("rules", {}).update(
+        scare_quotes={"enabled": True}))
+
+
+def test_a_target_in_scare_quotes_is_disputed_and_a_long_quotation_is_reported(quoting):
+    scorer = quoting
     assert scorer.sentence("The sanctions were announced today.", "sanctions").label == 0
     assert scorer.sentence('The "sanctions" were announced today.', "sanctions").label == -1
     # More than three words, or a pair whose marks are in other sentences: a quotation, not scare quotes.

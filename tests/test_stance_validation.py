@@ -24,6 +24,7 @@ ROWS = [
 
 
 def _gold(path, rows):
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     return path
 
@@ -42,11 +43,11 @@ def run_validation(params, entries, root, **kw):
 
 
 def test_each_file_is_scored_under_its_name_and_role(composed_params, tmp_path):
-    _gold(tmp_path / "dev.jsonl", ROWS)
-    _gold(tmp_path / "held.jsonl", ROWS[:3])
+    _gold(tmp_path / "coding/dev.jsonl", ROWS)
+    _gold(tmp_path / "coding/held.jsonl", ROWS[:3])
     entries = _entries(composed_params, [
-        {"name": "dev", "file": "dev.jsonl", "role": "development"},
-        {"name": "mine", "file": "held.jsonl", "role": "held-out", "source": "coded by two of us"}])
+        {"name": "dev", "file": "coding/dev.jsonl", "role": "development"},
+        {"name": "mine", "file": "coding/held.jsonl", "role": "held-out", "source": "coded by two of us"}])
     metrics = run_validation(composed_params, entries, tmp_path, resamples=100)
     paths = Paths(tmp_path)
     assert list(metrics) == ["dev", "mine"]
@@ -59,8 +60,8 @@ def test_each_file_is_scored_under_its_name_and_role(composed_params, tmp_path):
     # Every file's figures are in the per-file table.
     files = list(csv.DictReader(open(paths.stance_eval_files, encoding="utf-8")))
     assert list(files[0]) == FILE_HEADER
-    assert [(f["name"], f["role"], f["file"], f["n"]) for f in files] == [("dev", "development", "dev.jsonl", "4"),
-                                                                      ("mine", "held-out", "held.jsonl", "3")]
+    assert [(f["name"], f["role"], f["file"], f["n"]) for f in files] == [("dev", "development", "coding/dev.jsonl", "4"),
+                                                                      ("mine", "held-out", "coding/held.jsonl", "3")]
     assert float(files[1]["stance_macro_f1"]) == metrics["mine"]["stance_macro_f1"]
     rows = list(csv.DictReader(open(paths.stance_eval, encoding="utf-8")))
     assert list(rows[0]) == HEADER
@@ -70,17 +71,20 @@ def test_each_file_is_scored_under_its_name_and_role(composed_params, tmp_path):
 
 
 def test_without_a_held_out_file_the_table_says_so(composed_params, tmp_path):
-    _gold(tmp_path / "dev.jsonl", ROWS)
-    entries = _entries(composed_params, [{"name": "dev", "file": "dev.jsonl", "role": "development"}])
+    _gold(tmp_path / "coding/dev.jsonl", ROWS)
+    entries = _entries(composed_params, [{"name": "dev", "file": "coding/dev.jsonl", "role": "development"}])
     run_validation(composed_params, entries, tmp_path, resamples=100)
     assert "No held-out gold file is configured" in Paths(tmp_path).stance_eval_md.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("validation, needle", [
-    ([{"name": "dev", "file": "x.jsonl", "role": "tuning"}], "stance.validation[0].role = 'tuning'"),
-    ([{"name": "Dev set", "file": "x.jsonl", "role": "development"}], "stance.validation[0].name = 'Dev set'"),
-    ([{"name": "a", "file": "x.jsonl", "role": "development"}, {"name": "a", "file": "y.jsonl",
+    ([{"name": "dev", "file": "coding/x.jsonl", "role": "tuning"}], "stance.validation[0].role = 'tuning'"),
+    ([{"name": "Dev set", "file": "coding/x.jsonl", "role": "development"}], "stance.validation[0].name = 'Dev set'"),
+    ([{"name": "a", "file": "coding/x.jsonl", "role": "development"}, {"name": "a", "file": "coding/y.jsonl",
                                                                   "role": "held-out"}], "'a' is used twice"),
+    ([{"name": "a", "file": "tests/data/stance_heldout.jsonl", "role": "held-out"}],
+     "stance.validation[0].file = 'tests/data/stance_heldout.jsonl' is not allowed: gold files live in coding/"),
+    ([{"name": "a", "file": "coding/../x.jsonl", "role": "held-out"}], "stance.validation[0].file = 'coding/../x"),
 ])
 def test_bad_entries_are_one_line(composed_params, validation, needle):
     with pytest.raises(UserError, match=None) as err:
@@ -89,8 +93,8 @@ def test_bad_entries_are_one_line(composed_params, validation, needle):
 
 
 def test_a_missing_gold_file_stops_before_any_scoring(composed_params, tmp_path):
-    _gold(tmp_path / "dev.jsonl", ROWS)
-    entries = _entries(composed_params, [{"name": "dev", "file": "dev.jsonl", "role": "development"},
+    _gold(tmp_path / "coding/dev.jsonl", ROWS)
+    entries = _entries(composed_params, [{"name": "dev", "file": "coding/dev.jsonl", "role": "development"},
                                          {"name": "mine", "file": "coding/none.jsonl", "role": "held-out"}])
     with pytest.raises(UserError, match=r"stance\.validation\[1\] \(mine\): coding/none\.jsonl not found"):
         run_validation(composed_params, entries, tmp_path)

@@ -69,12 +69,17 @@ def write_jsonl(path: str | os.PathLike, rows: Iterable[dict]) -> int:
     return n
 
 
-def read_jsonl(path: str | os.PathLike) -> Iterator[dict]:
-    """Yield one object per non-blank line, without loading the file."""
+def jsonl_lines(path: str | os.PathLike) -> Iterator[str]:
+    """Yield the non-blank lines of a JSON Lines file, unparsed (for workers that parse them)."""
     with open(path, encoding="utf-8") as fh:
         for line in fh:
             if line.strip():
-                yield json.loads(line)
+                yield line
+
+
+def read_jsonl(path: str | os.PathLike) -> Iterator[dict]:
+    """Yield one object per non-blank line, without loading the file."""
+    return (json.loads(line) for line in jsonl_lines(path))
 
 
 def write_json(path: str | os.PathLike, obj: Any) -> None:

@@ -40,7 +40,7 @@ from tqdm import tqdm
 
 from .. import executor as X
 from ..core.errors import UserError, progress_enabled
-from ..core.io import atomic_open, dumps, read_jsonl, write_csv, write_json
+from ..core.io import atomic_open, dumps, jsonl_lines, read_jsonl, write_csv, write_json
 from ..core.paths import Paths
 from ..segments import SENTENCE_TOKENS
 from ..core.text import is_number, is_word, lemma, matcher_for, sentences_with_text
@@ -63,7 +63,7 @@ def analyse_document(doc: dict, lemmatize: bool, lowercase: bool, curated: list[
     A document ingest marked ``not_scored`` (another language than
     ``corpus.language``) gets no sentences: English lemmas and stop words
     would make a topic of its untouched words and read it as evidence of
-    nothing. The reason is carried on for the log and the metrics.
+    nothing. The reason is carried on for the log (``corpus.csv`` counts them).
     """
     if doc.get("not_scored"):
         return {"id": doc["id"], "date": doc.get("date"), "paragraphs": [], "not_scored": doc["not_scored"]}
@@ -383,14 +383,6 @@ def _segments_partition(shared: tuple, lines: list[str]) -> tuple[list[tuple], C
     return docs, phrase_counts, vocab
 
 
-def _lines(path: Path) -> Iterator[str]:
-    """The non-blank lines of a JSON Lines file: parsed by the workers, not by the stage's process."""
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                yield line
-
-
 def run(groups: Mapping[str, dict], paths: Paths) -> dict:
     """Run the stage: ``paths.corpus`` in, ``segments``, ``sentence_tokens``, ``phrases`` and ``preprocess_metrics`` out.
 
@@ -426,7 +418,7 @@ def run(groups: Mapping[str, dict], paths: Paths) -> dict:
         n_docs = 0
         with open(scratch, "w", encoding="utf-8") as fh, \
                 tqdm(desc="preprocess 1/2", unit="doc", disable=not show) as bar:
-            for out, part in X.map_partitions(_analyse_partition, X.chunked(_lines(in_corpus), size), executor,
+            for out, part in X.map_partitions(_analyse_partition, X.chunked(jsonl_lines(in_corpus), size), executor,
                                               settings):
                 fh.writelines(line + "\n" for line in out)
                 if counts is not None:
@@ -444,17 +436,16 @@ def run(groups: Mapping[str, dict], paths: Paths) -> dict:
         log.info("pass 2: phrases and segments (%s)", X.describe(executor))
         joined: Counter = Counter()
         vocab: set = set()
-        n_segments = n_tokens = empty_docs = not_scored = 0
+        n_segments = n_tokens = empty_docs = 0
         with atomic_open(out_segments) as out, atomic_open(paths.sentence_tokens) as out_tokens, \
                 tqdm(total=n_docs, desc="preprocess 2/2", unit="doc", disable=not show) as bar:
             for docs, part_joined, part_vocab in X.map_partitions(
-                    _segments_partition, X.chunked(_lines(scratch), size), executor, (cfg, phrases, stop)):
+                    _segments_partition, X.chunked(jsonl_lines(scratch), size), executor, (cfg, phrases, stop)):
                 joined.update(part_joined)
                 vocab |= part_vocab
                 bar.update(len(docs))
                 for kind, doc_id, detail in docs:
                     if kind == "not_scored":
-                        not_scored += 1
                         log.warning("%s: not scored: %s (see ingest's warning); document left out", doc_id, detail)
                     elif kind == "empty":
                         empty_docs += 1

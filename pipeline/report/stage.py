@@ -18,6 +18,7 @@ import numpy as np
 from ..documents import scored_metadata
 from ..core.io import EVIDENCE_LEGEND, write_csv, write_text
 from ..core.paths import FILES, Paths
+from ..core.text import excerpt
 from . import figures, methods
 from . import groups as G
 from .provenance import provenance
@@ -154,7 +155,7 @@ def topics_section(inp: Inputs, cfg: dict, select_by: str = "c_npmi") -> dict:
     excerpts = inp.csv("topic_segments")
     by_topic: dict[str, list[dict]] = {}
     for r in excerpts:
-        r = dict(r, excerpt=r["excerpt"][: cfg["excerpt_chars"]])
+        r = dict(r, excerpt=excerpt(r["excerpt"], cfg["excerpt_chars"]))
         by_topic.setdefault(r["topic"], []).append(r)
     figs = {
         "words": inp.figure("topic_words_figure"),

@@ -392,7 +392,7 @@ def weight_cap(base: Scorer, theme: str) -> float:
 
 
 def fit_theme(base: Scorer, theme: str, raw: dict, rows: Sequence[Row], C: float, max_new: int,
-              min_docs: int, free_cuts: bool = True) -> Fitted:
+              min_docs: int, free_cuts: bool = False) -> Fitted:
     """The theme fitted on ``rows`` with inverse penalty ``C`` (0: the theme unchanged).
 
     With ``free_cuts`` the theme's thresholds are fitted too (written as its
@@ -510,7 +510,7 @@ def grouped_folds(rows: Sequence[Row], k: int, seed: int) -> list[tuple[list[int
 
 
 def choose_C(base: Scorer, theme: str, raw: dict, rows: Sequence[Row], k: int, seed: int, max_new: int,
-             min_docs: int, free_cuts: bool = True) -> tuple[float, dict[float, float]]:
+             min_docs: int, free_cuts: bool = False) -> tuple[float, dict[float, float]]:
     """The ``C`` of :data:`C_GRID` whose fitted themes score best on grouped folds of ``rows``.
 
     Ties go to the smaller ``C`` (the smaller change); 0 is the theme as written.
@@ -573,8 +573,8 @@ def _threshold_lines(moved: dict | None, info: dict) -> list[str]:
         how = "not fitted; --fit-thresholds fits them" if not info["free_cuts"] else "fitted, but they round to these"
         return [f"# Thresholds: {old[0]:g} and {old[1]:g}, as the scorer has them ({how})."]
     new, cut_old, cut_new, c = moved["new"], moved["cut_old"], moved["cut_new"], moved["coef"]
-    lines = [f"# Thresholds: the theme's own, in place of the scorer's (labels: -1 at or below negative, +1 at or "
-             f"above positive):"]
+    lines = ["# Thresholds: the theme's own, in place of the scorer's (labels: -1 at or below negative, +1 at or "
+             "above positive):"]
     for k, side in enumerate(("negative", "positive")):
         lines.append(f"#   {side} {old[k]:g} -> {new[k]:g} (shift coef c {c[k]:+.3f}: cut in units of the total "
                      f"{cut_old[k]:+.3f} -> {cut_new[k]:+.3f})")

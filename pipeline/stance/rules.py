@@ -52,6 +52,7 @@ class Rules:
     comparison: frozenset[str] = frozenset()
     irony: frozenset[str] = frozenset()
     irony_factor: float = 1.0
+    scare_quotes: bool = False
     news_voice: frozenset[str] = frozenset()  # lower-cased first-person words, as written
     news_tags: int = 2
     news_factor: float = 1.0
@@ -97,6 +98,7 @@ def compile_rules(cfg: dict) -> Rules:
         comparison=keys(r["target"]["comparison"]),
         irony=keys(r["irony"]["terms"]),
         irony_factor=r["irony"]["factor"],
+        scare_quotes=r["scare_quotes"]["enabled"],
         news_voice=frozenset(w.lower() for w in r["news"]["voice"]),
         news_tags=r["news"]["tags"],
         news_factor=r["news"]["factor"],

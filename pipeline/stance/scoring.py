@@ -457,8 +457,11 @@ def _scare_quote_spans(toks: tuple[str, ...]) -> list[tuple[int, int]]:
     return spans
 
 
-def scare_quoted(sentence: Sentence, units: list[Unit]) -> set[int]:
+def scare_quoted(sentence: Sentence, units: list[Unit], rules: Rules) -> set[int]:
     """Positions of the units inside scare quotes: one to three words between double quotation marks.
+
+    Empty unless ``stance.rules.scare_quotes.enabled``: in speeches such quotes
+    mostly name or mention ('the "star wars" programme', 'the word "terror"').
 
     The tokenizer keeps quotation marks as tokens. The pair holds words only
     (no other punctuation), so a quotation that runs across a clause or a
@@ -468,7 +471,7 @@ def scare_quoted(sentence: Sentence, units: list[Unit]) -> set[int]:
     reports them. Single quotation marks are left out: the same character is an
     apostrophe. The marks of a pair are no clause boundary (:func:`units_of`).
     """
-    spans = _scare_quote_spans(sentence.tokens)
+    spans = _scare_quote_spans(sentence.tokens) if rules.scare_quotes else []
     if not spans:
         return set()
     return {k for k, u in enumerate(units) if any(a <= u.start and u.end <= b for a, b in spans)}
@@ -1059,7 +1062,7 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
                 for k, u in enumerate(units)]
         values = [b[0] for b in base]
         sources = [b[2] for b in base]
-        quoted = scare_quoted(window[si], units)
+        quoted = scare_quoted(window[si], units, rules)
         asked = asking_negators(window[si], units, rules)
         ironic = ironic_units(window[si], units, rules) if rules.irony_factor != 1 else set()
         if si == focus:
@@ -1189,7 +1192,7 @@ def score_window(window: list[Sentence], focus: int, theme: Theme, rules: Rules,
     # A target in scare quotes ("so-called sanctions", 'the "sanctions"') is disputed by the speaker.
     if theme.distanced_target:
         sign = 1 if theme.distanced_target > 0 else -1
-        focal_quoted = scare_quoted(window[focus], focal)
+        focal_quoted = scare_quoted(window[focus], focal, rules)
         for h in hits:
             marker = next((f"distanced by '{focal[j].surface}'" for j in range(h - 1, max(-1, h - 3), -1)
                            if focal[j].key in rules.distancers and not any(focal[m].boundary for m in range(j + 1, h + 1))),

@@ -13,6 +13,7 @@ Validation only; :mod:`pipeline.stance.rules` compiles the validated group.
 """
 from __future__ import annotations
 
+from pathlib import PurePosixPath
 from typing import Mapping
 
 from .. import config as C
@@ -85,6 +86,11 @@ RULE_NUMBERS = C.optional(C.Section(
                                         "attributive": C.optional(C.Float(min=1), 2.0)})),
         # praise in a sentence with an irony tag ("yeah right", "/s") counts `factor` times
         "irony": C.optional(C.Section({"factor": C.optional(C.Float(min=-1, max=1), -1.0)})),
+        # One to three words in double quotes distanced like "so-called". Off by default: in
+        # speeches quotes mostly name or mention ('the "star wars" programme', 'the word
+        # "terror"'), which the rule would flip; on the development sets it changed one tweet
+        # each way.
+        "scare_quotes": C.optional(C.Section({"enabled": C.optional(C.Bool(), False)})),
         # A post that closes with `tags` or more hashtags and never speaks in the first
         # person shares a news item: its cues count `factor` times (0: the post is neutral).
         "news": C.optional(C.Section({"tags": C.optional(C.Int(min=1), 2),
@@ -160,6 +166,7 @@ RULES = C.Section(
         "target": C.Section({"window": C.Int(), "far": C.Float(), "lexicon_far": C.Float(), "pronouns": _TERMS,
                              "attributive": C.Float(), "prepositions": _TERMS, "comparison": _TERMS}),
         "irony": C.Section({"terms": _TERMS, "factor": C.Float()}),
+        "scare_quotes": C.Section({"enabled": C.Bool()}),
         "news": C.Section({"voice": _TERMS, "tags": C.Int(), "factor": C.Float()}),
     }
 )
@@ -266,6 +273,12 @@ def validate(cfg: dict, lexicon: object, source: str = C.PARAMS_FILE) -> dict:
     cfg = dict(cfg)
     cfg["polarity"] = {**cfg["polarity"], "overrides": words["polarity"]["overrides"]}
     cfg["rules"] = RULES.check("stance.rules", merge_rules(words["rules"], cfg["rules"]))
+    for i, v in enumerate(cfg["validation"]):
+        # DVC tracks coding/ for stance_eval; a gold file elsewhere would change unseen
+        f = PurePosixPath(v["file"])
+        if f.is_absolute() or ".." in f.parts or not f.is_relative_to(FILES["coding_dir"]):
+            raise UserError(f"{source}: stance.validation[{i}].file = {v['file']!r} is not allowed: gold files live "
+                            f"in {FILES['coding_dir']}/, the folder the stance_eval stage depends on (move it there)")
     names = [v["name"] for v in cfg["validation"]]
     dup = next((n for n in names if names.count(n) > 1), None)
     if dup is not None:
