@@ -295,3 +295,62 @@ def test_multi_dev_report_shape(root, shared_dir):
     for block in (rep, rep["baseline"], rep["majority_baseline"]):
         for point, (lo, hi) in _intervals(block):
             assert 0 <= lo <= hi <= 1
+
+
+# ------------------------------------------ gold rows coded under a theme a version replaces
+def _themes(variants: dict[str, str | None]):
+    """Compiled copies of the sanctions theme under the given names, each a version of its value."""
+    import copy as _copy
+    from pathlib import Path
+
+    import yaml
+
+    from pipeline.stance.themes import compile_theme, validate_theme
+
+    raw = yaml.safe_load((Path(__file__).resolve().parent.parent / "lexicon/themes/sanctions.yaml").read_text())
+    out = {}
+    for name, base in variants.items():
+        t = _copy.deepcopy(raw)
+        t["name"] = name
+        if base is not None:
+            t["variant_of"] = base
+        out[name] = compile_theme(validate_theme(name, t))
+    return out
+
+
+def test_gold_names_map_a_base_to_its_selected_version():
+    from pipeline.stance.themes import gold_names
+
+    assert gold_names(_themes({"sanctions_x": "sanctions"})) == {"sanctions_x": "sanctions_x", "sanctions": "sanctions_x"}
+    # The base itself selected: its rows are its own.
+    assert gold_names(_themes({"sanctions": None, "sanctions_x": "sanctions"}))["sanctions"] == "sanctions"
+
+
+def test_two_versions_of_one_unselected_theme_are_one_line():
+    from pipeline.core.errors import UserError
+    from pipeline.stance.themes import gold_names
+
+    with pytest.raises(UserError, match=r"sanctions_x, sanctions_y are all versions of 'sanctions'"):
+        gold_names(_themes({"sanctions_x": "sanctions", "sanctions_y": "sanctions"}))
+
+
+def test_read_gold_renames_rows_of_a_replaced_theme(tmp_path):
+    from pipeline.core.errors import UserError
+    from pipeline.stance.evaluate import read_gold
+
+    gold = tmp_path / "g.jsonl"
+    gold.write_text("".join(json.dumps(r) + "\n" for r in ROWS), encoding="utf-8")
+    rows = read_gold(gold, ["sanctions_x", "ukraine"], {"sanctions": "sanctions_x"})
+    assert [r["theme"] for r in rows] == ["sanctions_x"] * 5 + ["ukraine"] * 3
+    with pytest.raises(UserError, match=r"g.jsonl:1: theme = 'sanctions' is not a selected theme \(selected: "
+                                        r"sanctions_x\)"):
+        read_gold(gold, ["sanctions_x"])
+
+
+def test_a_theme_cannot_be_a_version_of_itself():
+    from pipeline.core.errors import UserError
+
+    with pytest.raises(UserError, match=r"variant_of = 'sanctions' is not allowed"):
+        _themes({"sanctions": "sanctions"})
+    with pytest.raises(UserError, match=r"variant_of = 'no such' is not allowed"):
+        _themes({"sanctions_x": "no such"})

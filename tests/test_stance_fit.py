@@ -298,3 +298,42 @@ def test_the_methods_text_names_a_theme_s_own_thresholds(composed_params, root):
     themes["sanctions"]["thresholds"] = {"negative": 0.05, "positive": 0.4}
     assert methods.stance(cfg, themes) == plain + (" Theme sanctions has its own thresholds (fitted to a coded "
                                                    "corpus): −1 at or below 0.05, +1 at or above 0.4.")
+
+
+# ------------------------------------------------- a fitted theme in place of its base
+def test_the_fitted_theme_scores_rows_coded_under_its_base(fitted, gold_file, root, tmp_path):
+    # The workflow: fit, select the fitted theme, keep evaluating gold files coded "sanctions".
+    from pipeline.stance.stage import run_evaluate
+
+    out, text, _ = fitted
+    assert yaml.safe_load(text)["variant_of"] == "sanctions"
+    assert "in place of 'sanctions': gold rows coded 'sanctions' are scored with it" in text
+    shutil.copytree(root / "lexicon", tmp_path / "lexicon")
+    shutil.copy(out, tmp_path / "lexicon/themes/sanctions_test.yaml")
+    params = compose(["themes=[sanctions_test,security]"], root / "conf")
+    scorer = Scorer.from_params(params, root=tmp_path)
+    report = run_evaluate(scorer, gold_file, resamples=50)
+    assert set(report["themes"]) == {"sanctions_test", "security"}
+    fitted_theme = report["themes"]["sanctions_test"]["stance"]
+    assert fitted_theme["n"] == 100
+    # Scored by the fitted theme, not the base: the "zorbled" rows are found favourable.
+    assert fitted_theme["confusion"][2][2] == 40
+
+
+def test_fitting_a_fitted_theme_keeps_the_original_coding_name(fitted, gold_file, root, tmp_path, composed_params):
+    out, _, _ = fitted
+    shutil.copytree(root / "lexicon", tmp_path / "lexicon")
+    shutil.copy(out, tmp_path / "lexicon/themes/sanctions_test.yaml")
+    params = compose(["themes=[sanctions_test]"], root / "conf")
+    second = tmp_path / "lexicon/themes/sanctions_again.yaml"
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(tmp_path)  # fit reads the lexicon under the working directory, as the command does
+    try:
+        F.run_fit(params, gold_file, "sanctions_test", second, resamples=50, max_new=0)
+        with pytest.raises(UserError, match="would replace the theme it is fitted from"):
+            F.run_fit(params, gold_file, "sanctions_test", tmp_path / "sanctions.yaml", resamples=50)
+    finally:
+        os.chdir(cwd)
+    assert yaml.safe_load(second.read_text(encoding="utf-8"))["variant_of"] == "sanctions"

@@ -206,6 +206,24 @@ def test_coding_sheet_poles_come_from_the_theme_files(params, root, tmp_path, mo
     assert "threat: planted threat text" in out.with_suffix(".csv").read_text(encoding="utf-8")
 
 
+def test_rows_of_a_fitted_version_are_coded_under_the_theme_it_replaces(params, root, tmp_path, monkeypatch):
+    # Selected: a version of sanctions (as fit writes it). The coding is of the sanctions poles, so
+    # the rows say "sanctions" and stay valid whichever version of the lexicon is selected later.
+    work = tmp_path / "work"
+    shutil.copytree(root / "lexicon", work / "lexicon")
+    theme = yaml.safe_load((work / "lexicon/themes/sanctions.yaml").read_text(encoding="utf-8"))
+    theme["name"], theme["variant_of"] = "sanctions_v2", "sanctions"
+    (work / "lexicon/themes/sanctions_v2.yaml").write_text(yaml.safe_dump(theme), encoding="utf-8")
+    p = dict(params, themes=["sanctions_v2", "security", "ukraine"])
+    layout = {(("sanctions_v2" if t == "sanctions" else t), lab): docs for (t, lab), docs in LAYOUT.items()}
+    monkeypatch.chdir(work)
+    out = run(p, tmp_path, 30, sentences=scored_file(tmp_path / "v2.jsonl", layout))
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert {r["theme"] for r in rows} == set(THEMES)
+    with open(out.with_suffix(".csv"), encoding="utf-8") as fh:
+        assert {line["theme"] for line in csv.DictReader(fh)} == set(THEMES)
+
+
 def test_irrelevant_but_mentioning_sentences_form_their_own_stratum(params, tmp_path):
     from pipeline.stance.model import Scorer
     from pipeline.stance.stage import score_document

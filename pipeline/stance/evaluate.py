@@ -75,8 +75,19 @@ def numbered_objects(path: Path) -> Iterator[tuple[int, dict]]:
             yield n, row
 
 
-def read_gold(path: str | Path, themes: Iterable[str]) -> list[dict]:
+def read_gold(path: str | Path, themes: Iterable[str], aliases: Mapping[str, str] | None = None) -> list[dict]:
     """Rows of a gold JSONL file, checked; a bad row is one line naming file and line.
+
+    Parameters
+    ----------
+    path : path
+        JSON Lines of ``text, theme, relevant, stance`` (``doc``, ``group`` optional).
+    themes : iterable of str
+        The selected theme names.
+    aliases : mapping, optional
+        Further gold theme names and the selected theme that scores their rows
+        (:func:`pipeline.stance.themes.gold_names`); such a row's ``theme``
+        becomes that selected theme's name.
 
     Raises
     ------
@@ -88,14 +99,16 @@ def read_gold(path: str | Path, themes: Iterable[str]) -> list[dict]:
     path = Path(path)
     if not path.is_file():
         raise UserError(f"{path}: gold file not found")
-    known = set(themes)
+    known = {t: t for t in themes} | dict(aliases or {})
     rows = []
     for n, row in numbered_objects(path):
         if not isinstance(row.get("text"), str):
             raise UserError(f"{path}:{n}: 'text' must be a string")
         if row.get("theme") not in known:
+            versions = "".join(f", {k} (by {v})" for k, v in sorted(known.items()) if k != v)
             raise UserError(f"{path}:{n}: theme = {row.get('theme')!r} is not a selected theme "
-                            f"(selected: {', '.join(sorted(known))})")
+                            f"(selected: {', '.join(sorted(t for t, v in known.items() if t == v))}{versions})")
+        row["theme"] = known[row["theme"]]
         if not isinstance(row.get("relevant"), bool):
             raise UserError(f"{path}:{n}: relevant = {row.get('relevant')!r} is not allowed: true or false")
         if row["relevant"] and row.get("stance") not in LABELS:

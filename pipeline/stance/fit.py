@@ -161,16 +161,18 @@ def sha256(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def gold_rows(path: str | Path, theme: str) -> tuple[list[dict], int]:
+def gold_rows(path: str | Path, theme: str, coded_as: str | None = None) -> tuple[list[dict], int]:
     """The theme's relevant gold rows and the number of its rows (relevant or not).
 
-    Rows of other themes are read (and checked) but not used; they need not be
-    selected themes.
+    Rows coded under ``theme`` or under ``coded_as`` (the theme it is a version
+    of) are the theme's. Rows of other themes are read (and checked) but not
+    used; they need not be selected themes.
     """
     p = Path(path)
     if not p.is_file():
         raise UserError(f"{p}: gold file not found")
-    themes = {theme}
+    wanted = {theme} | ({coded_as} if coded_as else set())
+    themes = set(wanted)
     with open(p, encoding="utf-8") as fh:
         for line in fh:
             try:
@@ -179,9 +181,9 @@ def gold_rows(path: str | Path, theme: str) -> tuple[list[dict], int]:
                 continue  # read_gold names the line
             if isinstance(t, str):
                 themes.add(t)
-    rows = [r for r in read_gold(p, themes) if r["theme"] == theme]
+    rows = [r for r in read_gold(p, themes) if r["theme"] in wanted]
     if not rows:
-        raise UserError(f"{p}: no rows for theme {theme!r}")
+        raise UserError(f"{p}: no rows for theme {' or '.join(repr(t) for t in sorted(wanted))}")
     relevant = [r for r in rows if r["relevant"]]
     if not relevant:
         raise UserError(f"{p}: no relevant rows for theme {theme!r} (nothing to fit stance on)")
@@ -596,7 +598,8 @@ def render(name: str, fitted: Fitted, info: dict) -> str:
     cv = info["cv"]
     lines = [
         f"# Theme {info['theme']!r} fitted to a hand-coded gold file by `python -m pipeline.stance fit`; "
-        f"select with `themes=[{name},...]`.",
+        f"select with `themes=[{name},...]`",
+        f"#   in place of {info['coded_as']!r}: gold rows coded {info['coded_as']!r} are scored with it (variant_of).",
         f"# Command: {info['command']}",
         f"# Gold: {info['gold']} (sha256 {info['sha256']}); {info['n_rows']} rows of theme {info['theme']!r}, "
         f"{info['n_relevant']} relevant, from {info['n_docs']} documents.",
@@ -632,8 +635,8 @@ def render(name: str, fitted: Fitted, info: dict) -> str:
         lines.append(f"# Cues {action}: {len(by[action])}" + (":" if by[action] else "."))
         lines += [_change_line(ch) for ch in by[action]]
     lines += _threshold_lines(fitted.thresholds, info)
-    theme = dict(fitted.theme)
-    theme["name"] = name
+    theme = {"name": name, "variant_of": info["coded_as"]}
+    theme.update((k, v) for k, v in fitted.theme.items() if k not in theme)
     body = yaml.safe_dump(theme, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
     return "\n".join(lines) + "\n" + body
 
@@ -667,11 +670,12 @@ def run_fit(params: dict, gold: str | Path, theme: str, out: str | Path, *, fold
     base = Scorer.from_params(params, source, lexicon=lexicon)
     if theme not in base.themes:
         raise UserError(f"theme {theme!r} is not in {source} (themes: {', '.join(base.themes)})")
-    if name == theme:
-        raise UserError(f"--out {out}: a theme named {theme!r} would replace the theme it is fitted from; "
-                        f"give the file another name (e.g. {theme}_mycorpus.yaml)")
+    coded_as = base.themes[theme].coded_as
+    if name in (theme, coded_as):
+        raise UserError(f"--out {out}: a theme named {name!r} would replace the theme it is fitted from; "
+                        f"give the file another name (e.g. {coded_as}_mycorpus.yaml)")
     raw = lexicon["themes"][theme]
-    gold_list, n_rows = gold_rows(gold, theme)
+    gold_list, n_rows = gold_rows(gold, theme, coded_as)
     rows = featurise(base, theme, gold_list)
     split = grouped_folds(rows, folds, seed)
     after = [0] * len(rows)
@@ -692,7 +696,7 @@ def run_fit(params: dict, gold: str | Path, theme: str, out: str | Path, *, fold
           "ci": bootstrap(y, before, after, resamples, seed)}
     C, inner = choose_C(base, theme, raw, rows, folds, seed, max_new, min_docs, free_cuts)
     final = fit_theme(base, theme, raw, rows, C, max_new, min_docs, free_cuts)
-    info = {"theme": theme, "command": command, "gold": str(gold), "sha256": sha256(gold), "n_rows": n_rows,
+    info = {"theme": theme, "coded_as": coded_as, "command": command, "gold": str(gold), "sha256": sha256(gold), "n_rows": n_rows,
             "n_relevant": len(rows), "n_docs": len({r.doc for r in rows}), "window": base.rules.target_window,
             "min_docs": min_docs, "max_new": max_new, "cap": weight_cap(base, theme), "folds": folds, "seed": seed,
             "resamples": resamples, "cv": cv, "free_cuts": free_cuts,

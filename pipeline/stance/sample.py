@@ -184,10 +184,16 @@ def draw(strata: dict, n: int, seed: int) -> tuple[list[dict], dict]:
     return picked, quota
 
 
-def gold_row(r: dict, corpus: str | None) -> dict:
-    """A drawn row in the gold format, ``relevant`` and ``stance`` left for the coder."""
+def gold_row(r: dict, corpus: str | None, coded_as: str | None = None) -> dict:
+    """A drawn row in the gold format, ``relevant`` and ``stance`` left for the coder.
+
+    ``coded_as`` is the theme name the row is coded under when the scored theme
+    is a version of another (``variant_of``): the coding is of the theme's
+    poles, so it stays valid for every version of the lexicon.
+    """
     doc = f"{corpus}:{r['doc_id']}" if corpus else r["doc_id"]
-    return {"doc": doc, "text": " ".join(r["text"].split()), "theme": r["theme"], "relevant": None, "stance": None}
+    return {"doc": doc, "text": " ".join(r["text"].split()), "theme": coded_as or r["theme"], "relevant": None,
+            "stance": None}
 
 
 def label_name(label) -> str:
@@ -201,7 +207,10 @@ def pole_texts(theme: dict) -> dict[int, str]:
 
 
 def sheet_rows(rows: list[dict], themes: dict[str, dict]) -> Iterator[list]:
-    """The coding sheet: one line per gold row, with the theme's description and poles."""
+    """The coding sheet: one line per gold row, with the theme's description and poles.
+
+    ``themes`` maps the rows' theme names (as coded) to validated theme files.
+    """
     for i, r in enumerate(rows, 1):
         th = themes[r["theme"]]
         poles = pole_texts(th)
@@ -310,9 +319,11 @@ def run_sample(params: dict, n: int, out: str | Path, sentences: str | Path, seg
         log.warning("only %d sentences can be drawn, fewer than --n %d: drawing all of them", total, n)
     picked, quota = draw(strata, n, seed)
     corpus = (params.get("corpus") or {}).get("name")
-    gold = [gold_row(r, corpus) for r in picked]
+    coded_as = {t: cfg.get("variant_of") or t for t, cfg in themes_cfg.items()}
+    gold = [gold_row(r, corpus, coded_as[r["theme"]]) for r in picked]
     write_jsonl(out, gold)
-    write_csv(out.with_suffix(".csv"), SHEET_HEADER, sheet_rows(gold, themes_cfg))
+    write_csv(out.with_suffix(".csv"), SHEET_HEADER,
+              sheet_rows(gold, {coded_as[t]: cfg for t, cfg in themes_cfg.items()}))
     strata_table = list(strata_rows(strata, picked, quota))
     write_csv(out.with_suffix(".strata.csv"), STRATA_HEADER, strata_table)
     for theme, label, avail, drawn, docs_a, docs_d, cap in strata_table:

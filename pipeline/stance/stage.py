@@ -42,6 +42,7 @@ from .evaluate import (PREDICTION_HEADER, RESAMPLES, SEED, TABLE_HEADER, evaluat
 from .model import Scorer
 from .outputs import heatmap, mark, over_time, row_label
 from .scoring import Sentence, prepare, word_count
+from .themes import gold_names
 
 log = logging.getLogger("stance")
 
@@ -320,7 +321,7 @@ def run_evaluate(scorer: Scorer, gold: str | Path, rows_out: str | Path | None =
     resamples, seed : int
         Of the bootstrap intervals.
     """
-    rows = read_gold(gold, scorer.themes)
+    rows = read_gold(gold, scorer.themes, gold_names(scorer.themes))
     log.info("evaluating %d rows of %s", len(rows), gold)
     predict = _predictor(scorer)
     predictions = [predict(r) for r in rows]

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Mapping
 
+from ..core.errors import UserError
 from ..core.schema.themes import (TERM_SPLIT, THEME_SCHEMA, term_key, term_words, validate_theme,  # noqa: F401  (re-exported)
                              validate_themes)
 
@@ -65,6 +67,12 @@ class Theme:
     expanded: frozenset[str] = frozenset()  # cues added by stance.expansion (source "expansion")
     # The theme's own (negative, positive) label thresholds; None: stance.thresholds (see scoring.label_of).
     thresholds: tuple[float, float] | None = None
+    variant_of: str | None = None  # the theme this one is a version of (its gold rows are this one's)
+
+    @property
+    def coded_as(self) -> str:
+        """The theme name hand-coded rows of this theme carry: the theme it is a version of, else its own."""
+        return self.variant_of or self.name
 
     def pole_name(self, sign: int) -> str | None:
         return next((p for p, s in self.poles.items() if s == sign), None)
@@ -151,4 +159,42 @@ def compile_theme(theme: dict) -> Theme:
         expressions=sorted(set(expressions)),
         thresholds=None if theme["thresholds"] is None else (theme["thresholds"]["negative"],
                                                              theme["thresholds"]["positive"]),
+        variant_of=theme.get("variant_of"),
     )
+
+
+def gold_names(themes: Mapping[str, Theme]) -> dict[str, str]:
+    """Which selected theme scores the gold rows coded under each theme name.
+
+    A selected theme scores its own name's rows; a selected version of another
+    theme (``variant_of``, as ``fit`` writes) also scores that theme's rows
+    when that theme is not selected itself, so rows coded as ``sanctions``
+    evaluate ``sanctions_mycorpus`` in its place.
+
+    Parameters
+    ----------
+    themes : mapping of str to Theme
+        The selected themes by name.
+
+    Returns
+    -------
+    dict
+        Gold theme name -> selected theme name.
+
+    Raises
+    ------
+    UserError
+        Two selected themes are versions of one theme that is not selected:
+        its rows could be scored by either.
+    """
+    out = {name: name for name in themes}
+    versions: dict[str, list[str]] = {}
+    for name, theme in themes.items():
+        if theme.variant_of and theme.variant_of not in themes:
+            versions.setdefault(theme.variant_of, []).append(name)
+    for base, names in versions.items():
+        if len(names) > 1:
+            raise UserError(f"themes: {', '.join(sorted(names))} are all versions of {base!r} (variant_of), so rows "
+                            f"coded {base!r} could be scored by any of them; select one of them, or {base!r} itself")
+        out[base] = names[0]
+    return out

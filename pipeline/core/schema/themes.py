@@ -83,6 +83,11 @@ TARGET = C.AnyOf(
 THEME_SCHEMA = C.Section(
     {
         "name": C.Str(),
+        # The theme this one is a version of (written by `python -m pipeline.stance fit`;
+        # set it by hand for a copy you edit): gold rows coded under that name are
+        # scored with this theme when that one is not selected, so the coding of a
+        # theme's poles outlives the lexicon it was first scored with.
+        "variant_of": C.optional(C.Str(), None),
         "description": C.Str(),
         "poles": C.Free(_mapping_of_poles, "exactly two poles, each {sign: -1 or 1, description: ...}"),
         "targets": C.List(TARGET, min_len=1),
@@ -173,8 +178,11 @@ def validate_theme(key: str, raw: Any) -> dict:
 
 
 def _check_semantics(theme: dict) -> None:
-    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", theme["name"]):
-        raise C.fail("name", theme["name"], "a name of letters, digits and _")
+    for key in ("name", "variant_of"):
+        if theme[key] is not None and not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", theme[key]):
+            raise C.fail(key, theme[key], "a name of letters, digits and _")
+    if theme["variant_of"] == theme["name"]:
+        raise C.fail("variant_of", theme["variant_of"], "the name of another theme (this one is named so)")
     for i, t in enumerate(theme["targets"]):
         term = t if isinstance(t, str) else t["term"]
         if not term_words(term):
