@@ -258,6 +258,27 @@ def test_development_figures_are_never_the_headline(seed_chain, tmp_path):
     assert table.index("| ours | held-out |") < table.index("| development |")
 
 
+def test_no_gold_file_at_all_says_so_and_shows_no_empty_tables(seed_chain, tmp_path):
+    import subprocess
+
+    copy = tmp_path / "run"
+    shutil.copytree(seed_chain, copy, symlinks=True)
+    for name in ("stance_eval_files", "stance_eval"):  # what stance_eval writes when stance.validation is []
+        path = copy / f"reports/tables/{name}.csv"
+        header = path.read_text(encoding="utf-8").splitlines()[0]
+        path.write_text(header + "\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "pipeline.report"], cwd=copy, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    md = (copy / "reports/index.md").read_text(encoding="utf-8")
+    stance = md[md.index("## Stance"):md.index("## Validation")]
+    assert "no gold file is listed at all" in stance and "development sentences" not in stance
+    validation = md[md.index("## Validation"):md.index("## Methods")]
+    assert "`stance.validation` lists no gold file" in validation
+    assert "development sets" not in validation and "| file | role | rows |" not in validation
+    # The instructions include composing the parameters again, or the listed file never reaches params.yaml.
+    assert "python -m pipeline.config compose" in validation
+
+
 CODE_IDS = ["000_e05ebabda265589a#0001", "a*b*c", "x|y", "back`tick", "``double``", "`edge", "a_b_c|d`e#f*g",
             "<script>x</script>", "plain"]
 
