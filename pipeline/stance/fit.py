@@ -38,7 +38,8 @@ grouped cross-validation inside the training rows, scoring each candidate
 theme with the real scorer; ``C = 0`` stands for "change nothing".
 
 With ``--fit-thresholds`` the cut points are fitted too (off by default: on the
-multi-source development set they helped sanctions and cost security, README): each copy of the
+multi-source development set they cost security, and for sanctions the sign of the gain depends on the
+fold split, README): each copy of the
 rows has an indicator column whose coefficient ``c_k`` (penalised like the
 cues', so shrunk toward the scorer's thresholds) moves its cut to
 ``t_k - c_k / a``. A corpus whose coded mentions mostly lean one way (the
