@@ -100,6 +100,13 @@ def test_column_order_rules():
     for v in ["04/05/2022", "Posted: 05/04/2022"]:
         col.add(v, "x")
     assert col.order == "DMY" and col.ambiguous == 2
+    # Year-first dates (ISO, with or without a time) leave no order to decide: no warning about them.
+    iso = ColumnOrder("DMY")
+    for v in ["2022-06-24T17:30:00Z", "2021-01-05", "2022/04/05 10:00", "Posted: 2022.04.05"]:
+        iso.add(v, "x")
+    assert iso.ambiguous == 0 and iso.describe("date") is None
+    iso.add("04/05/2022", "y")
+    assert iso.ambiguous == 1 and "all 1 all-numeric dates" in iso.describe("date")[1]
     assert parse_date("04/15/2022", "DMY", fixed_order=True).iso is None
     assert parse_date("04/15/2022", "DMY").iso == "2022-04-15"  # a lone value shows its own order
     assert parse_date("01/02/69").iso == "1969-02-01" and parse_date("01/02/68").iso == "2068-02-01"

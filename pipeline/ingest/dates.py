@@ -229,7 +229,10 @@ class ColumnOrder:
         if shown is not None:
             self.shown[shown] += 1
             self.example.setdefault(shown, (str(value).strip(), where))
-        elif _numeric(_PREFIX.sub("", str(value)).strip()) is not None:
+            return
+        m = _numeric(_PREFIX.sub("", str(value)).strip())
+        if m is not None and len(m.group(1)) <= 2:
+            # Year first (ISO "2022-06-24T17:30:00Z", "2022/04/05") leaves nothing to decide.
             self.ambiguous += 1
 
     @property
