@@ -82,3 +82,17 @@ def test_hydra_help_lists_every_corpus_preset(root):
     assert [p.strip() for p in groups.split(":", 1)[1].split(",")] == presets
     footer = re.search(r"corpus=([\w|]+)", proc.stdout).group(1).split("|")
     assert sorted(footer) == presets
+
+
+def test_a_mistyped_option_is_one_line_for_every_command(root):
+    # argparse's own reaction is a usage block and a second line; every command here says it in one.
+    commands = list(_stage_commands(root).values()) + [["-m", "pipeline.stance", t] for t in
+                                                       ("evaluate", "sample", "agreement", "fit")]
+    for cmd in commands:
+        proc = _run(root, *cmd, "--bogus-option", "1")
+        assert proc.returncode == 2, (cmd, proc.stderr)
+        line = proc.stderr.strip()
+        assert "\n" not in line and "usage:" not in line and "Traceback" not in line, (cmd, proc.stderr)
+        # (a command with required options names those first)
+        assert ("unrecognized arguments: --bogus-option" in line or "arguments are required" in line) \
+            and line.endswith("(see --help)"), (cmd, line)

@@ -124,9 +124,18 @@ def test_compose_command_rewrites_params_and_check_detects_drift(project_copy):
     conf.write_text(re.sub(r"^window: 3", "window: 4", conf.read_text(), flags=re.M))
     proc = run("check")
     assert proc.returncode == 1 and "python -m pipeline.config compose" in proc.stderr
-    assert run("compose").returncode == 0
+    proc = run("compose")
+    assert proc.returncode == 0
+    assert proc.stderr.strip() == ("wrote params.yaml: changed preprocess (1 value; preprocess.window 3 -> 4) (a "
+                                   "composition starts from conf/: overrides of an earlier one or of `dvc exp run "
+                                   "-S` are not kept)")
     assert yaml.safe_load((project_copy / "params.yaml").read_text())["preprocess"]["window"] == 4
     assert run("check").returncode == 0
+    # An override of the last composition that a new one drops is named, not reset silently.
+    assert "corpus (" in run("compose", "corpus=kremlin").stderr
+    again = run("compose").stderr
+    assert "corpus.name 'kremlin' -> 'seeds'" in again and "preprocess" not in again
+    assert run("compose").stderr.strip() == "wrote params.yaml: no value changed"
 
 
 def test_dvc_stages_declare_only_their_groups(root):

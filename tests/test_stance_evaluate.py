@@ -354,3 +354,21 @@ def test_a_theme_cannot_be_a_version_of_itself():
         _themes({"sanctions": "sanctions"})
     with pytest.raises(UserError, match=r"variant_of = 'no such' is not allowed"):
         _themes({"sanctions_x": "no such"})
+
+
+@pytest.mark.parametrize("line, expected", [
+    ('{"text": "a", "theme": "sanctions", "relevant": tru', r"g.jsonl:2: not valid JSON \(Expecting value at column \d+\); one JSON object a line"),
+    ('["a", "b"]', r"g.jsonl:2: an array, not a JSON object"),
+    ('"text"', r"g.jsonl:2: a string, not a JSON object"),
+    ("3", r"g.jsonl:2: a number, not a JSON object"),
+    ('{"text": "a", "theme": "ukraine", "relevant": false, "stance": -1}',
+     r"g.jsonl:2: stance = -1 but relevant is false: a sentence not about the theme has no stance"),
+])
+def test_a_bad_gold_line_is_named_for_what_it_is(tmp_path, line, expected):
+    from pipeline.core.errors import UserError
+    from pipeline.stance.evaluate import read_gold
+
+    gold = tmp_path / "g.jsonl"
+    gold.write_text(json.dumps(ROWS[0]) + "\n" + line + "\n", encoding="utf-8")
+    with pytest.raises(UserError, match=expected):
+        read_gold(gold, THEMES)

@@ -174,20 +174,36 @@ def run_cli(*args, cwd):
     ("theme", "theme 'nato' is not in"),
     ("no_rows", "no rows for theme 'security'"),
     ("same_name", "would replace the theme it is fitted from"),
+    ("no_doc", "nodoc.jsonl:3: a row of theme 'sanctions' has no 'doc'"),
+    ("bad_line", "bad.jsonl:2: not valid JSON"),
+    ("folds", "stance: error: fit: --folds 1: must be at least 2 (see --help)"),
+    ("max_new", "fit: --max-new -1: must be at least 0"),
+    ("unknown_flag", "fit: unrecognized arguments: --kfold 3"),
 ])
 def test_errors_are_one_line(case, expected, gold_file, root, tmp_path):
     gold, theme, out = gold_file, "sanctions", tmp_path / "out.yaml"
+    extra: list = []
+    if case == "no_doc":
+        gold = tmp_path / "nodoc.jsonl"
+        rows = gold_rows()[:3]
+        del rows[2]["doc"]
+        gold.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    elif case == "bad_line":
+        gold = tmp_path / "bad.jsonl"
+        gold.write_text(json.dumps(gold_rows()[0]) + "\n{\"doc\": \n", encoding="utf-8")
+    elif case in ("folds", "max_new", "unknown_flag"):
+        extra = {"folds": ["--folds", "1"], "max_new": ["--max-new", "-1"], "unknown_flag": ["--kfold", "3"]}[case]
     if case == "missing":
         gold = tmp_path / "absent.jsonl"
     elif case == "theme":
         theme = "nato"
     elif case == "same_name":
         out = tmp_path / "sanctions.yaml"
-    else:
+    elif case == "no_rows":
         gold = tmp_path / "only_sanctions.jsonl"
         gold.write_text(json.dumps(gold_rows()[0]) + "\n", encoding="utf-8")
         theme = "security"
-    proc = run_cli(gold, "--theme", theme, "--out", out, "--params", root / "params.yaml", cwd=root)
+    proc = run_cli(gold, "--theme", theme, "--out", out, "--params", root / "params.yaml", *extra, cwd=root)
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.strip().count("\n") == 0 and expected in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr and not out.exists()

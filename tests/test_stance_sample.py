@@ -381,6 +381,15 @@ def test_bad_arguments_are_one_line(params, tmp_path, capsys):
     assert "bad.jsonl:1: stance = 2 is not allowed" in one_line_error([str(bad), str(good)], A.main, capsys)
     nostance = write_jsonl(tmp_path / "nostance.jsonl", [coded("ukraine", "yes", None, 1)])
     assert "relevant is true but stance is empty" in one_line_error([str(nostance), str(good)], A.main, capsys)
+    # a stance on a row coded not relevant (or not coded) is a contradiction, not a code to drop
+    for relevant, said in ((False, "false"), (None, "empty")):
+        both = write_jsonl(tmp_path / "both.jsonl", [coded("ukraine", relevant, 1, 1)])
+        assert f"both.jsonl:1: stance = 1 but relevant is {said}: a sentence not about the theme has no stance" \
+            in one_line_error([str(both), str(good)], A.main, capsys)
+    # a coding sheet whose theme column was deleted says so
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("row,doc,text,relevant,stance\n1,d1,Some text.,yes,1\n", encoding="utf-8")
+    assert "sheet.csv: the coding sheet has no 'theme' column" in one_line_error([str(sheet), str(good)], A.main, capsys)
     # no row in common: each unmatched row has its line, then the error
     other = write_jsonl(tmp_path / "other.jsonl", [coded("ukraine", True, 1, 2)])
     with pytest.raises(SystemExit) as exc:
@@ -400,3 +409,17 @@ def test_subcommands_are_dispatched(root, tmp_path):
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["overall"]["stance"]["alpha"] == 1.0
+
+
+def test_many_unmatched_rows_are_counted_not_listed(tmp_path, caplog):
+    a = write_jsonl(tmp_path / "a.jsonl", [coded("ukraine", True, 1, k) for k in range(30)])
+    b = write_jsonl(tmp_path / "b.jsonl", [coded("ukraine", True, 1, k) for k in range(3)] +
+                    [coded("ukraine", True, 1, k, doc="other:2") for k in range(3, 5)])
+    with caplog.at_level(logging.WARNING, logger="stance"):
+        report = A.compare(A.read_rows(a), A.read_rows(b), "a.jsonl", "b.jsonl")
+    assert report["only_in_a"] == 27 and report["only_in_b"] == 2 and report["matched"] == 3
+    lines = [r.getMessage() for r in caplog.records]
+    assert sum(m.startswith("only in a.jsonl") for m in lines) == A.UNMATCHED_SHOWN
+    assert sum(m.startswith("only in b.jsonl") for m in lines) == 2  # few: each named
+    rest = [m for m in lines if m.startswith("... and")]
+    assert len(rest) == 1 and rest[0].startswith(f"... and {27 - A.UNMATCHED_SHOWN} more rows only in a.jsonl (lines 14,")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from ..core.errors import run_cli
 from ..core.io import write_text
@@ -16,6 +17,38 @@ USAGE = """\
     overrides: Hydra overrides applied to conf/ (default: none), e.g.
                corpus=kremlin lda.num_topics=8 'themes=[sanctions,ukraine]'
     -h, --help: this text"""
+
+
+def _leaves(d, prefix: str = "") -> dict[str, object]:
+    if not isinstance(d, dict):
+        return {prefix: d}
+    out: dict[str, object] = {}
+    for k, v in d.items():
+        out.update(_leaves(v, f"{prefix}.{k}" if prefix else str(k)))
+    return out
+
+
+def changes(before: dict, after: dict) -> str:
+    """What a new composition changes in ``params.yaml``, in one line: per group, how many values and one of them.
+
+    A composition does not remember the overrides of the last one (``dvc exp
+    run -S corpus=kremlin`` edits ``params.yaml`` in place), so a group that
+    comes back to its ``conf/`` default is named here rather than reset silently.
+    """
+    old, new = _leaves(before), _leaves(after)
+    keys = sorted(k for k in old.keys() | new.keys() if old.get(k, "(absent)") != new.get(k, "(absent)"))
+    if not keys:
+        return "no value changed"
+    groups: dict[str, list[str]] = {}
+    for k in keys:
+        groups.setdefault(k.split(".")[0], []).append(k)
+    parts = []
+    for g, ks in groups.items():
+        k = f"{g}.name" if f"{g}.name" in ks else ks[0]  # a group's name says most
+        parts.append(f"{g} ({len(ks)} value{'s' if len(ks) > 1 else ''}; {k} {old.get(k, '(absent)')!r} -> "
+                     f"{new.get(k, '(absent)')!r})")
+    return (f"changed {', '.join(parts)} (a composition starts from conf/: overrides of an earlier one or of "
+            f"`dvc exp run -S` are not kept)")
 
 
 def main(argv: list[str]) -> int:
@@ -46,8 +79,9 @@ def main(argv: list[str]) -> int:
         return 2
     composed = compose(argv[1:])
     if argv[0] == "compose":
+        before = load_params() if Path(PARAMS_FILE).is_file() else None
         write_text(PARAMS_FILE, dump_params(composed))
-        print(f"wrote {PARAMS_FILE}", file=sys.stderr)
+        print(f"wrote {PARAMS_FILE}" + ("" if before is None else f": {changes(before, composed)}"), file=sys.stderr)
         return 0
     current = load_params()
     if current != composed:

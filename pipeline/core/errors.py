@@ -6,6 +6,7 @@ only bugs in the pipeline itself ever show a traceback.
 """
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 import sys
@@ -16,6 +17,19 @@ EXIT_USER_ERROR = 2
 
 class UserError(Exception):
     """A problem the user can fix; its message is the whole report."""
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose mistakes are one :class:`UserError` line (exit 2 by :func:`run_cli`), not usage text.
+
+    A subcommand's name ("fit" of ``python -m pipeline.stance fit``) starts the
+    message; the stage's name is already its prefix.
+    """
+
+    def error(self, message: str):  # type: ignore[override]
+        words = self.prog.split()
+        sub = f"{words[-1]}: " if len(words) > 3 else ""
+        raise UserError(f"{sub}{message} (see --help)")
 
 
 class _Stderr(logging.StreamHandler):

@@ -4,10 +4,9 @@ Files are those of the contract (:mod:`pipeline.core.paths`) under the current f
 """
 from __future__ import annotations
 
-import argparse
 
 from .. import executor
-from ..core.errors import run_cli
+from ..core.errors import OneLineParser, run_cli
 from ..core.paths import Paths
 from ..core.stages import load_checked
 from . import run
@@ -15,7 +14,7 @@ from . import run
 
 def main(argv: list[str]) -> int:
     """Validate ``params.yaml`` and run the stage; see the module docstring."""
-    ap = argparse.ArgumentParser(prog="python -m pipeline.ingest", description=__doc__)
+    ap = OneLineParser(prog="python -m pipeline.ingest", description=__doc__)
     ap.add_argument("--params", default="params.yaml",
                     help="parameters to read (the composition of conf/; default: %(default)s)")
     args = ap.parse_args(argv)

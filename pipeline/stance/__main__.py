@@ -22,7 +22,7 @@ import sys
 
 from .. import executor
 from ..core.config import load_params
-from ..core.errors import run_cli
+from ..core.errors import OneLineParser, run_cli
 from ..core.io import dumps, write_csv, write_json, write_text
 from ..core.paths import Paths
 from ..core.stages import load_checked
@@ -46,7 +46,7 @@ def main(argv: list[str]) -> int:
 
         return fit_main(argv[1:])
     if argv and argv[0] == "evaluate":
-        ap = argparse.ArgumentParser(prog="python -m pipeline.stance evaluate",
+        ap = OneLineParser(prog="python -m pipeline.stance evaluate",
                                      description="Evaluate the stance scorer on a labelled JSONL file.")
         ap.add_argument("gold", help="JSONL rows {text, theme, relevant, stance}, as coding/stance_dev.jsonl")
         ap.add_argument("--params", default="params.yaml", help="parameters to read (default: %(default)s)")
@@ -74,14 +74,14 @@ def main(argv: list[str]) -> int:
     if argv and argv[0] == "validate":
         from .validation import run as run_validation
 
-        ap = argparse.ArgumentParser(prog="python -m pipeline.stance validate",
+        ap = OneLineParser(prog="python -m pipeline.stance validate",
                                      description="Score every gold file of stance.validation (the stance_eval stage).")
         ap.add_argument("--params", default="params.yaml",
                         help="parameters to read (the composition of conf/; default: %(default)s)")
         args = ap.parse_args(argv[1:])
         run_validation(load_checked(args.params), Paths(), args.params)
         return 0
-    ap = argparse.ArgumentParser(prog="python -m pipeline.stance", description=__doc__,
+    ap = OneLineParser(prog="python -m pipeline.stance", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--params", default="params.yaml",
                     help="parameters to read (the composition of conf/; default: %(default)s)")

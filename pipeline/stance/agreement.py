@@ -6,7 +6,8 @@ Each file is a gold file (JSONL, ``coding/stance_gold_README.md``) or a
 filled-in coding sheet (CSV, as ``sample`` writes it; ``relevant`` true/false,
 yes/no or 1/0, ``stance`` -1, 0 or 1). Rows are matched on ``doc``, ``theme``
 and the text (:func:`normalised`: case, spacing, apostrophes and dashes do not
-matter); a row in only one file is reported (one log line each) and left out,
+matter); a row in only one file is reported (one log line each for the first
+:data:`UNMATCHED_SHOWN`, then one line counting the rest) and left out,
 and so is a row either coder has not coded yet (``relevant`` empty).
 
 Printed to stdout, as JSON: per theme and ``overall`` (pooled over themes),
@@ -32,7 +33,6 @@ Krippendorff (2004, ch. 11) suggests relying on variables with alpha
 """
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import logging
@@ -42,7 +42,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..core.errors import UserError
+from ..core.errors import OneLineParser, UserError
 from ..core.io import write_csv, write_jsonl
 from ..core.text import normalise
 from .evaluate import numbered_objects
@@ -55,11 +55,8 @@ _FALSE = {"false", "no", "n", "0"}
 DISAGREEMENT_HEADER = ["doc", "theme", "text", "on", "a_relevant", "a_stance", "b_relevant", "b_stance"]
 
 
-class OneLineParser(argparse.ArgumentParser):
-    """A parser whose mistakes are one :class:`UserError` line (exit 2), not usage text."""
-
-    def error(self, message: str):  # type: ignore[override]
-        raise UserError(f"{self.prog.split()[-1]}: {message} (see --help)")
+#: Rows only in one file logged one by one; the rest are counted in one line.
+UNMATCHED_SHOWN = 10
 
 
 def normalised(text: str) -> str:
@@ -129,7 +126,8 @@ def read_rows(path: str | Path, coded: bool = True) -> list[dict]:
     UserError
         The file is missing, a line is not an object, ``text`` is not a
         non-empty string, or (coded) a value is not allowed: ``relevant`` not a
-        truth value, ``stance`` not -1/0/1, or a relevant row without stance.
+        truth value, ``stance`` not -1/0/1, a relevant row without stance, or a
+        stance on a row not coded relevant.
     """
     path = Path(path)
     rows = []
@@ -141,13 +139,23 @@ def read_rows(path: str | Path, coded: bool = True) -> list[dict]:
         row = {"line": n, "doc": raw.get("doc") or "", "text": text, "theme": raw.get("theme") or "",
                "relevant": None, "stance": None}
         if coded:
+            for key in ("doc", "theme", "relevant", "stance") if path.suffix.lower() == ".csv" else ():
+                if key not in raw:
+                    raise UserError(f"{path}: the coding sheet has no '{key}' column (its header needs doc, theme, "
+                                    f"text, relevant and stance)")
             if not isinstance(row["doc"], str) or not isinstance(row["theme"], str) or not row["theme"]:
                 raise UserError(f"{where}: 'doc' and 'theme' must be strings (theme non-empty)")
             row["relevant"] = _relevant(raw.get("relevant"), where)
+            stance = _stance(raw.get("stance"), where)
             if row["relevant"]:
-                row["stance"] = _stance(raw.get("stance"), where)
-                if row["stance"] is None:
+                row["stance"] = stance
+                if stance is None:
                     raise UserError(f"{where}: relevant is true but stance is empty: -1, 0 or 1")
+            elif stance is not None:
+                # A contradiction, not a code: which of the two did the coder mean?
+                raise UserError(f"{where}: stance = {raw.get('stance')!r} but relevant is "
+                                f"{'false' if row['relevant'] is False else 'empty'}: a sentence not about the "
+                                f"theme has no stance (leave stance empty, or set relevant true)")
         rows.append(row)
     return rows
 
@@ -263,9 +271,15 @@ def compare(a_rows: list[dict], b_rows: list[dict], a_name: str = "A", b_name: s
     only_a = [r for k, r in a_ix.items() if k not in b_ix]
     only_b = [r for k, r in b_ix.items() if k not in a_ix]
     for name, rows in ((a_name, only_a), (b_name, only_b)):
-        for r in rows:
+        for r in rows[:UNMATCHED_SHOWN]:
             log.warning("only in %s (line %d, left out): %s | %s | %s", name, r["line"], r["doc"], r["theme"],
                         r["text"][:80])
+        if len(rows) > UNMATCHED_SHOWN:
+            # Two files of different samples would print hundreds of lines that say one thing.
+            log.warning("... and %d more rows only in %s (lines %s), left out: are the two files codings of the "
+                        "same sample?", len(rows) - UNMATCHED_SHOWN, name,
+                        ", ".join(str(r["line"]) for r in rows[UNMATCHED_SHOWN:UNMATCHED_SHOWN + 20])
+                        + (", ..." if len(rows) > UNMATCHED_SHOWN + 20 else ""))
     matched = [(r, b_ix[k]) for k, r in a_ix.items() if k in b_ix]
     uncoded = [(x, y) for x, y in matched if x["relevant"] is None or y["relevant"] is None]
     if uncoded:

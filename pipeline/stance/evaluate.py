@@ -60,7 +60,7 @@ def numbered_objects(path: Path) -> Iterator[tuple[int, dict]]:
     Raises
     ------
     UserError
-        On a line that is not a JSON object, naming the file and the line.
+        On a line that is not valid JSON or not an object, naming the file and the line.
     """
     with open(path, encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
@@ -68,10 +68,12 @@ def numbered_objects(path: Path) -> Iterator[tuple[int, dict]]:
                 continue
             try:
                 row = json.loads(line)
-            except json.JSONDecodeError:
-                raise UserError(f"{path}:{n}: not a JSON object") from None
+            except json.JSONDecodeError as exc:
+                raise UserError(f"{path}:{n}: not valid JSON ({exc.msg} at column {exc.colno}); one JSON object "
+                                f"a line") from None
             if not isinstance(row, dict):
-                raise UserError(f"{path}:{n}: not a JSON object")
+                kind = {list: "an array", str: "a string", bool: "true or false", type(None): "null"}.get(type(row), "a number")
+                raise UserError(f"{path}:{n}: {kind}, not a JSON object; one JSON object a line")
             yield n, row
 
 
@@ -94,7 +96,7 @@ def read_gold(path: str | Path, themes: Iterable[str], aliases: Mapping[str, str
     UserError
         The file is missing or empty, or a row is not an object with a string
         ``text``, a selected ``theme``, a boolean ``relevant``, a stance in
-        -1/0/1 when relevant, and (optionally) a string ``group``.
+        -1/0/1 when relevant and null when not, and (optionally) a string ``group``.
     """
     path = Path(path)
     if not path.is_file():
@@ -113,6 +115,9 @@ def read_gold(path: str | Path, themes: Iterable[str], aliases: Mapping[str, str
             raise UserError(f"{path}:{n}: relevant = {row.get('relevant')!r} is not allowed: true or false")
         if row["relevant"] and row.get("stance") not in LABELS:
             raise UserError(f"{path}:{n}: stance = {row.get('stance')!r} is not allowed: -1, 0 or 1")
+        if not row["relevant"] and row.get("stance") is not None:
+            raise UserError(f"{path}:{n}: stance = {row['stance']!r} but relevant is false: a sentence not about "
+                            f"the theme has no stance (null)")
         if row.get("group") is not None and not isinstance(row["group"], str):
             raise UserError(f"{path}:{n}: group = {row['group']!r} is not allowed: a string")
         rows.append(row)

@@ -75,7 +75,6 @@ same resamples, and the interval of the difference).
 """
 from __future__ import annotations
 
-import argparse
 import copy
 import hashlib
 import json
@@ -94,10 +93,10 @@ import yaml
 
 from ..core.config import lexicons, load_params
 from ..core.config.lexicons import theme_file
-from ..core.errors import UserError
+from ..core.errors import OneLineParser, UserError
 from ..core.io import dumps, write_text
 from ..core.text import matcher_for
-from .evaluate import SEED, macro_f1, macro_f1_of_confusion, read_gold
+from .evaluate import SEED, macro_f1, macro_f1_of_confusion, numbered_objects, read_gold
 from .model import Scorer
 from .scoring import Sentence, _is_rule_word, mentions, prepare, units_of
 from .themes import Theme, compile_theme, term_key, validate_theme, validate_themes
@@ -174,24 +173,22 @@ def gold_rows(path: str | Path, theme: str, coded_as: str | None = None) -> tupl
         raise UserError(f"{p}: gold file not found")
     wanted = {theme} | ({coded_as} if coded_as else set())
     themes = set(wanted)
-    with open(p, encoding="utf-8") as fh:
-        for line in fh:
-            try:
-                t = json.loads(line).get("theme") if line.strip() else None
-            except (json.JSONDecodeError, AttributeError):
-                continue  # read_gold names the line
-            if isinstance(t, str):
-                themes.add(t)
+    without_doc = None
+    for n, row in numbered_objects(p):  # a line that is no JSON object stops here, named
+        if isinstance(row.get("theme"), str):
+            themes.add(row["theme"])
+            if (row["theme"] in wanted and row.get("relevant") is True and without_doc is None
+                    and (not isinstance(row.get("doc"), str) or not row["doc"])):
+                without_doc = n
     rows = [r for r in read_gold(p, themes) if r["theme"] in wanted]
     if not rows:
         raise UserError(f"{p}: no rows for theme {' or '.join(repr(t) for t in sorted(wanted))}")
     relevant = [r for r in rows if r["relevant"]]
     if not relevant:
         raise UserError(f"{p}: no relevant rows for theme {theme!r} (nothing to fit stance on)")
-    for r in relevant:
-        if not isinstance(r.get("doc"), str) or not r["doc"]:
-            raise UserError(f"{p}: a row of theme {theme!r} has no 'doc' ({r['text'][:40]!r}...): fit splits "
-                            f"rows by document, so every row needs one")
+    if without_doc is not None:
+        raise UserError(f"{p}:{without_doc}: a row of theme {theme!r} has no 'doc': fit splits rows by document, "
+                        f"so every row needs one")
     return relevant, len(rows)
 
 
@@ -713,7 +710,7 @@ def run_fit(params: dict, gold: str | Path, theme: str, out: str | Path, *, fold
 
 def main(argv: list[str]) -> int:
     """The ``fit`` subcommand: parse ``argv`` (after ``fit``), fit, print the figures as one JSON line."""
-    ap = argparse.ArgumentParser(prog="python -m pipeline.stance fit",
+    ap = OneLineParser(prog="python -m pipeline.stance fit",
                                  description="Fit a theme's cue weights and new cues to a hand-coded gold file.")
     ap.add_argument("gold", help="JSONL rows {doc, text, theme, relevant, stance}")
     ap.add_argument("--theme", required=True, help="the theme to fit (a theme of --params)")
@@ -729,10 +726,10 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--fit-thresholds", action="store_true",
                     help="also fit the theme's own label thresholds (default: off, cue weights only)")
     args = ap.parse_args(argv)
-    if args.folds < 2:
-        ap.error(f"--folds {args.folds}: at least 2")
-    if args.max_new < 0 or args.min_docs < 1 or args.resamples < 1:
-        ap.error("--max-new must be >= 0, --min-docs and --resamples >= 1")
+    for flag, value, least in (("--folds", args.folds, 2), ("--max-new", args.max_new, 0),
+                               ("--min-docs", args.min_docs, 1), ("--resamples", args.resamples, 1)):
+        if value < least:
+            ap.error(f"{flag} {value}: must be at least {least}")
     command = "python -m pipeline.stance fit " + shlex.join(argv)
     result = run_fit(load_params(args.params), args.gold, args.theme, args.out, folds=args.folds, seed=args.seed,
                      max_new=args.max_new, min_docs=args.min_docs, resamples=args.resamples, command=command,

@@ -73,10 +73,10 @@ import math
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ..core.errors import UserError
+from ..core.errors import OneLineParser, UserError
 from ..core.io import read_jsonl, write_csv, write_jsonl
 from ..core.paths import FILES
-from .agreement import OneLineParser, normalised, read_rows
+from .agreement import normalised, read_rows
 
 log = logging.getLogger("stance")
 

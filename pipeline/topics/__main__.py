@@ -6,7 +6,6 @@ The entry runs with one OpenBLAS kernel on every x86-64 CPU with AVX2
 """
 from __future__ import annotations
 
-import argparse
 import sys
 
 from ..blas import ensure_pinned
@@ -15,7 +14,7 @@ from ..blas import ensure_pinned
 ensure_pinned("pipeline.topics", sys.argv[1:])
 
 from .. import executor  # noqa: E402
-from ..core.errors import run_cli
+from ..core.errors import OneLineParser, run_cli
 from ..core.paths import Paths
 from ..core.stages import load_checked
 from . import run
@@ -23,7 +22,7 @@ from . import run
 
 def main(argv: list[str]) -> int:
     """Validate ``params.yaml``, check the executor, and run the stage; see the module docstring."""
-    ap = argparse.ArgumentParser(prog="python -m pipeline.topics", description=__doc__)
+    ap = OneLineParser(prog="python -m pipeline.topics", description=__doc__)
     ap.add_argument("--params", default="params.yaml",
                     help="parameters to read (the composition of conf/; default: %(default)s)")
     args = ap.parse_args(argv)
