@@ -136,6 +136,21 @@ def test_compose_command_rewrites_params_and_check_detects_drift(project_copy):
     again = run("compose").stderr
     assert "corpus.name 'kremlin' -> 'seeds'" in again and "preprocess" not in again
     assert run("compose").stderr.strip() == "wrote params.yaml: no value changed"
+    good = (project_copy / "params.yaml").read_text()
+    # A composition every stage would reject is refused, and params.yaml stays as it was.
+    proc = run("compose", "lda.passes=0")
+    assert proc.returncode == 2 and proc.stderr.strip() == (
+        "config: error: the composition of conf/: lda.passes = 0 is not allowed: an integer >= 1")
+    assert (project_copy / "params.yaml").read_text() == good
+    # compose mends a broken params.yaml (a merge conflict, say) and writes a missing one.
+    (project_copy / "params.yaml").write_text("<<<<<<< HEAD\nlda: [\n")
+    proc = run("compose")
+    assert proc.returncode == 0 and "(the previous one was unreadable: params.yaml: " in proc.stderr
+    assert (project_copy / "params.yaml").read_text() == good
+    (project_copy / "params.yaml").unlink()
+    proc = run("compose")
+    assert proc.returncode == 0 and proc.stderr.strip() == "wrote params.yaml"
+    assert (project_copy / "params.yaml").read_text() == good
 
 
 def test_dvc_stages_declare_only_their_groups(root):

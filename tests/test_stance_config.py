@@ -129,7 +129,15 @@ def test_cli_bad_theme_exits_2_with_one_line(project_copy):
 def test_stage_with_an_unknown_theme_exits_2_before_work(project_copy):
     proc = subprocess.run([sys.executable, "-m", "pipeline.config", "compose", "themes=[sanctions,nato]"],
                           cwd=project_copy, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr  # composing does not read lexicons; the stage entry does
+    # Composing refuses it (params.yaml is left as it was) ...
+    assert proc.returncode == 2 and proc.stderr.strip() == (
+        "config: error: the composition of conf/: themes = ['sanctions', 'nato'] is not allowed: 'nato' has no file "
+        "lexicon/themes/nato.yaml (themes with a file in lexicon/themes/: sanctions, security, ukraine)")
+    # ... and so does every stage when params.yaml is edited in place, as `dvc exp run -S` does.
+    params = yaml.safe_load((project_copy / "params.yaml").read_text(encoding="utf-8"))
+    assert params["themes"] == ["sanctions", "security", "ukraine"]
+    params["themes"] = ["sanctions", "nato"]
+    (project_copy / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m", "pipeline.ingest"], cwd=project_copy, capture_output=True, text=True)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert proc.stderr.strip() == ("ingest: error: params.yaml: themes = ['sanctions', 'nato'] is not allowed: 'nato' "

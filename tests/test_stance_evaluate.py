@@ -321,17 +321,29 @@ def _themes(variants: dict[str, str | None]):
 def test_gold_names_map_a_base_to_its_selected_version():
     from pipeline.stance.themes import gold_names
 
-    assert gold_names(_themes({"sanctions_x": "sanctions"})) == {"sanctions_x": "sanctions_x", "sanctions": "sanctions_x"}
+    themes = _themes({"sanctions_x": "sanctions"})
+    assert gold_names({n: t.variant_of for n, t in themes.items()}) == {"sanctions_x": "sanctions_x",
+                                                                         "sanctions": "sanctions_x"}
     # The base itself selected: its rows are its own.
-    assert gold_names(_themes({"sanctions": None, "sanctions_x": "sanctions"}))["sanctions"] == "sanctions"
+    assert gold_names({"sanctions": None, "sanctions_x": "sanctions"})["sanctions"] == "sanctions"
+    # Two versions of an unselected base: both, for whoever meets such a row to refuse.
+    assert gold_names({"sanctions_x": "sanctions", "sanctions_y": "sanctions"})["sanctions"] == ("sanctions_x",
+                                                                                                 "sanctions_y")
 
 
-def test_two_versions_of_one_unselected_theme_are_one_line():
+def test_two_versions_of_one_unselected_theme_refuse_only_its_rows(tmp_path):
     from pipeline.core.errors import UserError
+    from pipeline.stance.evaluate import read_gold
     from pipeline.stance.themes import gold_names
 
-    with pytest.raises(UserError, match=r"sanctions_x, sanctions_y are all versions of 'sanctions'"):
-        gold_names(_themes({"sanctions_x": "sanctions", "sanctions_y": "sanctions"}))
+    names = gold_names({"sanctions_x": "sanctions", "sanctions_y": "sanctions", "ukraine": None})
+    gold = tmp_path / "g.jsonl"
+    gold.write_text("".join(json.dumps(r) + "\n" for r in ROWS[5:]), encoding="utf-8")  # ukraine rows only
+    assert len(read_gold(gold, ["sanctions_x", "sanctions_y", "ukraine"], names)) == 3
+    gold.write_text("".join(json.dumps(r) + "\n" for r in ROWS[5:] + ROWS[:1]), encoding="utf-8")
+    with pytest.raises(UserError, match=r"g.jsonl:4: rows coded 'sanctions' could be scored by sanctions_x or "
+                                        r"sanctions_y, all versions of it \(variant_of\)"):
+        read_gold(gold, ["sanctions_x", "sanctions_y", "ukraine"], names)
 
 
 def test_read_gold_renames_rows_of_a_replaced_theme(tmp_path):

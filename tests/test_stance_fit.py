@@ -323,7 +323,8 @@ def test_the_fitted_theme_scores_rows_coded_under_its_base(fitted, gold_file, ro
 
     out, text, _ = fitted
     assert yaml.safe_load(text)["variant_of"] == "sanctions"
-    assert "in place of 'sanctions': gold rows coded 'sanctions' are scored with it" in text
+    assert ("in place of 'sanctions': gold rows coded 'sanctions' are scored with it when 'sanctions' itself is "
+            "not selected") in text
     shutil.copytree(root / "lexicon", tmp_path / "lexicon")
     shutil.copy(out, tmp_path / "lexicon/themes/sanctions_test.yaml")
     params = compose(["themes=[sanctions_test,security]"], root / "conf")
@@ -334,6 +335,11 @@ def test_the_fitted_theme_scores_rows_coded_under_its_base(fitted, gold_file, ro
     assert fitted_theme["n"] == 100
     # Scored by the fitted theme, not the base: the "zorbled" rows are found favourable.
     assert fitted_theme["confusion"][2][2] == 40
+    # With the base selected too (to compare the two), the base scores its own rows.
+    params = compose(["themes=[sanctions,sanctions_test,security]"], root / "conf")
+    report = run_evaluate(Scorer.from_params(params, root=tmp_path), gold_file, resamples=50)
+    assert report["themes"]["sanctions"]["stance"]["n"] == 100
+    assert report["themes"]["sanctions"]["stance"]["confusion"][2][2] < 40
 
 
 def test_fitting_a_fitted_theme_keeps_the_original_coding_name(fitted, gold_file, root, tmp_path, composed_params):

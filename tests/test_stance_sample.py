@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.core.errors import run_cli
+from pipeline.core.errors import UserError, run_cli
 from pipeline.stance import agreement as A
 from pipeline.stance import sample as S
 
@@ -222,6 +222,26 @@ def test_rows_of_a_fitted_version_are_coded_under_the_theme_it_replaces(params, 
     assert {r["theme"] for r in rows} == set(THEMES)
     with open(out.with_suffix(".csv"), encoding="utf-8") as fh:
         assert {line["theme"] for line in csv.DictReader(fh)} == set(THEMES)
+    # Selected beside its base, the version codes its rows under its own name: the base's rows are the
+    # base's, and no sentence is written twice under one name.
+    both = dict(params, themes=["sanctions", "sanctions_v2", "security"])
+    scored = scored_file(tmp_path / "both.jsonl", {k: v for k, v in LAYOUT.items() if k[0] != "ukraine"})
+    lines = scored.read_text(encoding="utf-8").splitlines()
+    # each sanctions sentence scored by the version too, as the stance stage would
+    lines += [json.dumps(dict(json.loads(x), theme="sanctions_v2")) for x in lines if '"theme": "sanctions"' in x]
+    scored.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = run(both, tmp_path, 1000, name="both.jsonl", sentences=scored)
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert {r["theme"] for r in rows} == {"sanctions", "sanctions_v2", "security"}
+    assert len({(r["theme"], r["text"]) for r in rows}) == len(rows) == len(lines)
+    # Two versions of one unselected theme cannot both code under its name: refused before anything is drawn.
+    theme["name"] = "sanctions_v3"
+    (work / "lexicon/themes/sanctions_v3.yaml").write_text(yaml.safe_dump(theme), encoding="utf-8")
+    two = dict(params, themes=["sanctions_v2", "sanctions_v3"])
+    with pytest.raises(UserError, match=r"^themes: rows coded 'sanctions' could be scored by sanctions_v2 or "
+                                        r"sanctions_v3, all versions of it"):
+        run(two, tmp_path, 30, name="two.jsonl")
+    assert not (tmp_path / "coding/two.jsonl").exists()
 
 
 def test_irrelevant_but_mentioning_sentences_form_their_own_stratum(params, tmp_path):

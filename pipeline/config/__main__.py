@@ -4,10 +4,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..core.errors import run_cli
+from ..core.errors import UserError, run_cli
 from ..core.io import write_text
 from ..core.config.composition import compose
 from ..core.config.params import CONF_DIR, PARAMS_FILE, dump_params, load_params
+from ..core.stages import validate_params
 
 USAGE = """\
     python -m pipeline.config compose [overrides...]   # rewrite params.yaml from conf/
@@ -34,6 +35,17 @@ def changes(before: dict, after: dict) -> str:
     A composition does not remember the overrides of the last one (``dvc exp
     run -S corpus=kremlin`` edits ``params.yaml`` in place), so a group that
     comes back to its ``conf/`` default is named here rather than reset silently.
+
+    Parameters
+    ----------
+    before, after : dict
+        The parameters as they were and as composed now.
+
+    Returns
+    -------
+    str
+        ``"no value changed"`` or ``"changed <group> (<n> values; <key> <old> -> <new>), ..."``, a
+        group's ``name`` being the key shown when it changed.
     """
     old, new = _leaves(before), _leaves(after)
     keys = sorted(k for k in old.keys() | new.keys() if old.get(k, "(absent)") != new.get(k, "(absent)"))
@@ -79,9 +91,14 @@ def main(argv: list[str]) -> int:
         return 2
     composed = compose(argv[1:])
     if argv[0] == "compose":
-        before = load_params() if Path(PARAMS_FILE).is_file() else None
+        # Refused before it is written: a params.yaml every stage would reject only moves the error to dvc repro.
+        validate_params(composed, f"the composition of {CONF_DIR}/")
+        try:
+            note = f": {changes(load_params(), composed)}"
+        except UserError as exc:  # compose is also how a broken params.yaml is mended
+            note = f" (the previous one was unreadable: {exc})" if Path(PARAMS_FILE).exists() else ""
         write_text(PARAMS_FILE, dump_params(composed))
-        print(f"wrote {PARAMS_FILE}" + ("" if before is None else f": {changes(before, composed)}"), file=sys.stderr)
+        print(f"wrote {PARAMS_FILE}{note}", file=sys.stderr)
         return 0
     current = load_params()
     if current != composed:

@@ -47,7 +47,7 @@ def main(argv: list[str]) -> int:
         return fit_main(argv[1:])
     if argv and argv[0] == "evaluate":
         ap = OneLineParser(prog="python -m pipeline.stance evaluate",
-                                     description="Evaluate the stance scorer on a labelled JSONL file.")
+                           description="Evaluate the stance scorer on a labelled JSONL file.")
         ap.add_argument("gold", help="JSONL rows {text, theme, relevant, stance}, as coding/stance_dev.jsonl")
         ap.add_argument("--params", default="params.yaml", help="parameters to read (default: %(default)s)")
         ap.add_argument("--out", help="also write the figures as a Markdown table here (and a .csv beside it; "
@@ -75,14 +75,14 @@ def main(argv: list[str]) -> int:
         from .validation import run as run_validation
 
         ap = OneLineParser(prog="python -m pipeline.stance validate",
-                                     description="Score every gold file of stance.validation (the stance_eval stage).")
+                           description="Score every gold file of stance.validation (the stance_eval stage).")
         ap.add_argument("--params", default="params.yaml",
                         help="parameters to read (the composition of conf/; default: %(default)s)")
         args = ap.parse_args(argv[1:])
         run_validation(load_checked(args.params), Paths(), args.params)
         return 0
     ap = OneLineParser(prog="python -m pipeline.stance", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--params", default="params.yaml",
                     help="parameters to read (the composition of conf/; default: %(default)s)")
     args = ap.parse_args(argv)

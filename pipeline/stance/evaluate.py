@@ -42,6 +42,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 import numpy as np
 
 from ..core.errors import UserError
+from .themes import ambiguous
 
 LABELS = (-1, 0, 1)
 #: Defaults of the bootstrap: resamples, seed and confidence of the intervals.
@@ -77,7 +78,8 @@ def numbered_objects(path: Path) -> Iterator[tuple[int, dict]]:
             yield n, row
 
 
-def read_gold(path: str | Path, themes: Iterable[str], aliases: Mapping[str, str] | None = None) -> list[dict]:
+def read_gold(path: str | Path, themes: Iterable[str],
+              aliases: Mapping[str, str | tuple[str, ...]] | None = None) -> list[dict]:
     """Rows of a gold JSONL file, checked; a bad row is one line naming file and line.
 
     Parameters
@@ -89,7 +91,8 @@ def read_gold(path: str | Path, themes: Iterable[str], aliases: Mapping[str, str
     aliases : mapping, optional
         Further gold theme names and the selected theme that scores their rows
         (:func:`pipeline.stance.themes.gold_names`); such a row's ``theme``
-        becomes that selected theme's name.
+        becomes that selected theme's name. A name mapped to several themes
+        (a tuple) is refused where a row carries it.
 
     Raises
     ------
@@ -107,9 +110,12 @@ def read_gold(path: str | Path, themes: Iterable[str], aliases: Mapping[str, str
         if not isinstance(row.get("text"), str):
             raise UserError(f"{path}:{n}: 'text' must be a string")
         if row.get("theme") not in known:
-            versions = "".join(f", {k} (by {v})" for k, v in sorted(known.items()) if k != v)
+            versions = "".join(f", {k} (by {v if isinstance(v, str) else ' or '.join(v)})"
+                               for k, v in sorted(known.items()) if k != v)
             raise UserError(f"{path}:{n}: theme = {row.get('theme')!r} is not a selected theme "
                             f"(selected: {', '.join(sorted(t for t, v in known.items() if t == v))}{versions})")
+        if isinstance(known[row["theme"]], tuple):
+            raise ambiguous(row["theme"], known[row["theme"]], f"{path}:{n}")
         row["theme"] = known[row["theme"]]
         if not isinstance(row.get("relevant"), bool):
             raise UserError(f"{path}:{n}: relevant = {row.get('relevant')!r} is not allowed: true or false")

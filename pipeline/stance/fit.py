@@ -597,7 +597,8 @@ def render(name: str, fitted: Fitted, info: dict) -> str:
     lines = [
         f"# Theme {info['theme']!r} fitted to a hand-coded gold file by `python -m pipeline.stance fit`; "
         f"select with `themes=[{name},...]`",
-        f"#   in place of {info['coded_as']!r}: gold rows coded {info['coded_as']!r} are scored with it (variant_of).",
+        f"#   in place of {info['coded_as']!r}: gold rows coded {info['coded_as']!r} are scored with it when "
+        f"{info['coded_as']!r} itself is not selected (variant_of).",
         f"# Command: {info['command']}",
         f"# Gold: {info['gold']} (sha256 {info['sha256']}); {info['n_rows']} rows of theme {info['theme']!r}, "
         f"{info['n_relevant']} relevant, from {info['n_docs']} documents.",
@@ -711,7 +712,7 @@ def run_fit(params: dict, gold: str | Path, theme: str, out: str | Path, *, fold
 def main(argv: list[str]) -> int:
     """The ``fit`` subcommand: parse ``argv`` (after ``fit``), fit, print the figures as one JSON line."""
     ap = OneLineParser(prog="python -m pipeline.stance fit",
-                                 description="Fit a theme's cue weights and new cues to a hand-coded gold file.")
+                       description="Fit a theme's cue weights and new cues to a hand-coded gold file.")
     ap.add_argument("gold", help="JSONL rows {doc, text, theme, relevant, stance}")
     ap.add_argument("--theme", required=True, help="the theme to fit (a theme of --params)")
     ap.add_argument("--out", required=True, help="the theme file to write, e.g. lexicon/themes/sanctions_mycorpus.yaml (then "

@@ -184,6 +184,30 @@ def draw(strata: dict, n: int, seed: int) -> tuple[list[dict], dict]:
     return picked, quota
 
 
+def coding_names(themes_cfg: dict[str, dict]) -> dict[str, str]:
+    """The name each selected theme's rows are coded under: the theme it is a version of, when it alone
+    stands in for it (:func:`pipeline.stance.themes.gold_names`), else its own.
+
+    So a gold file coded from the sample scores the same themes it was drawn
+    for, and no two selected themes code their rows under one name.
+
+    Raises
+    ------
+    UserError
+        Two selected themes are versions of one unselected theme: their rows
+        would be coded under one name, and no evaluation could tell them apart.
+    """
+    from .themes import ambiguous, gold_names
+
+    out = {t: t for t in themes_cfg}
+    for base, by in gold_names({t: cfg.get("variant_of") for t, cfg in themes_cfg.items()}).items():
+        if isinstance(by, tuple):
+            raise ambiguous(base, by, "themes")
+        if by != base:
+            out[by] = base
+    return out
+
+
 def gold_row(r: dict, corpus: str | None, coded_as: str | None = None) -> dict:
     """A drawn row in the gold format, ``relevant`` and ``stance`` left for the coder.
 
@@ -300,6 +324,7 @@ def run_sample(params: dict, n: int, out: str | Path, sentences: str | Path, seg
     lexicon = lexicons.read(params, ".", source)
     themes_cfg = validate_themes(lexicon["themes"], source)
     themes = list(themes_cfg)
+    coded_as = coding_names(themes_cfg)
     excluded = excluded_texts(exclude)
     relevant = list(scored_rows(Path(sentences), themes))
     irrelevant: list[dict] = []
@@ -319,7 +344,6 @@ def run_sample(params: dict, n: int, out: str | Path, sentences: str | Path, seg
         log.warning("only %d sentences can be drawn, fewer than --n %d: drawing all of them", total, n)
     picked, quota = draw(strata, n, seed)
     corpus = (params.get("corpus") or {}).get("name")
-    coded_as = {t: cfg.get("variant_of") or t for t, cfg in themes_cfg.items()}
     gold = [gold_row(r, corpus, coded_as[r["theme"]]) for r in picked]
     write_jsonl(out, gold)
     write_csv(out.with_suffix(".csv"), SHEET_HEADER,
@@ -339,7 +363,7 @@ def main(argv: list[str]) -> int:
     from ..core.config import load_params
 
     ap = OneLineParser(prog="python -m pipeline.stance sample", description=__doc__.split("\n\n")[0],
-                 epilog="See the module docstring of pipeline/stance/sample.py for the allocation rule.")
+                       epilog="See the module docstring of pipeline/stance/sample.py for the allocation rule.")
     ap.add_argument("--n", type=int, required=True, help="rows to draw")
     ap.add_argument("--out", required=True, help="the sample as JSONL (gold format); the coding sheet goes beside "
                                                  "it as .csv and the strata table as .strata.csv")

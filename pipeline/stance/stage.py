@@ -321,7 +321,7 @@ def run_evaluate(scorer: Scorer, gold: str | Path, rows_out: str | Path | None =
     resamples, seed : int
         Of the bootstrap intervals.
     """
-    rows = read_gold(gold, scorer.themes, gold_names(scorer.themes))
+    rows = read_gold(gold, scorer.themes, gold_names({n: t.variant_of for n, t in scorer.themes.items()}))
     log.info("evaluating %d rows of %s", len(rows), gold)
     predict = _predictor(scorer)
     predictions = [predict(r) for r in rows]

@@ -163,38 +163,37 @@ def compile_theme(theme: dict) -> Theme:
     )
 
 
-def gold_names(themes: Mapping[str, Theme]) -> dict[str, str]:
+def gold_names(variants: Mapping[str, str | None]) -> dict[str, str | tuple[str, ...]]:
     """Which selected theme scores the gold rows coded under each theme name.
 
     A selected theme scores its own name's rows; a selected version of another
     theme (``variant_of``, as ``fit`` writes) also scores that theme's rows
     when that theme is not selected itself, so rows coded as ``sanctions``
-    evaluate ``sanctions_mycorpus`` in its place.
+    evaluate ``sanctions_mycorpus`` in its place. Two selected versions of one
+    unselected theme could both score its rows: the name then maps to both
+    (a tuple), and whoever meets such a row refuses it (:func:`ambiguous`).
 
     Parameters
     ----------
-    themes : mapping of str to Theme
-        The selected themes by name.
+    variants : mapping of str to str or None
+        Each selected theme's name and the theme it is a version of (``variant_of``; None: none).
 
     Returns
     -------
     dict
-        Gold theme name -> selected theme name.
-
-    Raises
-    ------
-    UserError
-        Two selected themes are versions of one theme that is not selected:
-        its rows could be scored by either.
+        Gold theme name -> the selected theme's name, or a tuple of names when ambiguous.
     """
-    out = {name: name for name in themes}
+    out: dict[str, str | tuple[str, ...]] = {name: name for name in variants}
     versions: dict[str, list[str]] = {}
-    for name, theme in themes.items():
-        if theme.variant_of and theme.variant_of not in themes:
-            versions.setdefault(theme.variant_of, []).append(name)
+    for name, base in variants.items():
+        if base and base not in variants:
+            versions.setdefault(base, []).append(name)
     for base, names in versions.items():
-        if len(names) > 1:
-            raise UserError(f"themes: {', '.join(sorted(names))} are all versions of {base!r} (variant_of), so rows "
-                            f"coded {base!r} could be scored by any of them; select one of them, or {base!r} itself")
-        out[base] = names[0]
+        out[base] = names[0] if len(names) == 1 else tuple(sorted(names))
     return out
+
+
+def ambiguous(base: str, names: tuple[str, ...], where: str) -> UserError:
+    """The one line for rows coded ``base`` that several selected versions of it could score."""
+    return UserError(f"{where}: rows coded {base!r} could be scored by {' or '.join(names)}, all versions of it "
+                     f"(variant_of); select one of them, or {base!r} itself")

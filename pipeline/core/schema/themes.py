@@ -83,10 +83,11 @@ TARGET = C.AnyOf(
 THEME_SCHEMA = C.Section(
     {
         "name": C.Str(),
-        # The theme this one is a version of (written by `python -m pipeline.stance fit`;
-        # set it by hand for a copy you edit): gold rows coded under that name are
-        # scored with this theme when that one is not selected, so the coding of a
-        # theme's poles outlives the lexicon it was first scored with.
+        # The theme this one is a version of, as gold rows are coded (written by
+        # `python -m pipeline.stance fit`; set it by hand for a copy you edit): rows
+        # coded under that name are scored with this theme when that one is not
+        # selected, so the coding of a theme's poles outlives the lexicon it was
+        # first scored with. Name the original, not a version of it.
         "variant_of": C.optional(C.Str(), None),
         "description": C.Str(),
         "poles": C.Free(_mapping_of_poles, "exactly two poles, each {sign: -1 or 1, description: ...}"),
