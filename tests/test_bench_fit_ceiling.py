@@ -1,7 +1,6 @@
 """benchmarks/fit_ceiling.py on the project's own development gold (the seeds' sentences, five documents)."""
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -10,6 +9,7 @@ from pipeline.core.config import lexicons, load_params
 from pipeline.stance import fit as F
 from pipeline.stance.evaluate import macro_f1
 from pipeline.stance.model import Scorer
+from workspace import script
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "coding" / "stance_dev.jsonl"
@@ -17,10 +17,7 @@ GOLD = ROOT / "coding" / "stance_dev.jsonl"
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("fit_ceiling", ROOT / "benchmarks" / "fit_ceiling.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return script(ROOT / "benchmarks" / "fit_ceiling.py")
 
 
 @pytest.fixture(scope="module")

@@ -1,21 +1,19 @@
 """The pure parts of benchmarks/scale_ungdc.py: the exponent fit, merging and the tables (no stage runs)."""
 from __future__ import annotations
 
-import importlib.util
 import math
 from pathlib import Path
 
 import pytest
+
+from workspace import script
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("scale_ungdc", ROOT / "benchmarks" / "scale_ungdc.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return script(ROOT / "benchmarks" / "scale_ungdc.py")
 
 
 def _run(size, words, seconds: dict, status="ok", failed=None):

@@ -1,13 +1,11 @@
 """The README's Quick start is what CI runs."""
-import importlib.util
 import re
+
+from workspace import script
 
 
 def load_quickstart(root):
-    spec = importlib.util.spec_from_file_location("quickstart", root / ".ci/quickstart.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return script(root / ".ci/quickstart.py")
 
 
 def test_two_single_line_commands(root):

@@ -35,3 +35,13 @@ def lexicon(params: dict, root: Path | None = None) -> dict:
     from pipeline.core.config import lexicons
 
     return lexicons.read(params, root or Path(__file__).resolve().parent.parent)
+
+
+def script(path: Path):
+    """A script that is not in the package (``benchmarks/*.py``, ``.ci/*.py``) imported as a module, to test its parts."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
