@@ -39,6 +39,14 @@ def test_alternatives_compose(root):
     assert C.compose(["preprocess.unit=document"], root / "conf")["preprocess"]["unit"] == "document"
 
 
+@pytest.mark.parametrize("override", ["--bogus", "foo", "corpus"])
+def test_a_word_that_is_no_override_is_named(root, override):
+    with pytest.raises(UserError, match=rf"^'{override}' is not an override: write key=value \(e.g. corpus=kremlin"):
+        C.compose([override], root / "conf")
+    # deleting a key is an override without "=" (and here one the stages then refuse)
+    assert "passes" not in C.compose(["~lda.passes"], root / "conf")["lda"]
+
+
 def test_unknown_override_key_is_one_line(root):
     with pytest.raises(UserError) as exc:
         C.compose(["preprocess.nope=1"], root / "conf")
