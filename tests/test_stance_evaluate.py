@@ -354,6 +354,10 @@ def test_read_gold_renames_rows_of_a_replaced_theme(tmp_path):
     gold.write_text("".join(json.dumps(r) + "\n" for r in ROWS), encoding="utf-8")
     rows = read_gold(gold, ["sanctions_x", "ukraine"], {"sanctions": "sanctions_x"})
     assert [r["theme"] for r in rows] == ["sanctions_x"] * 5 + ["ukraine"] * 3
+    # --rows lines keep the coded theme beside the one that scored, so they join back to the gold file
+    lines = [dict(zip(PREDICTION_HEADER, line)) for line in prediction_rows(rows, [(True, 0)] * len(rows))]
+    assert [(x["theme"], x["scored_with"]) for x in lines] == \
+        [("sanctions", "sanctions_x")] * 5 + [("ukraine", "ukraine")] * 3
     with pytest.raises(UserError, match=r"g.jsonl:1: theme = 'sanctions' is not a selected theme \(selected: "
                                         r"sanctions_x\)"):
         read_gold(gold, ["sanctions_x"])

@@ -91,8 +91,9 @@ def read_gold(path: str | Path, themes: Iterable[str],
     aliases : mapping, optional
         Further gold theme names and the selected theme that scores their rows
         (:func:`pipeline.stance.themes.gold_names`); such a row's ``theme``
-        becomes that selected theme's name. A name mapped to several themes
-        (a tuple) is refused where a row carries it.
+        becomes that selected theme's name (the coded one kept as
+        ``coded_theme``). A name mapped to several themes (a tuple) is refused
+        where a row carries it.
 
     Raises
     ------
@@ -116,7 +117,9 @@ def read_gold(path: str | Path, themes: Iterable[str],
                             f"(selected: {', '.join(sorted(t for t, v in known.items() if t == v))}{versions})")
         if isinstance(known[row["theme"]], tuple):
             raise ambiguous(row["theme"], known[row["theme"]], f"{path}:{n}")
-        row["theme"] = known[row["theme"]]
+        if known[row["theme"]] != row["theme"]:
+            row["coded_theme"] = row["theme"]
+            row["theme"] = known[row["theme"]]
         if not isinstance(row.get("relevant"), bool):
             raise UserError(f"{path}:{n}: relevant = {row.get('relevant')!r} is not allowed: true or false")
         if row["relevant"] and row.get("stance") not in LABELS:
@@ -507,8 +510,8 @@ def evaluate(rows: list[dict], predict: Callable[[dict], Any], themes: Iterable[
 
 
 # ------------------------------------------------------------------- outputs
-PREDICTION_HEADER = ["doc", "group", "text", "theme", "gold_relevant", "gold_stance", "pred_relevant", "pred_stance",
-                     "pred_label", "targets", "cues", "rules"]
+PREDICTION_HEADER = ["doc", "group", "text", "theme", "scored_with", "gold_relevant", "gold_stance", "pred_relevant",
+                     "pred_stance", "pred_label", "targets", "cues", "rules"]
 
 
 def _flag(v: bool | None) -> str:
@@ -524,13 +527,17 @@ def prediction_rows(rows: list[dict], predictions: Sequence) -> list[list]:
     ``term:value`` (``term:value (expansion)`` for a cue ``stance.expansion``
     added) and ``rules`` each rule that changed a cue as ``term: rule``; a plain
     ``(relevant, label)`` prediction leaves these three and ``pred_stance`` empty.
+    ``theme`` is the theme as the gold file codes it, ``scored_with`` the
+    selected theme that scored the row (a version of it, ``variant_of``), so
+    the lines join back to the gold file on doc, theme and text.
     """
     out = []
     for row, p in zip(rows, predictions):
         relevant, label = as_pair(p)
         cues = getattr(p, "cues", None) or []
         out.append([
-            row.get("doc", ""), group_of(row) or "", row["text"], row["theme"], _flag(row["relevant"]),
+            row.get("doc", ""), group_of(row) or "", row["text"], row.get("coded_theme", row["theme"]), row["theme"],
+            _flag(row["relevant"]),
             row.get("stance") if row["relevant"] else "", _flag(relevant), getattr(p, "stance", None), label,
             "; ".join(t["term"] for t in getattr(p, "targets", None) or []),
             "; ".join(f"{c['term']}:{c['value']:+.2f}{' (expansion)' if c.get('source') == 'expansion' else ''}"
