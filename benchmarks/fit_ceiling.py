@@ -146,8 +146,9 @@ def markdown(res: dict) -> str:
            "|---|---|---|---|" + "---|" * len(GROUPS)]
     for t, r in res["themes"].items():
         b = r["in_sample"]["rule_settings"]
-        cells = [f"{r['in_sample']['group_scaling'][g]['macro_f1']:.4f} (x{r['in_sample']['group_scaling'][g]['best_scale']:g}, "
-                 f"{r['in_sample']['group_scaling'][g]['rows_with_group']} rows)" for g in GROUPS]
+        scaled = r["in_sample"]["group_scaling"]
+        cells = [f"{scaled[g]['macro_f1']:.4f} (x{scaled[g]['best_scale']:g}, {scaled[g]['rows_with_group']} rows)"
+                 for g in GROUPS]
         out.append(f"| {t} | {r['rows']} / {r['docs']} | {r['in_sample']['unfitted']:.4f} | {b['macro_f1']:.4f} "
                    f"({b['best']['window']}, {b['best']['far']:g}, {b['best']['lexicon_far']:g}) | "
                    + " | ".join(cells) + " |")

@@ -91,7 +91,7 @@ def _stance(value: Any, where: str) -> int | None:
     return int(label)
 
 
-def _raw_rows(path: Path) -> list[tuple[int, dict]]:
+def _raw_rows(path: Path, coded: bool) -> list[tuple[int, dict]]:
     if not path.is_file():
         raise UserError(f"{path}: file not found")
     if path.suffix.lower() == ".csv":
@@ -100,6 +100,10 @@ def _raw_rows(path: Path) -> list[tuple[int, dict]]:
             if not reader.fieldnames or "text" not in reader.fieldnames:
                 raise UserError(f"{path}: a coding sheet needs a header with a 'text' column "
                                 f"(found: {', '.join(reader.fieldnames or [])})")
+            for key in ("doc", "theme", "relevant", "stance") if coded else ():
+                if key not in reader.fieldnames:
+                    raise UserError(f"{path}: the coding sheet has no '{key}' column (its header needs doc, theme, "
+                                    f"text, relevant and stance)")
             return [(n, row) for n, row in enumerate(reader, 2)]
     return list(numbered_objects(path))
 
@@ -131,7 +135,7 @@ def read_rows(path: str | Path, coded: bool = True) -> list[dict]:
     """
     path = Path(path)
     rows = []
-    for n, raw in _raw_rows(path):
+    for n, raw in _raw_rows(path, coded):
         where = f"{path}:{n}"
         text = raw.get("text")
         if not isinstance(text, str) or not text.strip():
@@ -139,10 +143,6 @@ def read_rows(path: str | Path, coded: bool = True) -> list[dict]:
         row = {"line": n, "doc": raw.get("doc") or "", "text": text, "theme": raw.get("theme") or "",
                "relevant": None, "stance": None}
         if coded:
-            for key in ("doc", "theme", "relevant", "stance") if path.suffix.lower() == ".csv" else ():
-                if key not in raw:
-                    raise UserError(f"{path}: the coding sheet has no '{key}' column (its header needs doc, theme, "
-                                    f"text, relevant and stance)")
             if not isinstance(row["doc"], str) or not isinstance(row["theme"], str) or not row["theme"]:
                 raise UserError(f"{where}: 'doc' and 'theme' must be strings (theme non-empty)")
             row["relevant"] = _relevant(raw.get("relevant"), where)

@@ -73,7 +73,8 @@ def numbered_objects(path: Path) -> Iterator[tuple[int, dict]]:
                 raise UserError(f"{path}:{n}: not valid JSON ({exc.msg} at column {exc.colno}); one JSON object "
                                 f"a line") from None
             if not isinstance(row, dict):
-                kind = {list: "an array", str: "a string", bool: "true or false", type(None): "null"}.get(type(row), "a number")
+                kind = {list: "an array", str: "a string", bool: "true or false", type(None): "null"}.get(
+                    type(row), "a number")
                 raise UserError(f"{path}:{n}: {kind}, not a JSON object; one JSON object a line")
             yield n, row
 

@@ -695,8 +695,8 @@ def run_fit(params: dict, gold: str | Path, theme: str, out: str | Path, *, fold
           "ci": bootstrap(y, before, after, resamples, seed)}
     C, inner = choose_C(base, theme, raw, rows, folds, seed, max_new, min_docs, free_cuts)
     final = fit_theme(base, theme, raw, rows, C, max_new, min_docs, free_cuts)
-    info = {"theme": theme, "coded_as": coded_as, "command": command, "gold": str(gold), "sha256": sha256(gold), "n_rows": n_rows,
-            "n_relevant": len(rows), "n_docs": len({r.doc for r in rows}), "window": base.rules.target_window,
+    info = {"theme": theme, "coded_as": coded_as, "command": command, "gold": str(gold), "sha256": sha256(gold),
+            "n_rows": n_rows, "n_relevant": len(rows), "n_docs": len({r.doc for r in rows}), "window": base.rules.target_window,
             "min_docs": min_docs, "max_new": max_new, "cap": weight_cap(base, theme), "folds": folds, "seed": seed,
             "resamples": resamples, "cv": cv, "free_cuts": free_cuts,
             "thresholds": thresholds_of(base.cfg, base.themes[theme]), "scale": base.cfg["scale"]}
