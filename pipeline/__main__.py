@@ -19,10 +19,32 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 
-# Arguments that are Hydra's own, not overrides of the configuration.
-_FLAGS = {"-m", "--multirun", "--help", "-h", "--hydra-help", "--info", "--resolve", "--version"}
+# Arguments that are Hydra's own, not overrides of the configuration (hydra-core 1.3's parser).
+_FLAGS = {"-m", "--multirun", "-r", "--run", "--help", "-h", "--hydra-help", "--info", "-i", "--resolve",
+          "--version"}
 _FLAGS_WITH_VALUE = {"--cfg", "-c", "--package", "-p", "--config-path", "-cp", "--config-name", "-cn",
                      "--config-dir", "-cd", "--experimental-rerun"}
+# With these Hydra prints and exits, so the configuration is not checked first.
+_NO_RUN = {"--help", "-h", "--hydra-help", "--info", "-i", "--version", "--shell-completion", "-sc"}
+
+
+def check_options(argv: list[str]) -> None:
+    """Every option in ``argv`` is one of Hydra's.
+
+    Raises
+    ------
+    UserError
+        Naming the first unknown option and the options there are; Hydra's own
+        parser prints its usage block instead.
+    """
+    from .core.errors import UserError
+
+    for a in argv:
+        name = a.split("=", 1)[0]
+        if a.startswith("-") and name not in _FLAGS | _FLAGS_WITH_VALUE | _NO_RUN:
+            known = ", ".join(sorted(o for o in _FLAGS | _FLAGS_WITH_VALUE if o.startswith("--")))
+            raise UserError(f"unknown option {a!r}: the options are {known}; anything else is an override "
+                            f"such as lda.num_topics=4,8 (python -m pipeline --help)")
 
 
 def config_overrides(argv: list[str]) -> list[str]:
@@ -115,8 +137,10 @@ def check_paths(overrides: list[str], root: Path = PROJECT) -> None:
 def validate(overrides: list[str]) -> None:
     """Compose and validate every value the sweep will use; raise UserError on the first problem."""
     from .core.config import compose
+    from .core.config.composition import check_words
     from .core.stages import validate_params
 
+    check_words(overrides)
     check_paths(overrides)
     for variant in expand_single(overrides):
         params = compose(variant, PROJECT / "conf")
@@ -175,8 +199,9 @@ def main() -> None:
 
     setup_logging("pipeline")
     argv = sys.argv[1:]
-    if not any(a in ("--help", "-h", "--hydra-help", "--info") for a in argv):
+    if not any(a.split("=", 1)[0] in _NO_RUN for a in argv):
         try:
+            check_options(argv)
             validate(config_overrides(argv))
         except UserError as exc:
             print(f"pipeline: error: {exc}", file=sys.stderr)

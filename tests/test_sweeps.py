@@ -91,6 +91,18 @@ def test_an_unparsable_override_says_how_to_quote(project_copy):
     assert "cannot parse overrides" in proc.stderr and "goes in quotes" in proc.stderr
 
 
+@pytest.mark.parametrize("word, needle", [("--bogus", "unknown option '--bogus': the options are --cfg"),
+                                           ("--num-topics=4", "unknown option '--num-topics=4'"),
+                                           ("foo", "'foo' is not an override: write key=value")])
+def test_a_word_that_is_neither_option_nor_override_is_one_line(project_copy, word, needle):
+    # Hydra's parser prints its usage block for these (and a lexer error for a bare word).
+    proc = run_app(project_copy, "-m", word, f"hydra.sweep.dir={project_copy}/multirun/x")
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == 2 and len(lines) == 1 and lines[0].startswith("pipeline: error: "), proc.stderr
+    assert needle in proc.stderr and "usage:" not in proc.stderr
+    assert not (project_copy / "multirun").exists()
+
+
 def test_launchers_compose(root):
     from hydra import compose, initialize_config_dir
 

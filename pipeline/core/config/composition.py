@@ -30,17 +30,29 @@ def compose(overrides: Sequence[str] = (), conf_dir: str | os.PathLike = CONF_DI
     from omegaconf.errors import OmegaConfBaseException
 
     install()  # an unknown key gets our one line with the keys that exist, as under dvc exp run
-    for o in overrides:
-        # Hydra's lexer names neither the problem nor the form ("LexerNoViableAltException: --bogus").
-        if "=" not in o and not o.startswith("~"):
-            raise UserError(f"{o!r} is not an override: write key=value (e.g. corpus=kremlin, lda.passes=10, "
-                            f"'themes=[sanctions,ukraine]'), +key=value to add a key, ~key to delete one")
+    check_words(overrides)
     try:
         with initialize_config_dir(config_dir=str(Path(conf_dir).resolve()), version_base=None):
             cfg = hydra_compose(config_name="config", overrides=list(overrides))
         return OmegaConf.to_container(cfg, resolve=True)  # type: ignore[return-value]
     except (HydraException, OmegaConfBaseException) as exc:
         raise UserError(f"composing {conf_dir}/: {str(exc).splitlines()[0]}") from None
+
+
+def check_words(overrides: Sequence[str]) -> None:
+    """Every word has the form of an override (``key=value``, ``~key``).
+
+    Hydra's lexer names neither the problem nor the form ("LexerNoViableAltException: --bogus").
+
+    Raises
+    ------
+    UserError
+        Naming the first word that is no override and the forms an override takes.
+    """
+    for o in overrides:
+        if "=" not in o and not o.startswith("~"):
+            raise UserError(f"{o!r} is not an override: write key=value (e.g. corpus=kremlin, lda.passes=10, "
+                            f"'themes=[sanctions,ukraine]'), +key=value to add a key, ~key to delete one")
 
 
 def _node_keys(node: Any) -> list[str] | None:
