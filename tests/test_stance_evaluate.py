@@ -372,6 +372,27 @@ def test_a_theme_cannot_be_a_version_of_itself():
         _themes({"sanctions_x": "no such"})
 
 
+def test_a_version_of_a_version_is_one_line_naming_the_original(tmp_path):
+    import yaml
+
+    from pipeline.core.config import lexicons
+    from pipeline.core.errors import UserError
+
+    (tmp_path / "lexicon/themes").mkdir(parents=True)
+    (tmp_path / "lexicon/stance.yaml").write_text("{}\n", encoding="utf-8")
+    files = {"sanctions": None, "sanctions_v2": "sanctions", "sanctions_v3": "sanctions_v2", "other": "nowhere"}
+    for name, base in files.items():
+        theme = {"name": name} | ({"variant_of": base} if base else {})
+        (tmp_path / f"lexicon/themes/{name}.yaml").write_text(yaml.safe_dump(theme), encoding="utf-8")
+    # A version of the original, or of a theme with no file (the schema's business), reads as it is.
+    for chosen in (["sanctions_v2"], ["sanctions", "sanctions_v2"], ["other"]):
+        assert list(lexicons.read({"themes": chosen}, tmp_path)["themes"]) == chosen
+    with pytest.raises(UserError, match=r"^lexicon/themes/sanctions_v3.yaml: variant_of = 'sanctions_v2' is not "
+                                        r"allowed: 'sanctions_v2' is itself a version of 'sanctions' .*"
+                                        r"name the original: variant_of: sanctions$"):
+        lexicons.read({"themes": ["sanctions_v3"]}, tmp_path)
+
+
 @pytest.mark.parametrize("line, expected", [
     ('{"text": "a", "theme": "sanctions", "relevant": tru', r"g.jsonl:2: not valid JSON \(Expecting value at column \d+\); one JSON object a line"),
     ('["a", "b"]', r"g.jsonl:2: an array, not a JSON object"),

@@ -91,6 +91,31 @@ def selected_themes(value: Any, root: str | Path = ".", source: str = "params.ya
     return list(value)
 
 
+def check_variant(name: str, raw: Any, root: str | Path = ".") -> None:
+    """A theme's ``variant_of`` names an original, not another version (whose gold rows are coded otherwise).
+
+    Gold rows are coded under an original theme's name; a version of a version
+    would score rows coded under a name no gold file uses. ``fit`` writes the
+    original's name, also when it fits a fitted theme.
+
+    Raises
+    ------
+    UserError
+        Naming the file, the key, its value and the original to write instead.
+    """
+    base = raw.get("variant_of") if isinstance(raw, Mapping) else None
+    if not isinstance(base, str) or not NAME.fullmatch(base) or base == name:
+        return  # the schema names what is wrong with it
+    path = Path(root) / theme_file(base)
+    if not path.is_file():
+        return
+    original = read_yaml(path, theme_file(base))
+    original = original.get("variant_of") if isinstance(original, Mapping) else None
+    if isinstance(original, str) and original:
+        raise UserError(f"{theme_file(name)}: variant_of = {base!r} is not allowed: {base!r} is itself a version "
+                        f"of {original!r} ({theme_file(base)}); name the original: variant_of: {original}")
+
+
 def read(params: Mapping, root: str | Path = ".", source: str = "params.yaml") -> dict:
     """The raw lexicons ``params`` selects: ``{"themes": {name: file content}, "stance": file content}``.
 
@@ -112,5 +137,7 @@ def read(params: Mapping, root: str | Path = ".", source: str = "params.yaml") -
         raise UserError(f"{source}: config group 'themes' is missing (known groups: {', '.join(params)})")
     names = selected_themes(params["themes"], root, source)
     themes = {n: read_yaml(Path(root) / theme_file(n), theme_file(n)) for n in names}
+    for name, raw in themes.items():
+        check_variant(name, raw, root)
     stance = read_yaml(Path(root) / FILES["stance_lexicon"], FILES["stance_lexicon"])
     return {"themes": themes, "stance": stance}
