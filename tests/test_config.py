@@ -140,9 +140,10 @@ def test_compose_command_rewrites_params_and_check_detects_drift(project_copy):
     assert yaml.safe_load((project_copy / "params.yaml").read_text())["preprocess"]["window"] == 4
     assert run("check").returncode == 0
     # An override of the last composition that a new one drops is named, not reset silently.
-    assert "corpus (" in run("compose", "corpus=kremlin").stderr
+    asked = run("compose", "corpus=kremlin").stderr
+    assert "corpus (" in asked and "not kept" not in asked, "every change was asked for"
     again = run("compose").stderr
-    assert "corpus.name 'kremlin' -> 'seeds'" in again and "preprocess" not in again
+    assert "corpus.name 'kremlin' -> 'seeds'" in again and "preprocess" not in again and "not kept" in again
     assert run("compose").stderr.strip() == "wrote params.yaml: no value changed"
     good = (project_copy / "params.yaml").read_text()
     # A composition every stage would reject is refused, and params.yaml stays as it was.

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Sequence
 
 from ..core.errors import UserError, run_cli
 from ..core.io import write_text
@@ -29,7 +30,7 @@ def _leaves(d, prefix: str = "") -> dict[str, object]:
     return out
 
 
-def changes(before: dict, after: dict) -> str:
+def changes(before: dict, after: dict, overrides: Sequence[str] = ()) -> str:
     """What a new composition changes in ``params.yaml``, in one line: per group, how many values and one of them.
 
     A composition does not remember the overrides of the last one (``dvc exp
@@ -40,6 +41,9 @@ def changes(before: dict, after: dict) -> str:
     ----------
     before, after : dict
         The parameters as they were and as composed now.
+    overrides : sequence of str
+        This composition's overrides; when they name every changed value the
+        note on dropped overrides is left out.
 
     Returns
     -------
@@ -59,8 +63,11 @@ def changes(before: dict, after: dict) -> str:
         k = f"{g}.name" if f"{g}.name" in ks else ks[0]  # a group's name says most
         parts.append(f"{g} ({len(ks)} value{'s' if len(ks) > 1 else ''}; {k} {old.get(k, '(absent)')!r} -> "
                      f"{new.get(k, '(absent)')!r})")
-    return (f"changed {', '.join(parts)} (a composition starts from conf/: overrides of an earlier one or of "
-            f"`dvc exp run -S` are not kept)")
+    asked = [o.split("=", 1)[0].lstrip("+~") for o in overrides]
+    unasked = any(not any(k == a or k.startswith(a + ".") for a in asked) for k in keys)
+    note = (" (a composition starts from conf/: overrides of an earlier one or of `dvc exp run -S` are not kept)"
+            if unasked else "")
+    return f"changed {', '.join(parts)}{note}"
 
 
 def main(argv: list[str]) -> int:
@@ -94,7 +101,7 @@ def main(argv: list[str]) -> int:
         # Refused before it is written: a params.yaml every stage would reject only moves the error to dvc repro.
         validate_params(composed, f"the composition of {CONF_DIR}/")
         try:
-            note = f": {changes(load_params(), composed)}"
+            note = f": {changes(load_params(), composed, argv[1:])}"
         except UserError as exc:  # compose is also how a broken params.yaml is mended
             note = f" (the previous one was unreadable: {exc})" if Path(PARAMS_FILE).exists() else ""
         write_text(PARAMS_FILE, dump_params(composed))
