@@ -21,6 +21,15 @@ ceiling is, so the README's account of it can be re-run:
 4. With ``--tweets``, ``fit`` with default settings on the ukraine rows of
    ``stance_ruw_val.jsonl`` (read in place; the fitted file goes to a temporary
    folder and is deleted), and the supervised baseline there.
+5. With ``--selection``, ``fit`` as it runs (outer CV, header figures) with
+   three rules for choosing ``C`` in the inner cross-validation: ``fit``'s own
+   (the best pooled macro-F1, ties to the smaller C); the one-standard-error
+   rule (Hastie, Tibshirani & Friedman 2009, *Elements of Statistical
+   Learning* §7.10: the smallest C whose score is within one standard error
+   of the best; the error is the bootstrap standard deviation, over rows, of
+   the difference between the two C's pooled macro-F1); and the best mean over
+   three repeated inner splits (seeds s, s+1, s+2). Seeds 20240416, 1 and 7
+   for the outer folds; with ``--tweets`` also the tweets, seeds 20240416 and 1.
 
 Writes ``benchmarks/results/fit_ceiling.md`` and ``.json`` (figures only, no
 gold text).
@@ -28,7 +37,7 @@ gold text).
 Usage::
 
     python benchmarks/fit_ceiling.py [--gold-dir ../shared/gold] [--params params.yaml]
-        [--out benchmarks/results/fit_ceiling] [--tweets]
+        [--out benchmarks/results/fit_ceiling] [--tweets] [--selection]
 """
 from __future__ import annotations
 
@@ -58,6 +67,10 @@ LEXICON_FAR = (0.0, 0.25, 0.5)
 SCALES = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0)
 FIXED_C = (0.01, 0.1, 1.0, 10.0, 100.0)
 GROUPS = ("theme cues", "general polarity", "frames and the rest")
+SELECTION_RULES = ("best", "one-SE", "3 repeats")
+SELECTION_SEEDS = (F.SEED, 1, 7)
+TWEET_SEEDS = (F.SEED, 1)
+SE_RESAMPLES = 200
 
 
 def _label(scored) -> int:
@@ -117,6 +130,67 @@ def held_out(base: Scorer, theme: str, raw: dict, rows: list[F.Row], C: float, m
     return macro_f1([r.y for r in rows], pred)
 
 
+def chooser(rule: str):
+    """A function with :func:`pipeline.stance.fit.choose_C`'s signature that chooses C by ``rule``."""
+    if rule == "best":
+        return F.choose_C
+
+    def choose(base, theme, raw, rows, k, seed, max_new, min_docs, free_cuts=False):
+        k = min(k, len({r.doc for r in rows}))
+        if k < 2:
+            return 0.0, {}
+        y = [r.y for r in rows]
+        repeats = 3 if rule == "3 repeats" else 1
+        preds: dict[float, list[list[int]]] = {C: [] for C in F.C_GRID}
+        for rep in range(repeats):
+            folds = F.grouped_folds(rows, k, seed + rep)
+            for C in F.C_GRID:
+                pred = [0] * len(rows)
+                for train, test in folds:
+                    fitted = F.fit_theme(base, theme, raw, [rows[i] for i in train], C, max_new, min_docs,
+                                         free_cuts)
+                    for i, p in zip(test, F.predict(base, theme, fitted.theme, [rows[i] for i in test])):
+                        pred[i] = p
+                preds[C].append(pred)
+        scores = {C: float(np.mean([macro_f1(y, p) for p in preds[C]])) for C in F.C_GRID}
+        best = max(F.C_GRID, key=lambda C: (scores[C], -C))
+        if rule == "one-SE" and best > 0:
+            g = np.asarray(y)
+            pick = np.random.default_rng(seed).integers(0, len(g), size=(SE_RESAMPLES, len(g)))
+
+            def boot(C: float) -> np.ndarray:
+                p = np.asarray(preds[C][0])
+                return np.array([macro_f1(g[i].tolist(), p[i].tolist()) for i in pick])
+
+            top = boot(best)
+            for C in F.C_GRID:
+                if C >= best:
+                    break
+                if scores[best] - scores[C] <= float(np.std(top - boot(C))):
+                    best = C
+                    break
+        return best, scores
+
+    return choose
+
+
+def selection(params: dict, source: str, gold: Path, theme: str, seeds: tuple[int, ...]) -> dict:
+    """``fit``'s outer CV (before, after, C per fold) per C-selection rule and seed; nothing is kept on disk."""
+    out: dict = {}
+    original = F.choose_C
+    try:
+        for rule in SELECTION_RULES:
+            F.choose_C = chooser(rule)
+            for seed in seeds:
+                with tempfile.TemporaryDirectory() as tmp:
+                    got = F.run_fit(params, gold, theme, Path(tmp) / f"{theme}_selection.yaml", seed=seed,
+                                    source=source)
+                out.setdefault(rule, {})[str(seed)] = {k: got[k] for k in ("before", "after", "C")}
+    finally:
+        F.choose_C = original
+    return out
+
+
 def supervised(rows: list[F.Row]) -> float:
     """TF-IDF + class-balanced logistic regression on the fit's grouped folds (texts only)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -166,6 +240,17 @@ def markdown(res: dict) -> str:
                 f"`fit` with default settings: before {tw['before']:.4f}, after {tw['after']:.4f}, difference "
                 f"[{tw['ci']['difference'][0]:+.4f}, {tw['ci']['difference'][1]:+.4f}] (C per fold: "
                 f"{', '.join(f'{c:g}' for c in tw['C'])}); supervised TF-IDF {tw['supervised']:.4f}."]
+    if "selection" in res:
+        out += ["", "## Choosing C: fit's rule, one standard error, three repeated inner splits", "",
+                "Difference after - before of `fit`'s header (outer grouped CV) per seed of the folds.", "",
+                "| set, theme | before | " + " | ".join(SELECTION_RULES) + " |",
+                "|---|---|" + "---|" * len(SELECTION_RULES)]
+        for name, by_rule in res["selection"].items():
+            first = next(iter(by_rule.values()))
+            before = next(iter(first.values()))["before"]
+            cells = [", ".join(f"{v['after'] - v['before']:+.4f}" for v in by_rule[rule].values())
+                     for rule in SELECTION_RULES]
+            out.append(f"| {name} (seeds {', '.join(first)}) | {before:.4f} | " + " | ".join(cells) + " |")
     out += ["", f"Run time {res['seconds']:.0f} s."]
     return "\n".join(out) + "\n"
 
@@ -176,6 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--params", default=str(ROOT / "params.yaml"))
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "fit_ceiling"))
     ap.add_argument("--tweets", action="store_true", help="also fit the tweets of stance_ruw_val.jsonl")
+    ap.add_argument("--selection", action="store_true", help="also compare rules for choosing C (minutes)")
     args = ap.parse_args(argv)
     gold = Path(args.gold_dir) / "stance_multi_dev.jsonl"
     if not gold.is_file():
@@ -207,6 +293,13 @@ def main(argv: list[str] | None = None) -> int:
             gl, _ = F.gold_rows(tweets, "ukraine")
             res["tweets"] = {k: got[k] for k in ("before", "after", "ci", "C")}
             res["tweets"]["supervised"] = supervised(F.featurise(base, "ukraine", gl))
+    if args.selection:
+        res["selection"] = {}
+        for theme in THEMES:
+            res["selection"][f"multi_dev, {theme}"] = selection(params, args.params, gold, theme, SELECTION_SEEDS)
+            print(f"selection {theme}: done ({time.perf_counter() - start:.0f} s)", file=sys.stderr)
+        if args.tweets and tweets.is_file():
+            res["selection"]["tweets, ukraine"] = selection(params, args.params, tweets, "ukraine", TWEET_SEEDS)
     res["seconds"] = time.perf_counter() - start
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out + ".json").write_text(json.dumps(res, indent=1, sort_keys=True) + "\n", encoding="utf-8")

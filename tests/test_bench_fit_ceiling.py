@@ -66,3 +66,25 @@ def test_supervised_baseline_learns_a_planted_word(bench):
     flip = [(-1, 0, 1), (0, 1, -1), (1, -1, 0)]  # the word's label rotates with the document
     noise = [SimpleNamespace(text=r.text, y=flip[int(r.doc[1:]) % 3][r.y + 1], doc=r.doc) for r in rows]
     assert bench.supervised(noise) < 0.6
+
+
+def test_selection_rules_choose_from_the_grid_and_one_se_never_more_than_the_best(bench, setup):
+    base, raw, rows = setup
+    assert bench.chooser("best") is F.choose_C
+    best, scores = F.choose_C(base, "security", raw, rows, F.FOLDS, F.SEED, F.MAX_NEW, 2)
+    se, se_scores = bench.chooser("one-SE")(base, "security", raw, rows, F.FOLDS, F.SEED, F.MAX_NEW, 2)
+    # One repeat: the same inner folds and scores as fit's; the rule only ever steps down to a smaller C.
+    assert se_scores == scores and se <= best and se in F.C_GRID
+    rep, rep_scores = bench.chooser("3 repeats")(base, "security", raw, rows, F.FOLDS, F.SEED, F.MAX_NEW, 2)
+    assert rep in F.C_GRID and rep_scores[rep] == max(rep_scores.values())
+    assert 0.0 in rep_scores and rep_scores[0.0] == macro_f1([r.y for r in rows], [r.label for r in rows])
+
+
+def test_selection_runs_fit_per_rule_and_restores_fits_chooser(bench):
+    before = F.choose_C
+    got = bench.selection(load_params(ROOT / "params.yaml"), str(ROOT / "params.yaml"), GOLD, "security", (F.SEED,))
+    assert F.choose_C is before
+    assert list(got) == list(bench.SELECTION_RULES)
+    figures = [got[rule][str(F.SEED)] for rule in bench.SELECTION_RULES]
+    # The unfitted scorer on the same outer folds: one "before" whatever the rule.
+    assert len({f["before"] for f in figures}) == 1 and all(len(f["C"]) == F.FOLDS for f in figures)
