@@ -1,5 +1,7 @@
 """Sentence splitting, lemmas and multi-word expressions."""
-from pipeline.core.text import MweMatcher, lemma, lemmas, sentences_with_text, split_sentences
+import pytest
+
+from pipeline.core.text import MweMatcher, lemma, lemmas, sentences_with_text, space_quotes, split_sentences
 
 
 def test_sentences_survive_abbreviations_initials_and_quotes():
@@ -16,6 +18,29 @@ def test_sentences_survive_abbreviations_initials_and_quotes():
 def test_quoted_speech_splits_at_its_sentence_ends():
     text = "\u201cLet them search and show. And then we will show them.\u201d He left."
     assert len(split_sentences(text)) == 3
+
+
+@pytest.mark.parametrize("text, spaced", [
+    # Scraped text that lost the space at a quotation (the Kremlin corpus has hundreds).
+    ('The message reads, in part:"Over these years."', 'The message reads, in part: "Over these years."'),
+    ('other things."Putin is to blame," they said.', 'other things. "Putin is to blame," they said.'),
+    ('the"printing press"or a "buried" money', 'the "printing press" or a "buried" money'),
+    ("part:\u201cOver the top\u201dand more", "part: \u201cOver the top\u201d and more"),
+    # Parity restarts on each line; spaced quotes and quotes after brackets are left alone.
+    ('a "b"\nc"d" e', 'a "b"\nc "d" e'),
+    ('("quoted") and "spaced" words, 5:30', '("quoted") and "spaced" words, 5:30'),
+    ("no quotes at all", "no quotes at all"),
+])
+def test_quotes_that_lost_their_space_are_spaced(text, spaced):
+    assert space_quotes(text) == spaced
+
+
+def test_a_glued_quotation_is_split_into_words_and_sentences():
+    assert split_sentences('It reads, in part:"Over the years."He left.') == [
+        ["It", "reads", ",", "in", "part", ":", '"', "Over", "the", "years", ".", '"'], ["He", "left", "."]]
+    assert sentences_with_text('things."Putin is to blame," they said.') == [
+        ("things.", ["things", "."]), ('"Putin is to blame," they said.',
+                                      ['"', "Putin", "is", "to", "blame", ",", '"', "they", "said", "."])]
 
 
 def test_lemmas_are_lowercase_dictionary_forms():
