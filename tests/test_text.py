@@ -30,6 +30,10 @@ def test_quoted_speech_splits_at_its_sentence_ends():
     ('a "b"\nc"d" e', 'a "b"\nc "d" e'),
     ('("quoted") and "spaced" words, 5:30', '("quoted") and "spaced" words, 5:30'),
     ("no quotes at all", "no quotes at all"),
+    # A quote with a space on one side already says its side, also when the quotation opened earlier.
+    ('with that."', 'with that."'), ('isolated cases," Lukashenko said', 'isolated cases," Lukashenko said'),
+    ('set \u201cto analyze the groundwork" and decide', 'set \u201cto analyze the groundwork" and decide'),
+    ('He said "over the years."He left.', 'He said "over the years." He left.'),
 ])
 def test_quotes_that_lost_their_space_are_spaced(text, spaced):
     assert space_quotes(text) == spaced

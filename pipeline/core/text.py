@@ -68,20 +68,23 @@ def normalise(text: str) -> str:
 
 
 _QUOTE = re.compile(r'["\u201c\u201d\n]')
-# Before an opening quote no space is needed after these (nor after a space).
+# Before an opening quote no space is needed after these.
 _OPENS_AFTER = frozenset("([{'\"\u2018\u201c/-")
 
 
 def space_quotes(text: str) -> str:
-    """``text`` with a space before each opening double quote and after each closing one that lacks it.
+    """``text`` with a space added where a double quote is glued to words on both sides.
 
     Text scraped from the web often loses the space at a quotation
     (``in part:"Over these years``, ``things."Putin is to blame``,
     ``the"printing press"or``); syntok then keeps ``part:"Over`` as one token
-    and does not end the sentence. Curly quotes say which side they are; a
-    straight ``"`` is taken as opening when an even number of them precede it
-    on its line (they alternate). A quote already spaced, or opening after a
-    bracket, dash, slash or another quote, is left as it is.
+    and does not end the sentence. Only a quote with no space on either side
+    is touched, since a quotation may open in an earlier paragraph and a quote
+    with a space beside it already says which side it is on. Curly quotes say
+    it themselves (a space before ``\u201c``, after ``\u201d``); a straight
+    quote after ``:``, ``;`` or ``,`` opens a quotation; otherwise it opens
+    when an even number of straight quotes precede it on its line (they
+    alternate), else it closes.
 
     Parameters
     ----------
@@ -101,14 +104,17 @@ def space_quotes(text: str) -> str:
         if q == "\n":
             straight = 0
             continue
-        opening = q == "\u201c" or (q == '"' and straight % 2 == 0)
-        straight += q == '"'
-        if opening:
-            if i > 0 and not text[i - 1].isspace() and text[i - 1] not in _OPENS_AFTER:
-                out.append(text[last:i] + " ")
-                last = i
-        elif i + 1 < len(text) and text[i + 1].isalnum():
-            out.append(text[last:i + 1] + " ")
+        if q == '"':
+            straight += 1
+        prev = text[i - 1] if i > 0 else " "
+        nxt = text[i + 1] if i + 1 < len(text) else " "
+        if prev.isspace() or nxt.isspace() or prev in _OPENS_AFTER or not (nxt.isalnum() or nxt in "(["):
+            continue
+        if q == "\u201c" or (q == '"' and (prev in ":;," or straight % 2 == 1)):
+            out.append(text[last:i] + " ")  # opening: a space before it
+            last = i
+        else:
+            out.append(text[last:i + 1] + " ")  # closing: a space after it
             last = i + 1
     out.append(text[last:])
     return "".join(out)
