@@ -84,6 +84,36 @@ def test_segments_carry_ids_dates_sentences_and_tokens(pcfg):
     assert segs[2]["tokens"] == []  # only stop words; the sentence is still kept for stance
 
 
+def test_phrase_runs_leave_joined_words_out_of_learning_and_keep_them_when_applying():
+    from pipeline.preprocess.stage import phrase_runs
+
+    stop = frozenset({"we", "will", "of"})  # "of" is a gensim connector word: it stays inside runs
+    words = ["we", "head_of_state", "meet", "prime", "minister", "of", "india", "will", "union_state"]
+    assert phrase_runs(words, stop) == [["meet", "prime", "minister", "of", "india"]]
+    assert phrase_runs(words, stop, keep_joined=True) == [["head_of_state"], ["meet", "prime", "minister", "of",
+                                                                              "india"], ["union_state"]]
+
+
+def test_a_curated_expression_is_not_learned_again_and_npmi_stays_in_its_range(pcfg, tmp_path):
+    # gensim counts words and pairs in one dict keyed by the joined form: a curated "head_of_state" token
+    # used to be read as the count of the pair (head, state), learned, and scored above 1.
+    docs = [{"id": f"d{i}", "date": None, "paragraphs": [
+        f"Our head of state met {name} yesterday. Prime minister {name} spoke of a head and of a state.",
+        "The head of the delegation spoke."]} for i, name in enumerate(["Ivanov", "Petrov", "Sidorov", "Kozlov",
+                                                                        "Popov", "Lebedev", "Novikov", "Morozov",
+                                                                        "Volkov", "Sokolov", "Pavlov", "Orlov"])]
+    paths = Paths(tmp_path)
+    write_jsonl(paths.corpus, docs)
+    pcfg["phrases"]["min_count"] = 3
+    preprocess.run({"preprocess": pcfg}, paths)
+    rows = [line.split(",") for line in open(paths.phrases, encoding="utf-8").read().splitlines()[1:]]
+    learned = {r[0]: (int(r[1]), float(r[2])) for r in rows}
+    assert "prime_minister" in learned and "head_of_state" not in learned
+    assert all(-1 <= score <= 1 for _, score in learned.values()), learned
+    tokens = [t for line in open(paths.segments, encoding="utf-8") for t in json.loads(line)["tokens"]]
+    assert tokens.count("head_of_state") == 12 and learned["prime_minister"][0] == 12
+
+
 def test_learned_phrases_join_collocations_but_not_stop_words(pcfg, tmp_path):
     docs = [{"id": f"d{i}", "date": None, "paragraphs": [
         f"Prime Minister Mishustin visited factory number {i}. We will see what we will do.",

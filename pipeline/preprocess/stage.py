@@ -154,18 +154,40 @@ def group_sentences(paragraphs: list[list[tuple[str, list[str]]]], unit: str, wi
     return out
 
 
-def phrase_runs(words: list[str], stopwords: frozenset[str]) -> list[list[str]]:
-    """Cut a sentence at stop words that cannot sit inside a phrase.
+def phrase_runs(words: list[str], stopwords: frozenset[str], keep_joined: bool = False) -> list[list[str]]:
+    """Cut a sentence at stop words that cannot sit inside a phrase, and at words already joined.
 
     Phrases are learned and applied within these runs, so "we_will" or
-    "note_that" are never learned while "head_of_state" still can be
-    (connector words such as "of" stay inside runs).
+    "note_that" are never learned while "prime_minister_of_india" still can
+    be (connector words such as "of" stay inside runs). A word that already
+    holds the delimiter ``_`` (a curated expression, joined in pass 1) is no
+    part of a run: gensim keeps word and pair counts in one dict keyed by the
+    joined form, so a curated ``head_of_state`` would be read as the count of
+    the pair ("head", "state") and learned again with an NPMI above 1.
+
+    Parameters
+    ----------
+    words : list of str
+        A sentence's lemmas.
+    stopwords : frozenset of str
+        :func:`stopword_set`; those that are not gensim connector words break runs.
+    keep_joined : bool, default False
+        Give each joined word back as a run of its own (to apply phrases and
+        keep it), instead of leaving it out (to learn phrases).
+
+    Returns
+    -------
+    list of list of str
+        The runs, in order; stop words that break runs are left out.
     """
     breaks = _run_breakers(stopwords)
     runs: list[list[str]] = [[]]
     for w in words:
-        if w in breaks:
+        if w in breaks or "_" in w:
             if runs[-1]:
+                runs.append([])
+            if "_" in w and keep_joined:
+                runs[-1].append(w)
                 runs.append([])
         else:
             runs[-1].append(w)
@@ -208,7 +230,8 @@ def make_segments(analysed: dict, cfg: dict, phrases, stopwords: frozenset[str],
         for raw, words, toks in para:
             if phrases is not None:
                 # A run of one word holds no pair to join: gensim would give it back as it is.
-                words = [t for run in phrase_runs(words, stopwords) for t in (run if len(run) < 2 else phrases[run])]
+                words = [t for run in phrase_runs(words, stopwords, keep_joined=True)
+                         for t in (run if len(run) < 2 else phrases[run])]
                 if phrase_counts is not None:
                     phrase_counts.update(t for t in words if "_" in t and t in phrases.phrasegrams)
             sents.append((raw, filter_tokens(words, stopwords, cfg["min_token_length"], cfg["numbers"]), toks))
