@@ -60,8 +60,13 @@ def test_unknown_override_key_is_one_line(root):
     # A key whose value is null exists; + adds a key (the stage's schema then judges it).
     assert C.compose(["lda.train_sample=0.2"], root / "conf")["lda"]["train_sample"] == 0.2
     assert C.compose(["+lda.nope=1"], root / "conf")["lda"]["nope"] == 1
-    with pytest.raises(UserError, match="chapter"):
+    # A group choice with no file names the options; + of a key conf/ sets says to drop the +.
+    with pytest.raises(UserError, match=r"preprocess = chapter is not allowed: conf/preprocess/ has no chapter.yaml "
+                                        r"\(options: default, documents, paragraphs, sentences\)$"):
         C.compose(["preprocess=chapter"], root / "conf")
+    with pytest.raises(UserError, match=r"\+lda.passes=5 is not allowed: '\+' adds a key conf/ leaves out, and "
+                                        r"lda.passes is set there; write lda.passes=5 to change it$"):
+        C.compose(["+lda.passes=5"], root / "conf")
 
 
 @pytest.mark.parametrize(

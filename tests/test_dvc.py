@@ -55,8 +55,15 @@ def test_repro_twice_then_experiment_reruns_preprocess_only(repo):
     assert after != segments and after.count(b"\n") == 5  # one segment per seed document
 
 
-def test_experiment_with_an_unknown_key_is_one_line_before_any_stage(repo):
-    proc = sh(repo, *DVC, "exp", "run", "-S", "lda.nope=1", check=False)
+@pytest.mark.parametrize("override, expected", [
+    ("lda.nope=1", "lda.nope = 1 is not allowed: 'lda' has no key 'nope' in conf/ (its keys there: alpha, "),
+    # Hydra's own messages: the options over several lines with its search path; "Could not append".
+    ("preprocess=sentence", "preprocess = sentence is not allowed: conf/preprocess/ has no sentence.yaml (options: "
+                            "default, documents, paragraphs, sentences)"),
+    ("+lda.passes=5", "+lda.passes=5 is not allowed: '+' adds a key conf/ leaves out, and lda.passes is set there"),
+])
+def test_experiment_with_a_bad_override_is_one_line_before_any_stage(repo, override, expected):
+    proc = sh(repo, *DVC, "exp", "run", "-S", override, check=False)
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0 and "Running stage" not in out and "Traceback" not in out
-    assert "lda.nope = 1 is not allowed: 'lda' has no key 'nope' in conf/ (its keys there: alpha, " in out
+    assert expected in out and "Config search path" not in out

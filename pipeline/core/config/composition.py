@@ -104,14 +104,46 @@ def unknown_key_message(key: str, value: str, missing: str, keys: list[str] | No
             f"conf/ leaves out (python -m pipeline.config options lists them), write +{key}={value}")
 
 
-def install() -> None:
-    """Make Hydra raise :func:`unknown_key_message` for a plain override of a key that does not exist.
+def missing_option_message(path: str, options: Sequence[str] | None, message: str) -> str:
+    """One line for a config group choice with no file: ``preprocess = sentence is not allowed: ...``.
 
-    Idempotent. Overrides with ``+``, ``++`` or ``~`` and config group choices
-    (``corpus=kremlin``) are left to Hydra.
+    Hydra's own message spreads the options over lines and adds its search
+    path; cut to its first line (as a one-line error must be) it loses them.
+
+    Parameters
+    ----------
+    path : str
+        The missing config, ``group/choice``.
+    options : sequence of str or None
+        The group's options (None or empty: Hydra's first line is kept).
+    message : str
+        Hydra's message.
     """
+    group, _, choice = path.rpartition("/")
+    if not group or not options:
+        return message.strip().splitlines()[0]
+    return (f"{group} = {choice} is not allowed: conf/{group}/ has no {choice}.yaml (options: "
+            f"{', '.join(options)})")
+
+
+def existing_key_message(key: str, value: str) -> str:
+    """One line for ``+key=value`` where ``conf/`` already sets ``key`` (Hydra: "Could not append to config")."""
+    return (f"+{key}={value} is not allowed: '+' adds a key conf/ leaves out, and {key} is set there; "
+            f"write {key}={value} to change it")
+
+
+def install() -> None:
+    """Make Hydra's composition errors one line that says what is allowed.
+
+    A plain override of a key that does not exist raises
+    :func:`unknown_key_message`, ``+key=value`` of a key that exists
+    :func:`existing_key_message`, and a group choice with no file
+    :func:`missing_option_message`. Idempotent. Overrides with ``++`` or
+    ``~`` are left to Hydra.
+    """
+    from hydra._internal import defaults_list
     from hydra._internal.config_loader_impl import ConfigLoaderImpl
-    from hydra.errors import ConfigCompositionException
+    from hydra.errors import ConfigCompositionException, MissingConfigException
 
     original = ConfigLoaderImpl._apply_overrides_to_config
     if getattr(original, "_pipeline", False):
@@ -119,12 +151,25 @@ def install() -> None:
 
     def apply(overrides, cfg) -> None:
         for o in overrides:
-            if o.package is None and not (o.is_add() or o.is_force_add() or o.is_delete()):
-                found = missing_key(cfg, o.key_or_group)
-                if found is not None:
-                    raise ConfigCompositionException(
-                        unknown_key_message(o.key_or_group, o.get_value_element_as_str(), *found))
+            if o.package is not None or o.is_force_add() or o.is_delete():
+                continue
+            found = missing_key(cfg, o.key_or_group)
+            if o.is_add() and found is None:
+                raise ConfigCompositionException(existing_key_message(o.key_or_group, o.get_value_element_as_str()))
+            if not o.is_add() and found is not None:
+                raise ConfigCompositionException(
+                    unknown_key_message(o.key_or_group, o.get_value_element_as_str(), *found))
         original(overrides, cfg)
+
+    not_found = defaults_list.config_not_found_error
+
+    def config_not_found(repo, tree) -> None:
+        try:
+            not_found(repo=repo, tree=tree)
+        except MissingConfigException as exc:
+            raise MissingConfigException(missing_option_message(exc.missing_cfg_file or "", exc.options, str(exc)),
+                                         missing_cfg_file=exc.missing_cfg_file, options=exc.options) from None
 
     apply._pipeline = True  # type: ignore[attr-defined]
     ConfigLoaderImpl._apply_overrides_to_config = staticmethod(apply)
+    defaults_list.config_not_found_error = config_not_found
