@@ -477,3 +477,29 @@ def test_grid_edge(grid, chosen, expected):
         assert edge is None
     else:
         assert {k: edge[k] for k in expected} == expected and edge["k"] == chosen
+
+
+def test_provenance_of_a_job_names_the_parameters_that_differ_from_the_commit(tmp_path):
+    """A sweep job runs on its own params.yaml in its own folder, which git status of the project does not see."""
+    import subprocess
+
+    import yaml
+
+    from pipeline.report.provenance import changed_parameters, git_state
+
+    project = tmp_path / "project"
+    (project / "seeds").mkdir(parents=True)
+    (project / "seeds/a.txt").write_text("text", encoding="utf-8")
+    committed = {"corpus": {"path": "seeds"}, "lda": {"passes": 20, "num_topics": [4, 8]}}
+    (project / "params.yaml").write_text(yaml.safe_dump(committed), encoding="utf-8")
+    for cmd in (["init", "-q"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "c"]):
+        subprocess.run(["git", "-C", str(project), *cmd], check=True)
+    state = git_state(project)
+    assert state["dirty"] is False
+    job = project / "multirun/0"
+    same = {"corpus": {"path": str(project / "seeds")}, "lda": {"passes": 20, "num_topics": [4, 8]}}
+    # The job writes corpus.path absolute: the same folder is no change.
+    assert changed_parameters(project, state["commit"], same, job) == []
+    other = {"corpus": {"path": str(project / "seeds")}, "lda": {"passes": 3, "num_topics": [4, 8], "extra": 1}}
+    assert changed_parameters(project, state["commit"], other, job) == ["lda.extra", "lda.passes"]
+    assert changed_parameters(project, None, other, job) is None

@@ -8,7 +8,7 @@ from typing import Sequence
 from ..core.errors import UserError, run_cli
 from ..core.io import write_text
 from ..core.config.composition import compose
-from ..core.config.params import CONF_DIR, PARAMS_FILE, dump_params, load_params
+from ..core.config.params import CONF_DIR, PARAMS_FILE, changed_keys, dump_params, leaves, load_params
 from ..core.stages import validate_params
 
 USAGE = """\
@@ -19,15 +19,6 @@ USAGE = """\
     overrides: Hydra overrides applied to conf/ (default: none), e.g.
                corpus=kremlin lda.num_topics=8 'themes=[sanctions,ukraine]'
     -h, --help: this text"""
-
-
-def _leaves(d, prefix: str = "") -> dict[str, object]:
-    if not isinstance(d, dict):
-        return {prefix: d}
-    out: dict[str, object] = {}
-    for k, v in d.items():
-        out.update(_leaves(v, f"{prefix}.{k}" if prefix else str(k)))
-    return out
 
 
 def changes(before: dict, after: dict, overrides: Sequence[str] = ()) -> str:
@@ -51,8 +42,8 @@ def changes(before: dict, after: dict, overrides: Sequence[str] = ()) -> str:
         ``"no value changed"`` or ``"changed <group> (<n> values; <key> <old> -> <new>), ..."``, a
         group's ``name`` being the key shown when it changed.
     """
-    old, new = _leaves(before), _leaves(after)
-    keys = sorted(k for k in old.keys() | new.keys() if old.get(k, "(absent)") != new.get(k, "(absent)"))
+    old, new = leaves(before), leaves(after)
+    keys = changed_keys(before, after)
     if not keys:
         return "no value changed"
     groups: dict[str, list[str]] = {}

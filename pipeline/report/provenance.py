@@ -13,6 +13,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Mapping
 
+import yaml
+
 from .. import blas
 from ..core.config.lexicons import theme_file
 from ..core.io import file_sha256
@@ -48,6 +50,35 @@ def git_state(project: Path) -> dict:
     commit, date = line.split(" ", 1)
     status = _git(project, "status", "--porcelain", "--untracked-files=no", "--", *paths)
     return {"commit": commit, "date": date, "dirty": bool(status)}
+
+
+def changed_parameters(project: Path, commit: str | None, params: Mapping, params_dir: Path) -> list[str] | None:
+    """The dotted keys whose values differ from ``params.yaml`` at ``commit``; None when it cannot be read.
+
+    A sweep job (``python -m pipeline``) runs on its own ``params.yaml`` in its
+    own folder, which no ``git status`` of the project sees. ``corpus.path`` is
+    compared as the file it names (a job writes it absolute).
+    """
+    from ..core.config.params import changed_keys
+
+    text = _git(project, "show", f"{commit}:./params.yaml") if commit else None
+    if text is None:
+        return None
+    try:
+        committed = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(committed, Mapping):
+        return None
+
+    def located(p: Mapping, root: Path) -> Mapping:
+        corpus = p.get("corpus")
+        if not isinstance(corpus, Mapping) or not isinstance(corpus.get("path"), str):
+            return p
+        path = Path(corpus["path"])
+        return {**p, "corpus": {**corpus, "path": str((path if path.is_absolute() else root / path).resolve())}}
+
+    return changed_keys(located(committed, project), located(params, params_dir))
 
 
 def versions(packages: list[str] = PACKAGES) -> dict[str, str]:
@@ -141,10 +172,14 @@ def provenance(project: Path, params_file: Path, groups: Mapping | None = None) 
 
     params = load_params(params_file)
     state = git_state(project)
+    changed = changed_parameters(project, state["commit"], params, Path(params_file).resolve().parent)
+    if changed:
+        state["dirty"] = True
     corpus_path = str((params.get("corpus") or {}).get("path") or "")
     located = Path(corpus_path) if Path(corpus_path).is_absolute() else project / corpus_path
     return {
         **state,
+        "params_changed": changed or [],
         "params_sha256": params_hash(params_file),
         "lexicon_sha256": lexicon_digest(project, list(params.get("themes") or [])),
         "lexicon_files": lexicon_files(list(params.get("themes") or [])),

@@ -46,3 +46,18 @@ def group(params: Mapping, name: str, schema: Section, source: str = PARAMS_FILE
 def dump_params(params: Mapping) -> str:
     """``params`` as the YAML text of ``params.yaml`` (groups in their order, Unicode as written)."""
     return yaml.safe_dump(dict(params), sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+
+
+def leaves(params: Mapping, prefix: str = "") -> dict[str, object]:
+    """``{"lda": {"passes": 20}}`` -> ``{"lda.passes": 20}``: every value not a mapping, by its dotted key."""
+    out: dict[str, object] = {}
+    for k, v in params.items():
+        key = f"{prefix}.{k}" if prefix else str(k)
+        out.update(leaves(v, key) if isinstance(v, Mapping) else {key: v})
+    return out
+
+
+def changed_keys(before: Mapping, after: Mapping) -> list[str]:
+    """The dotted keys whose values differ (or exist on one side only), sorted."""
+    old, new = leaves(before), leaves(after)
+    return sorted(k for k in old.keys() | new.keys() if old.get(k, "(absent)") != new.get(k, "(absent)"))
