@@ -165,6 +165,7 @@ def _task(cfg) -> None:
         "failed_stage": result["failed_stage"],
         "error": result["error"],
         "metrics": result["metrics"],
+        "warnings": result["warnings"],
         "dir": job_dir.name,
     }
     write_json(job_dir / "job.json", job)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -156,6 +157,14 @@ def record_stage(job_dir: Path, st: Stage, returncode: int, stdout: str, stderr:
     return lines[-1] if lines else f"exit {returncode}"
 
 
+_WARNING = re.compile(r"^\S+: WARNING (.*)$")
+
+
+def warnings_of(stderr: str) -> list[str]:
+    """The warning lines a stage logged (``<logger>: WARNING <message>``), messages only, in order."""
+    return [m.group(1) for line in stderr.splitlines() if (m := _WARNING.match(line))]
+
+
 def stage_metrics(job_dir: Path, st: Stage) -> dict[str, Any]:
     """The metrics files ``st`` wrote, by file stem."""
     out = {}
@@ -174,11 +183,17 @@ def run_chain(job_dir: Path, project: Path, params: dict, stop_after: str | None
     stages = load_stages(project / "dvc.yaml", params)
     params = prepare_job_dir(job_dir, project, params, stages)
     env = stage_env(project)
-    result: dict[str, Any] = {"status": "ok", "failed_stage": None, "error": None, "metrics": {}}
+    result: dict[str, Any] = {"status": "ok", "failed_stage": None, "error": None, "metrics": {}, "warnings": {}}
     for st in stages:
         log.info("%s: running %s", job_dir.name, st.name)
         proc = subprocess.run(stage_argv(st), cwd=job_dir, env=env, capture_output=True, text=True)
         error = record_stage(job_dir, st, proc.returncode, proc.stdout, proc.stderr)
+        warned = warnings_of(proc.stderr)
+        if warned:
+            # A job's stage output goes to its log only: a skipped file must not go unseen.
+            result["warnings"][st.name] = len(warned)
+            log.warning("%s: %s: %d warning%s (first: %s); all in %s", job_dir.name, st.name, len(warned),
+                        "s" if len(warned) > 1 else "", warned[0], Path(job_dir.name) / "logs" / f"{st.name}.log")
         if error is not None:
             result.update(status="failed", failed_stage=st.name, error=error)
             log.warning("%s: stage %s failed: %s", job_dir.name, st.name, result["error"])

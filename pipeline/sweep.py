@@ -56,10 +56,12 @@ def summary_rows(jobs: list[dict]) -> tuple[list[str], list[list[Any]]]:
         flat.append((job, over, m))
         keys += [k for k in over if k not in keys]
         metrics += [k for k in m if k not in metrics]
-    header = ["job", "status"] + keys + ["error"] + metrics
+    header = ["job", "status"] + keys + ["error", "warnings"] + metrics
     rows = []
     for job, over, m in flat:
-        rows.append([job.get("num"), job.get("status")] + [over.get(k) for k in keys] + [job.get("error")]
+        warned = job.get("warnings") or {}
+        where = ", ".join(f"{n} in {job.get('dir', job.get('num'))}/logs/{stage}.log" for stage, n in warned.items())
+        rows.append([job.get("num"), job.get("status")] + [over.get(k) for k in keys] + [job.get("error"), where]
                     + [m.get(k) for k in metrics])
     return header, rows
 
@@ -88,6 +90,10 @@ def plot_metric(jobs: list[dict], metric: str, out: Path) -> bool:
         ax.scatter(xv, [v for _, v in points], color=OKABE_ITO[0])
         if categorical:
             ax.set_xticks(range(len(cats)), cats)
+        elif all(float(x).is_integer() for x in xv):
+            from matplotlib.ticker import MaxNLocator
+
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # seeds, k: no tick at 1.5
         ax.set_xlabel(key)
         ax.set_ylabel(metric)
         ax.grid(alpha=0.3)
@@ -101,7 +107,10 @@ def write_summary(sweep_dir: Path) -> list[dict]:
     header, rows = summary_rows(jobs)
     write_csv(sweep_dir / "summary.csv", header, rows)
     failed = sum(j.get("status") != "ok" for j in jobs)
-    text = f"# Sweep summary\n\n{len(jobs)} jobs, {failed} failed.\n\n" + markdown_table(header, rows)
+    warned = sum(bool(j.get("warnings")) for j in jobs)
+    text = (f"# Sweep summary\n\n{len(jobs)} jobs, {failed} failed"
+            + (f"; {warned} with warnings (skipped input, thin data: see the column warnings and each job's "
+               f"logs/)" if warned else "") + ".\n\n" + markdown_table(header, rows))
     figures = []
     present = [k for k in header if "." in k]
     for metric in (m for pattern in HEADLINE for m in fnmatch.filter(present, pattern)):

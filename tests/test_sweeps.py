@@ -60,6 +60,11 @@ def test_multirun_jobs_summary_and_a_failed_job(project_copy):
     assert (sweep / "0/reports/index.html").is_file()
     rows = list(csv.DictReader(open(sweep / "summary.csv", encoding="utf-8")))
     assert [(r["corpus.path"], r["status"]) for r in rows] == [("seeds", "ok"), ("empty_corpus", "failed")]
+    # A job's stage warnings (the seeds' dates without a year) are counted where they are, and said on the terminal.
+    log = (sweep / "0/logs/ingest.log").read_text(encoding="utf-8")
+    n = log.count("ingest: WARNING ")
+    assert n > 0 and rows[0]["warnings"] == f"{n} in 0/logs/ingest.log"
+    assert f"0: ingest: {n} warnings (first: " in proc.stdout + proc.stderr and "1 with warnings" in (sweep / "summary.md").read_text()
     assert "no usable document" in rows[1]["error"]
     assert rows[0]["preprocess.segments"] not in ("", None)
     md = (sweep / "summary.md").read_text(encoding="utf-8")
@@ -154,3 +159,22 @@ def test_dvc_queue_two_point_sweep(project_copy):
         params.add(data["params"]["params.yaml"]["data"]["preprocess"]["min_token_length"])
         assert data["metrics"]["reports/metrics/preprocess.json"]["data"]["segments"] > 0
     assert params == {3, 4}
+
+
+def test_warnings_of_reads_the_stage_log_format():
+    from pipeline.chain import warnings_of
+
+    stderr = ("ingest: INFO reading seeds\ningest: WARNING a.txt: skipped: not a .txt file\n"
+              "gensim.models.ldamodel: WARNING too few updates\nnot a WARNING line\n")
+    assert warnings_of(stderr) == ["a.txt: skipped: not a .txt file", "too few updates"]
+
+
+def test_a_sweep_over_integers_has_integer_ticks(tmp_path, monkeypatch):
+    from pipeline import sweep
+
+    figures = []
+    monkeypatch.setattr(sweep, "save", lambda fig, out, *a, **k: figures.append(fig))
+    jobs = [{"overrides": [f"lda.random_state={s}"], "metrics": {"topics": {"c_npmi": 0.1 * s}}} for s in (1, 2)]
+    assert sweep.plot_metric(jobs, "topics.c_npmi", tmp_path / "x.png")
+    ticks = figures[0].axes[0].get_xticks()
+    assert len(ticks) and all(float(t).is_integer() for t in ticks), ticks
