@@ -129,3 +129,17 @@ def test_records_report_first_line_of_each_record():
     recs = list(records(io.StringIO(text, newline="")))
     assert [(r.line, r.fields) for r in recs] == [(1, ["h1", "h2"]), (2, ["1", "two\nlines"]), (5, None), (6, ["3", "y"])]
     assert re.search("never closed", recs[2].problem)
+
+
+def test_a_json_lines_text_that_is_no_string_is_named_as_such(params, tmp_path):
+    path = tmp_path / "rows.jsonl"
+    path.write_text('{"id": "a", "text": 42}\n{"id": "b", "text": ["x"]}\n{"id": "c", "text": null}\n'
+                    '{"id": "d", "text": "A real row of text about the budget."}\n', encoding="utf-8")
+    cfg = cfg_for(params, path, id="id", title=None, text="text", date=None)
+    cfg["format"] = "jsonl"
+    counts, docs, table = run(cfg, tmp_path)
+    status = {r["source"]: r["warnings"] for r in table if r["status"] == "skipped"}
+    assert status == {"rows.jsonl:1": "column 'text' holds 42 (int), not text",
+                      "rows.jsonl:2": "column 'text' holds [\"x\"] (list), not text",
+                      "rows.jsonl:3": "empty text in column 'text'"}
+    assert [d["id"] for d in docs] == ["d"]

@@ -204,12 +204,24 @@ def _detect_file_encoding(path: Path) -> tuple[str, str | None]:
 def _row_doc(row: dict, rownum: int, path: Path, cols: dict, seen_cols: set[str]) -> RawDoc | Skipped:
     source = f"{path.name}:{rownum}"
     text = row.get(cols["text"])
+    if text is not None and not isinstance(text, str):
+        # JSON Lines can hold any value: a number or a list is no text, and saying it is empty misleads.
+        return Skipped(source, f"column '{cols['text']}' holds {json.dumps(text)[:60]} ({type(text).__name__}), "
+                               f"not text")
     if not isinstance(text, str) or not text.strip():
         return Skipped(source, f"empty text in column '{cols['text']}'")
+    warnings = []
+    doc_id = f"{path.name.split('.')[0]}-{rownum:06d}"
     if cols["id"] and cols["id"] in seen_cols and str(row.get(cols["id"]) or "").strip():
-        doc_id = _safe_id(str(row[cols["id"]]))
-    else:
-        doc_id = f"{path.name.split('.')[0]}-{rownum:06d}"
+        raw = str(row[cols["id"]]).strip()
+        safe = _safe_id(raw)
+        if not safe:
+            warnings.append(f"id {raw!r} has no letter or digit; the row's id is {doc_id!r}")
+        else:
+            if safe != raw and not raw.startswith(("http://", "https://")):
+                warnings.append(f"id {raw!r} written as {safe!r} (an id keeps letters, digits, '.', '-' and '_': "
+                                f"it names files and links)")
+            doc_id = safe
 
     def col(name: str | None) -> str | None:
         if not name or name not in seen_cols:
@@ -218,7 +230,8 @@ def _row_doc(row: dict, rownum: int, path: Path, cols: dict, seen_cols: set[str]
         return None if v is None or str(v).strip() in cols["na_values"] else str(v)
 
     meta = {m: col(m) for m in cols["meta"] if m in seen_cols}
-    return RawDoc(id=doc_id, source=source, text=text, title=col(cols["title"]), date=col(cols["date"]), meta=meta)
+    return RawDoc(id=doc_id, source=source, text=text, title=col(cols["title"]), date=col(cols["date"]), meta=meta,
+                  warnings=warnings)
 
 
 def _id_column(present: list[str]) -> str | None:
