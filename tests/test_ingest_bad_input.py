@@ -131,9 +131,16 @@ def test_missing_path_and_empty_corpus_are_fatal(params, tmp_path):
     folder = tmp_path / "only_bad"
     folder.mkdir()
     (folder / "e.txt").write_bytes(b"")
-    with pytest.raises(UserError, match="no usable document"):
+    with pytest.raises(UserError, match=r"no usable document \(1 skipped\)$"):
         run(cfg_for(params, folder), tmp_path)
     assert not Paths(tmp_path / "out").corpus.exists(), "a failed stage must not leave an output"
+    # A folder is read for .txt files: one that holds a CSV or JSON Lines corpus says to point at it.
+    for name in ("items.csv", "b.jsonl.gz", "c.csv.gz", "d.jsonl"):
+        (folder / name).write_text("id,text\n", encoding="utf-8")
+    with pytest.raises(UserError, match=r"no usable document \(5 skipped\); a folder is read for .txt files, and "
+                                        r"this one holds b.jsonl.gz, c.csv.gz, d.jsonl and 1 more: point corpus.path "
+                                        r"at the file$"):
+        run(cfg_for(params, folder), tmp_path)
 
 
 def test_cli_reports_one_line_and_exit_2(project_copy):

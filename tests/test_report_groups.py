@@ -78,6 +78,8 @@ def test_unknown_column_names_key_value_and_columns():
     assert "\n" not in msg
     assert msg.startswith("params.yaml: report.group_by = 'contry' is not a metadata column")
     assert "country, year" in msg and "date:year" in msg
+    # A column of the file that corpus.columns.meta does not list: how to keep it.
+    assert msg.endswith("corpus.columns.meta lists it, e.g. '+corpus.columns.meta=[contry]'")
     G.check_column("date:year", [])  # dates need no column
     G.check_column(None, [])
 
@@ -317,7 +319,8 @@ def test_bad_group_by_is_one_line_before_any_work(group_chain, tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.strip() == ("report: error: params.yaml: report.group_by = 'partei' is not a metadata "
                                    "column of the corpus (columns: party, photo_credit, byline; dates: date:year, "
-                                   "date:month, date:day)")
+                                   "date:month, date:day); a column of a CSV or JSON Lines corpus is one when "
+                                   "corpus.columns.meta lists it, e.g. '+corpus.columns.meta=[partei]'")
 
     # Kept by the configuration but absent from the corpus file: the corpus's own columns are named.
     params = yaml.safe_load((job / "params.yaml").read_text(encoding="utf-8"))
@@ -326,7 +329,9 @@ def test_bad_group_by_is_one_line_before_any_work(group_chain, tmp_path):
     proc = _report(job, group_by="region")
     assert proc.returncode == 2
     assert proc.stderr.strip() == ("report: error: params.yaml: report.group_by = 'region' is not a metadata "
-                                   "column of the corpus (columns: party; dates: date:year, date:month, date:day)")
+                                   "column of the corpus (columns: party; dates: date:year, date:month, date:day); "
+                                   "corpus.columns.meta lists it, but no document has it: is it a column of the "
+                                   "corpus file?")
     assert {p: (job / p).read_bytes() for p in before} == before  # nothing was rewritten
 
 

@@ -25,6 +25,10 @@ COMMON_ENCODINGS = ["cp1252", "latin_1", "cp1251", "koi8_r", "cp1250", "iso8859_
                     "utf_16_le", "utf_16_be"]
 _BINARY_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 _TEXT_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f-\x9f]")
+CSV_SUFFIXES = (".csv", ".csv.gz")
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
+#: Files a folder corpus skips that are corpora themselves.
+TABLE_SUFFIXES = CSV_SUFFIXES + JSONL_SUFFIXES
 _SAFE_ID = re.compile(r"[^\w.\-]+")
 
 
@@ -395,9 +399,9 @@ def resolve_format(path: str | Path, fmt: str) -> str:
     if fmt == "auto":
         if p.is_dir():
             fmt = "txt"
-        elif p.name.endswith((".csv", ".csv.gz")):
+        elif p.name.endswith(CSV_SUFFIXES):
             fmt = "csv"
-        elif p.name.endswith((".jsonl", ".jsonl.gz")):
+        elif p.name.endswith(JSONL_SUFFIXES):
             fmt = "jsonl"
         else:
             raise UserError(f"corpus.path = '{path}': cannot tell the format; set corpus.format to txt, csv or jsonl")

@@ -30,7 +30,7 @@ from .dates import ColumnOrder, date_in_lead, is_dateline, parse_date
 from .dedup import DocumentIndex, Duplicate, ParagraphIndex
 from ..core.schema.corpus import BYLINE, PHOTO_CREDIT, SCHEMA, SUPPORTED_NOTE  # noqa: F401  (SCHEMA re-exported)
 from .language import identify
-from .readers import Note, RawDoc, Skipped, read_corpus, resolve_format
+from .readers import TABLE_SUFFIXES, Note, RawDoc, Skipped, read_corpus, resolve_format
 
 log = logging.getLogger("ingest")
 
@@ -162,6 +162,18 @@ def paragraphs_to_drop(dups: list[Duplicate], n_paragraphs: int, policy: str) ->
         return set()
     drop = {d.paragraph for d in dups}
     return drop if len(drop) < n_paragraphs else set()
+
+
+def _table_files_hint(path: Path) -> str:
+    """For a folder (read for ``.txt`` files) that holds CSV or JSON Lines files: point at them."""
+    if not path.is_dir():
+        return ""
+    tables = sorted(f.name for f in path.iterdir() if f.is_file() and f.name.lower().endswith(TABLE_SUFFIXES))
+    if not tables:
+        return ""
+    more = f" and {len(tables) - 3} more" if len(tables) > 3 else ""
+    return (f"; a folder is read for .txt files, and this one holds {', '.join(tables[:3])}{more}: point "
+            f"corpus.path at the file")
 
 
 def _unique_id(doc_id: str, seen: set[str]) -> str:
@@ -403,7 +415,8 @@ def run(groups: Mapping[str, dict], paths: Paths) -> dict:
         bar.close()
         warn.close()
         if counts["documents"] == 0:
-            raise UserError(f"corpus.path = '{cfg['path']}': no usable document ({counts['skipped']} skipped)")
+            raise UserError(f"corpus.path = '{cfg['path']}': no usable document ({counts['skipped']} skipped)"
+                            + _table_files_hint(Path(cfg["path"])))
         if counts["documents"] == counts["not_scored"]:
             raise UserError(f"corpus.path = '{cfg['path']}': no document in corpus.language '{cfg['language']}' "
                             f"({_languages(languages)}); {SUPPORTED_NOTE}")

@@ -412,7 +412,7 @@ def build_context(groups: Mapping[str, dict], paths: Paths, params_file: Path, p
     if rcfg["group_by"] is not None:
         # Checked before any section is built: a misspelt column costs one line, not a report.
         docs = corpus_documents(inp)
-        G.check_column(rcfg["group_by"], meta_columns(docs))
+        G.check_column(rcfg["group_by"], meta_columns(docs), listed=groups["corpus"]["columns"]["meta"])
     corpus = corpus_section(inp, rcfg)
     topics = topics_section(inp, rcfg, groups["lda"]["select_by"])
     cap = groups["lda"]["heatmap_max_docs"]

@@ -34,7 +34,7 @@ def check_syntax(key: str, value: Any) -> str | None:
 
 
 def check_column(spec: str | None, columns: Iterable[str], key: str = "report.group_by",
-                 source: str = "params.yaml") -> None:
+                 source: str = "params.yaml", listed: Iterable[str] = ()) -> None:
     """Raise a one-line :class:`UserError` when ``spec`` names a column not in ``columns``.
 
     Parameters
@@ -45,14 +45,21 @@ def check_column(spec: str | None, columns: Iterable[str], key: str = "report.gr
         The metadata columns the documents can have, in the order to list them.
     key, source
         Named in the message, so the user knows what to edit and where.
+    listed
+        The columns ``corpus.columns.meta`` lists: for one of them the corpus
+        lacks, the message says so rather than how to list it.
     """
     if spec is None or spec.startswith(DATE_PREFIX):
         return
     cols = list(dict.fromkeys(columns))
     if spec not in cols:
-        available = ", ".join(cols) if cols else "none (list them in corpus.columns.meta)"
+        available = ", ".join(cols) if cols else "none"
+        hint = ("corpus.columns.meta lists it, but no document has it: is it a column of the corpus file?"
+                if spec in set(listed) else
+                f"a column of a CSV or JSON Lines corpus is one when corpus.columns.meta lists it, e.g. "
+                f"'+corpus.columns.meta=[{spec}]'")
         raise UserError(f"{source}: {key} = {spec!r} is not a metadata column of the corpus "
-                        f"(columns: {available}; dates: {', '.join(date_choices())})")
+                        f"(columns: {available}; dates: {', '.join(date_choices())}); {hint}")
 
 
 # conf/report/default.yaml sets the title and the grouping; the display sizes and the
