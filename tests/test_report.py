@@ -448,6 +448,8 @@ def test_topics_coherence_stability_and_grid_edge_are_said(seed_chain, tmp_path)
     wider = ",".join(str(max(ks) + i * step) for i in range(4))
     assert f"`dvc exp run -S 'lda.num_topics=[{wider}]'`" in topics
     assert "c_npmi was still rising there" in topics
+    # NPMI rising into the largest k: no advice to take fewer topics beside the advice to search more.
+    assert "fewer, broader topics" not in md and "more documents are needed" in topics
 
     # One coherent topic, one unstable one, k inside the grid: none of those warnings, the unstable topic named.
     _set_csv(tables / "topics.csv", lambda i, r: r.update(c_npmi="0.12" if i == 0 else r["c_npmi"],
@@ -459,6 +461,10 @@ def test_topics_coherence_stability_and_grid_edge_are_said(seed_chain, tmp_path)
     label = next(line for line in md.splitlines() if line.startswith("| 1 |")).split(" | ")[1]
     assert f"unstable: topic 1 ({label})" in glance
     assert "too incoherent" not in md and "edge of the grid" not in md and "largest k searched" not in md
+    overview = md[md.index("## Corpus overview"):md.index("## Preprocessing")]
+    assert "0 input files or rows were skipped" in overview
+    _set_csv(copy / "reports/tables/corpus.csv", lambda i, r: r.update(status="skipped") if i == 0 else None)
+    assert "1 input file or row was skipped" in _rerun_report(copy)
 
 
 @pytest.mark.parametrize("grid, chosen, expected", [
@@ -503,3 +509,21 @@ def test_provenance_of_a_job_names_the_parameters_that_differ_from_the_commit(tm
     other = {"corpus": {"path": str(project / "seeds")}, "lda": {"passes": 3, "num_topics": [4, 8], "extra": 1}}
     assert changed_parameters(project, state["commit"], other, job) == ["lda.extra", "lda.passes"]
     assert changed_parameters(project, None, other, job) is None
+
+
+def test_methods_text_says_what_was_computed(params):
+    from pipeline.core.config import group
+    from pipeline.report import methods
+    from pipeline.topics import SCHEMA as LDA
+    from pipeline.tfidf import SCHEMA as TFIDF
+
+    tf = group(params, "tfidf", TFIDF)
+    for bounds, words in (([1, 1], "single words"), ([2, 2], "word 2-grams"), ([1, 2], "word 1- to 2-grams")):
+        tf["ngram_range"] = bounds
+        assert f"one row per {tf['unit']}, {words}, terms" in methods.tfidf(tf)
+    lda = group(params, "lda", LDA)
+    lda["num_topics"] = [4, 8]
+    assert "perplexity on" in methods.lda(lda, 8)
+    note = "not reported: the held-out set has 1 segment(s)"
+    text = methods.lda(lda, 8, note)
+    assert "perplexity on" not in text and f"not by held-out perplexity ({note}); k = 8 was chosen" in text

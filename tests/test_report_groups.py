@@ -366,7 +366,10 @@ def test_grouped_stance_below_the_minimum_says_too_few(group_chain, tmp_path):
     assert stance and all(not r["ci_low"] for r in stance)
     assert all(r["ci_note"] == f"too few to estimate (n = {r['sentences']})" for r in stance)
     md = (job / "reports/index.md").read_text(encoding="utf-8")
-    assert ", too few to estimate (n = " in md.split("### Stance by party")[1]
+    # One pair of brackets per cell: documents with evidence, then why there is no interval.
+    table = md.split("### Stance by party")[1].split("Salience and sentence counts of every group")[0]
+    cells = re.findall(r"\| (-?\d\.\d\d) \((\d+); too few to estimate: n = (\d+)\) ", table)
+    assert cells and "estimate (n =" not in table and ") (" not in table
     # Documents: every group has fewer than 6 documents with evidence.
     proc = _report(job, bootstrap={"resamples": 200, "seed": 42, "confidence": 0.95, "min_documents": 6,
                                    "min_sentences": 1})

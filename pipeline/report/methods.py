@@ -111,10 +111,18 @@ def preprocess(cfg: Mapping) -> str:
     return text
 
 
+def _ngrams(bounds) -> str:
+    """``single words``, ``word 1- to 2-grams``, ``word 2-grams``: what TfidfVectorizer's ngram_range counts."""
+    lo, hi = bounds
+    if lo == hi:
+        return "single words" if lo == 1 else f"word {lo}-grams"
+    return f"word {lo}- to {hi}-grams"
+
+
 def tfidf(cfg: Mapping) -> str:
     df = lambda v: f"{v:g} of the units" if isinstance(v, float) else f"{v} units"
     return (f"**TF-IDF.** scikit-learn's TfidfVectorizer on the preprocessed tokens, one row per {cfg['unit']}, "
-            f"word {cfg['ngram_range'][0]}- to {cfg['ngram_range'][1]}-grams, terms in at least {df(cfg['min_df'])} "
+            + _ngrams(cfg["ngram_range"]) + f", terms in at least {df(cfg['min_df'])} "
             f"and at most {df(cfg['max_df'])}"
             + (f", the {cfg['max_features']} most frequent kept" if cfg["max_features"] else "")
             + f"; {'sublinear (1 + log) ' if cfg['sublinear_tf'] else 'raw '}term frequencies, "
@@ -123,7 +131,7 @@ def tfidf(cfg: Mapping) -> str:
             "(+ over-represented, − under-represented); document similarity is the cosine of TF-IDF vectors.")
 
 
-def lda(cfg: Mapping, chosen_k: int | None) -> str:
+def lda(cfg: Mapping, chosen_k: int | None, perplexity_note: str | None = None) -> str:
     ks = cfg["num_topics"]
     if isinstance(ks, Mapping):
         ks = list(range(ks["start"], ks["stop"], ks.get("step", 1)))
@@ -141,8 +149,10 @@ def lda(cfg: Mapping, chosen_k: int | None) -> str:
     if len(ks) > 1:
         text += (f"Numbers of topics {', '.join(map(str, ks))} were each trained and scored by NPMI coherence "
                  f"(top {cfg['coherence_topn']} words), u_mass, topic diversity (unique share of the top "
-                 f"{cfg['diversity_topn']} words) and perplexity on {cfg['heldout']:.0%} of segments held out; "
-                 f"k = {chosen_k} was chosen by {cfg['select_by']}. ")
+                 f"{cfg['diversity_topn']} words) and "
+                 + (f"perplexity on {cfg['heldout']:.0%} of segments held out" if perplexity_note is None else
+                    f"not by held-out perplexity ({perplexity_note})")
+                 + f"; k = {chosen_k} was chosen by {cfg['select_by']}. ")
     else:
         text += f"k = {ks[0]} topics. "
     if cfg["stability_seeds"]:

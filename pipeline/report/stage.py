@@ -430,7 +430,7 @@ def build_context(groups: Mapping[str, dict], paths: Paths, params_file: Path, p
         methods.corpus(groups["corpus"], corpus),
         methods.preprocess(groups["preprocess"]),
         methods.tfidf(groups["tfidf"]),
-        methods.lda(groups["lda"], topics["metrics"].get("k")),
+        methods.lda(groups["lda"], topics["metrics"].get("k"), topics["metrics"].get("perplexity_note")),
         methods.stance(groups["stance"], groups["themes"]),
     ]
     if grouped is not None:
