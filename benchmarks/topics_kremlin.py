@@ -18,9 +18,14 @@ Every model is scored by the same functions the stage uses: NPMI (top 10
 words, sliding window 10 over all segments) and diversity (unique share of
 the top 25 words). Prints a Markdown table for ``benchmarks/README.md``.
 
+With ``--seeds N`` every engine runs N times, with ``lda.random_state`` the
+configured seed and 1 .. N-1, and the table gives the mean with the range
+[min, max]: one seed's NPMI at k = 20 moves by about 0.01 when the tokens
+change slightly, so a change of preprocessing is judged on several.
+
 Usage::
 
-    python benchmarks/topics_kremlin.py [--work /tmp/bench_kremlin] [--k 20]
+    python benchmarks/topics_kremlin.py [--work /tmp/bench_kremlin] [--k 20] [--seeds 1]
 """
 from __future__ import annotations
 
@@ -52,12 +57,51 @@ def prepare(work: Path) -> Path:
     return paths.segments
 
 
-def lda_cfg(k: int, backend: str = "gensim") -> dict:
+def lda_cfg(k: int, backend: str = "gensim", seed: int | None = None) -> dict:
+    """The ``lda`` group at ``k`` topics; ``seed`` replaces ``lda.random_state`` (None: the configured one)."""
     from pipeline.core.config import compose, group
     from pipeline.topics import SCHEMA
 
     params = compose([f"lda.num_topics={k}", f"lda.backend={backend}"], conf_dir=ROOT / "conf")
-    return group(params, "lda", SCHEMA)
+    cfg = group(params, "lda", SCHEMA)
+    if seed is not None:
+        cfg["random_state"] = seed
+    return cfg
+
+
+def seeds_of(n: int, configured: int) -> list[int]:
+    """The configured seed, then 1 .. n-1 (skipping the configured one)."""
+    out = [configured]
+    extra = 1
+    while len(out) < n:
+        if extra != configured:
+            out.append(extra)
+        extra += 1
+    return out
+
+
+def summarise(runs: list[dict]) -> dict:
+    """One engine's runs: mean of every number, and the range of NPMI and diversity when there are several."""
+    import numpy as np
+
+    keys = [k for k in runs[0] if isinstance(runs[0][k], (int, float)) and all(r.get(k) is not None for r in runs)]
+    out: dict = {k: float(np.mean([r[k] for r in runs])) for k in keys}
+    out["peak_mb"] = max(r["peak_mb"] for r in runs)
+    out["runs"] = len(runs)
+    for k in ("c_npmi", "diversity", "stability"):
+        if k in keys:
+            out[f"{k}_range"] = [min(r[k] for r in runs), max(r[k] for r in runs)]
+    return out
+
+
+def cell(r: dict, key: str) -> str:
+    """``0.108`` for one run, ``0.108 [0.100, 0.115]`` for several."""
+    if r.get(key) is None:
+        return ""
+    if r["runs"] > 1 and f"{key}_range" in r:
+        lo, hi = r[f"{key}_range"]
+        return f"{r[key]:.3f} [{lo:.3f}, {hi:.3f}]"
+    return f"{r[key]:.3f}"
 
 
 def score(topic_word, dictionary, segments: Path) -> dict:
@@ -69,7 +113,7 @@ def score(topic_word, dictionary, segments: Path) -> dict:
     return {"c_npmi": sum(npmi) / len(npmi), "diversity": scores.diversity(scores.top_word_ids(topic_word, 25))}
 
 
-def engine(name: str, work: Path, k: int) -> dict:
+def engine(name: str, work: Path, k: int, seed: int | None = None) -> dict:
     """Run one engine in this process and return its numbers."""
     import numpy as np
 
@@ -82,9 +126,9 @@ def engine(name: str, work: Path, k: int) -> dict:
         from pipeline import executor
         from pipeline.core.config import compose
 
-        cfg = lda_cfg(k, "tomotopy" if name == "stage-tomotopy" else "gensim")
+        cfg = lda_cfg(k, "tomotopy" if name == "stage-tomotopy" else "gensim", seed)
         exe = executor.from_params(compose([], conf_dir=ROOT / "conf"))  # as dvc repro runs it
-        out = Paths(work / name)
+        out = Paths(work / (name if seed is None else f"{name}-seed{seed}"))
         for name_ in ("segments", "corpus"):  # the stage reads its inputs from its own workspace
             getattr(out, name_).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(getattr(Paths(work), name_), getattr(out, name_))
@@ -96,7 +140,7 @@ def engine(name: str, work: Path, k: int) -> dict:
     from pipeline.segments import UnitTokens
     from pipeline.topics import corpus as B
 
-    cfg = lda_cfg(k)
+    cfg = lda_cfg(k, seed=seed)
     tokens = UnitTokens(segments)
     dictionary, _ = B.build_dictionary(tokens, cfg)
     bows = list(B.all_bows(tokens, dictionary))
@@ -144,14 +188,18 @@ def main() -> None:
     ap.add_argument("--work", default="/tmp/bench_kremlin")
     ap.add_argument("--k", type=int, default=20)
     ap.add_argument("--engines", default="stage,gensim,gensim-plain,tomotopy,sklearn,stage-tomotopy")
+    ap.add_argument("--seeds", type=int, default=1, help="runs per engine (seeds: the configured one, 1, 2, ...)")
     ap.add_argument("--one", help=argparse.SUPPRESS)  # internal: run one engine and print JSON
+    ap.add_argument("--seed", type=int, help=argparse.SUPPRESS)  # internal: that engine's seed
     args = ap.parse_args()
+    if args.seeds < 1:
+        sys.exit(f"--seeds {args.seeds}: must be at least 1")
     work = Path(args.work)
     if args.one:
         from pipeline.core.errors import setup_logging
 
         setup_logging("bench")
-        result = engine(args.one, work, args.k)
+        result = engine(args.one, work, args.k, args.seed)
         result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps(result))
         return
@@ -162,16 +210,22 @@ def main() -> None:
     prepare(work)
     print(f"ingest + preprocess: {time.perf_counter() - t:.1f} s", file=sys.stderr)
     results = {}
+    seeds = seeds_of(args.seeds, lda_cfg(args.k)["random_state"]) if args.seeds > 1 else [None]
     for name in args.engines.split(","):
-        wall = time.perf_counter()
-        out = subprocess.run([sys.executable, __file__, "--work", str(work), "--k", str(args.k), "--one", name],
-                             capture_output=True, text=True, cwd=ROOT)
-        if out.returncode != 0:
-            print(out.stderr, file=sys.stderr)
-            continue
-        results[name] = json.loads(out.stdout.strip().splitlines()[-1])
-        results[name]["process_seconds"] = time.perf_counter() - wall
-        print(name, results[name], file=sys.stderr)
+        runs = []
+        for seed in seeds:
+            wall = time.perf_counter()
+            argv = [sys.executable, __file__, "--work", str(work), "--k", str(args.k), "--one", name]
+            out = subprocess.run(argv + ([] if seed is None else ["--seed", str(seed)]), capture_output=True,
+                                 text=True, cwd=ROOT)
+            if out.returncode != 0:
+                print(out.stderr, file=sys.stderr)
+                continue
+            runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+            runs[-1]["process_seconds"] = time.perf_counter() - wall
+            print(name, seed, runs[-1], file=sys.stderr)
+        if runs:
+            results[name] = summarise(runs)
     import gensim
     import sklearn
 
@@ -182,13 +236,14 @@ def main() -> None:
         versions += f", tomotopy {tomotopy.__version__}"
     except ImportError:
         pass
+    runs = f"; {args.seeds} seeds per engine ({', '.join(map(str, seeds))}): mean [min, max]" if args.seeds > 1 else ""
     print(f"\nMachine: {platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}, "
-          f"{versions}; k = {args.k}\n")
+          f"{versions}; k = {args.k}{runs}\n")
     print("| engine | train / run time (s) | peak memory (MB) | NPMI | diversity | stability |")
     print("|---|---|---|---|---|---|")
     for name, r in results.items():
-        stab = f"{r['stability']:.3f}" if r.get("stability") is not None else ""
-        print(f"| {name} | {r['seconds']:.1f} | {r['peak_mb']:.0f} | {r['c_npmi']:.3f} | {r['diversity']:.3f} | {stab} |")
+        print(f"| {name} | {r['seconds']:.1f} | {r['peak_mb']:.0f} | {cell(r, 'c_npmi')} | {cell(r, 'diversity')} | "
+              f"{cell(r, 'stability')} |")
 
 
 if __name__ == "__main__":
