@@ -24,6 +24,7 @@ _FLAGS = {"-m", "--multirun", "-r", "--run", "--help", "-h", "--hydra-help", "--
           "--version"}
 _FLAGS_WITH_VALUE = {"--cfg", "-c", "--package", "-p", "--config-path", "-cp", "--config-name", "-cn",
                      "--config-dir", "-cd", "--experimental-rerun"}
+_CFG_CHOICES = ("job", "hydra", "all")
 # With these Hydra prints and exits, so the configuration is not checked first.
 _NO_RUN = {"--help", "-h", "--hydra-help", "--info", "-i", "--version", "--shell-completion", "-sc"}
 
@@ -39,12 +40,20 @@ def check_options(argv: list[str]) -> None:
     """
     from .core.errors import UserError
 
-    for a in argv:
-        name = a.split("=", 1)[0]
-        if a.startswith("-") and name not in _FLAGS | _FLAGS_WITH_VALUE | _NO_RUN:
+    for i, a in enumerate(argv):
+        name, eq, inline = a.partition("=")
+        if not a.startswith("-"):
+            continue
+        if name not in _FLAGS | _FLAGS_WITH_VALUE | _NO_RUN:
             known = ", ".join(sorted(o for o in _FLAGS | _FLAGS_WITH_VALUE if o.startswith("--")))
             raise UserError(f"unknown option {a!r}: the options are {known}; anything else is an override "
                             f"such as lda.num_topics=4,8 (python -m pipeline --help)")
+        if name in _FLAGS_WITH_VALUE:
+            value = inline if eq else (argv[i + 1] if i + 1 < len(argv) else None)
+            if not value or (not eq and value.startswith("-")):
+                raise UserError(f"option {name} needs a value (python -m pipeline --help)")
+            if name in ("--cfg", "-c") and value not in _CFG_CHOICES:
+                raise UserError(f"{name} {value!r} is not allowed: one of {', '.join(_CFG_CHOICES)}")
 
 
 def config_overrides(argv: list[str]) -> list[str]:
@@ -56,6 +65,8 @@ def config_overrides(argv: list[str]) -> list[str]:
             continue
         if a in _FLAGS_WITH_VALUE:
             skip = True
+            continue
+        if a.partition("=")[0] in _FLAGS_WITH_VALUE:  # -cn=name: the value is in the word
             continue
         if a in _FLAGS or a.startswith("--") or a.startswith("hydra.") or a.startswith("hydra/") \
                 or a.startswith("+hydra") or a.startswith("~hydra"):

@@ -61,12 +61,16 @@ def test_unknown_override_key_is_one_line(root):
     assert C.compose(["lda.train_sample=0.2"], root / "conf")["lda"]["train_sample"] == 0.2
     assert C.compose(["+lda.nope=1"], root / "conf")["lda"]["nope"] == 1
     # A group choice with no file names the options; + of a key conf/ sets says to drop the +.
-    with pytest.raises(UserError, match=r"preprocess = chapter is not allowed: conf/preprocess/ has no chapter.yaml "
+    with pytest.raises(UserError, match=r"preprocess = chapter is not allowed: no such option of 'preprocess' "
                                         r"\(options: default, documents, paragraphs, sentences\)$"):
         C.compose(["preprocess=chapter"], root / "conf")
     with pytest.raises(UserError, match=r"\+lda.passes=5 is not allowed: '\+' adds a key conf/ leaves out, and "
                                         r"lda.passes is set there; write lda.passes=5 to change it$"):
         C.compose(["+lda.passes=5"], root / "conf")
+    # As Hydra: + sets a key conf/ leaves null, and merges a list or dict into a key that has one.
+    assert C.compose(["+corpus.limit=5"], root / "conf")["corpus"]["limit"] == 5
+    merged = C.compose(["corpus=kremlin", "+corpus.columns.meta=[party]"], root / "conf")["corpus"]["columns"]
+    assert merged["meta"] == ["party"] and merged["text"] == "body"
 
 
 @pytest.mark.parametrize(
@@ -147,6 +151,10 @@ def test_compose_command_rewrites_params_and_check_detects_drift(project_copy):
     # An override of the last composition that a new one drops is named, not reset silently.
     asked = run("compose", "corpus=kremlin").stderr
     assert "corpus (" in asked and "not kept" not in asked, "every change was asked for"
+    # A preset that sets other groups too (corpus=ungdc: lda, preprocess, report) asked for those changes as well.
+    preset = run("compose", "corpus=ungdc").stderr
+    assert "lda (" in preset and "not kept" not in preset, preset
+    run("compose", "corpus=kremlin")
     again = run("compose").stderr
     assert "corpus.name 'kremlin' -> 'seeds'" in again and "preprocess" not in again and "not kept" in again
     assert run("compose").stderr.strip() == "wrote params.yaml: no value changed"

@@ -58,7 +58,7 @@ def test_repro_twice_then_experiment_reruns_preprocess_only(repo):
 @pytest.mark.parametrize("override, expected", [
     ("lda.nope=1", "lda.nope = 1 is not allowed: 'lda' has no key 'nope' in conf/ (its keys there: alpha, "),
     # Hydra's own messages: the options over several lines with its search path; "Could not append".
-    ("preprocess=sentence", "preprocess = sentence is not allowed: conf/preprocess/ has no sentence.yaml (options: "
+    ("preprocess=sentence", "preprocess = sentence is not allowed: no such option of 'preprocess' (options: "
                             "default, documents, paragraphs, sentences)"),
     ("+lda.passes=5", "+lda.passes=5 is not allowed: '+' adds a key conf/ leaves out, and lda.passes is set there"),
 ])

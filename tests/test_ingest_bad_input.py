@@ -192,3 +192,11 @@ def test_duplicates_never_empty_a_document(params, tmp_path):
     assert len(docs[2]["paragraphs"]) == 3 and "repeats document 'a'" in table["c.txt"]["warnings"]
     assert docs[3]["paragraphs"] == [docs[3]["paragraphs"][0]] and docs[3]["paragraphs"][0].startswith("A closing")
     assert "3 duplicate paragraph(s)" in table["d.txt"]["warnings"]
+
+
+def test_a_corpus_file_in_capitals_is_read_by_its_suffix(params, tmp_path):
+    from pipeline.ingest.readers import resolve_format
+
+    for name, fmt in (("ITEMS.CSV", "csv"), ("Items.Csv.GZ", "csv"), ("ROWS.JSONL", "jsonl")):
+        (tmp_path / name).write_text("", encoding="utf-8")
+        assert resolve_format(tmp_path / name, "auto") == fmt

@@ -91,6 +91,9 @@ def test_config_check_rejects_a_column_the_corpus_does_not_keep(params):
     params["report"]["group_by"] = "partei"
     with pytest.raises(UserError, match=r"report\.group_by = 'partei' is not a metadata column .*columns: party"):
         validate_params(params)
+    # The override it suggests keeps the columns already listed (a + list replaces the list).
+    with pytest.raises(UserError, match=r"e.g. '\+corpus.columns.meta=\[party,partei\]'$"):
+        validate_params(params)
     params["report"]["group_by"] = "party"
     assert validate_params(params)["report"]["group_by"] == "party"
 
@@ -320,7 +323,7 @@ def test_bad_group_by_is_one_line_before_any_work(group_chain, tmp_path):
     assert proc.stderr.strip() == ("report: error: params.yaml: report.group_by = 'partei' is not a metadata "
                                    "column of the corpus (columns: party, photo_credit, byline; dates: date:year, "
                                    "date:month, date:day); a column of a CSV or JSON Lines corpus is one when "
-                                   "corpus.columns.meta lists it, e.g. '+corpus.columns.meta=[partei]'")
+                                   "corpus.columns.meta lists it, e.g. '+corpus.columns.meta=[party,partei]'")
 
     # Kept by the configuration but absent from the corpus file: the corpus's own columns are named.
     params = yaml.safe_load((job / "params.yaml").read_text(encoding="utf-8"))

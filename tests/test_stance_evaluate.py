@@ -391,6 +391,17 @@ def test_a_version_of_a_version_is_one_line_naming_the_original(tmp_path):
                                         r"allowed: 'sanctions_v2' is itself a version of 'sanctions' .*"
                                         r"name the original: variant_of: sanctions$"):
         lexicons.read({"themes": ["sanctions_v3"]}, tmp_path)
+    # Longer chains name the end of the chain; a loop is named as one.
+    (tmp_path / "lexicon/themes/sanctions_v4.yaml").write_text(yaml.safe_dump(
+        {"name": "sanctions_v4", "variant_of": "sanctions_v3"}), encoding="utf-8")
+    with pytest.raises(UserError, match=r"name the original: variant_of: sanctions$"):
+        lexicons.read({"themes": ["sanctions_v4"]}, tmp_path)
+    for a, b in (("loop_a", "loop_b"), ("loop_b", "loop_a")):
+        (tmp_path / f"lexicon/themes/{a}.yaml").write_text(yaml.safe_dump({"name": a, "variant_of": b}),
+                                                            encoding="utf-8")
+    with pytest.raises(UserError, match=r"^lexicon/themes/loop_a.yaml: variant_of = 'loop_b' is not allowed: the "
+                                        r"versions make a loop \(loop_a -> loop_b -> loop_a\)"):
+        lexicons.read({"themes": ["loop_a"]}, tmp_path)
 
 
 @pytest.mark.parametrize("line, expected", [

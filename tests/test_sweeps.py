@@ -23,6 +23,7 @@ def test_config_overrides_and_expansion():
     argv = ["-m", "lda.num_topics=4,8", "stance.window=0,1", "hydra/launcher=joblib", "hydra.sweep.dir=x",
             "--cfg", "job"]
     assert config_overrides(argv) == ["lda.num_topics=4,8", "stance.window=0,1"]
+    assert config_overrides(["-cn=config", "lda.passes=2", "-cp", "conf"]) == ["lda.passes=2"]
     assert expand_single(["a=1,2", "b=x", "c=range(0,3)"]) == [
         ["a=1", "b=x", "c=0"], ["a=2", "b=x", "c=0"], ["a=1", "b=x", "c=1"], ["a=1", "b=x", "c=2"]]
 
@@ -98,7 +99,9 @@ def test_an_unparsable_override_says_how_to_quote(project_copy):
 
 @pytest.mark.parametrize("word, needle", [("--bogus", "unknown option '--bogus': the options are --cfg"),
                                            ("--num-topics=4", "unknown option '--num-topics=4'"),
-                                           ("foo", "'foo' is not an override: write key=value")])
+                                           ("foo", "'foo' is not an override: write key=value"),
+                                           ("--cfg=jobs", "--cfg 'jobs' is not allowed: one of job, hydra, all"),
+                                           ("--package=", "option --package needs a value")])
 def test_a_word_that_is_neither_option_nor_override_is_one_line(project_copy, word, needle):
     # Hydra's parser prints its usage block for these (and a lexer error for a bare word).
     proc = run_app(project_copy, "-m", word, f"hydra.sweep.dir={project_copy}/multirun/x")

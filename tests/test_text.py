@@ -34,6 +34,8 @@ def test_quoted_speech_splits_at_its_sentence_ends():
     ('with that."', 'with that."'), ('isolated cases," Lukashenko said', 'isolated cases," Lukashenko said'),
     ('set \u201cto analyze the groundwork" and decide', 'set \u201cto analyze the groundwork" and decide'),
     ('He said "over the years."He left.', 'He said "over the years." He left.'),
+    # After a comma a quote closes as often as it opens: the count decides.
+    ('"We are here,"he said.', '"We are here," he said.'), ('he said,"yes" and left', 'he said, "yes" and left'),
 ])
 def test_quotes_that_lost_their_space_are_spaced(text, spaced):
     assert space_quotes(text) == spaced

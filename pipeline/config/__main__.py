@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Collection
 
 from ..core.errors import UserError, run_cli
 from ..core.io import write_text
@@ -21,7 +21,7 @@ USAGE = """\
     -h, --help: this text"""
 
 
-def changes(before: dict, after: dict, overrides: Sequence[str] = ()) -> str:
+def changes(before: dict, after: dict, asked: Collection[str] = ()) -> str:
     """What a new composition changes in ``params.yaml``, in one line: per group, how many values and one of them.
 
     A composition does not remember the overrides of the last one (``dvc exp
@@ -32,9 +32,10 @@ def changes(before: dict, after: dict, overrides: Sequence[str] = ()) -> str:
     ----------
     before, after : dict
         The parameters as they were and as composed now.
-    overrides : sequence of str
-        This composition's overrides; when they name every changed value the
-        note on dropped overrides is left out.
+    asked : collection of str
+        The dotted keys (or prefixes: a group) this composition's overrides
+        set; when every changed value is one of them or under one, the note
+        on dropped overrides is left out.
 
     Returns
     -------
@@ -54,8 +55,7 @@ def changes(before: dict, after: dict, overrides: Sequence[str] = ()) -> str:
         k = f"{g}.name" if f"{g}.name" in ks else ks[0]  # a group's name says most
         parts.append(f"{g} ({len(ks)} value{'s' if len(ks) > 1 else ''}; {k} {old.get(k, '(absent)')!r} -> "
                      f"{new.get(k, '(absent)')!r})")
-    asked = [o.split("=", 1)[0].lstrip("+~") for o in overrides]
-    unasked = any(not any(k == a or k.startswith(a + ".") for a in asked) for k in keys)
+    unasked = [k for k in keys if not any(k == a or k.startswith(a + ".") for a in asked)]
     note = (" (a composition starts from conf/: overrides of an earlier one or of `dvc exp run -S` are not kept)"
             if unasked else "")
     return f"changed {', '.join(parts)}{note}"
@@ -92,7 +92,11 @@ def main(argv: list[str]) -> int:
         # Refused before it is written: a params.yaml every stage would reject only moves the error to dvc repro.
         validate_params(composed, f"the composition of {CONF_DIR}/")
         try:
-            note = f": {changes(load_params(), composed, argv[1:])}"
+            # What this composition's overrides set: their keys (a group's choice: the whole group) and
+            # whatever they change elsewhere (a preset such as corpus=ungdc also sets lda and report).
+            named = [o.split("=", 1)[0].lstrip("+~") for o in argv[1:]]
+            asked = named + changed_keys(compose([]), composed) if named else []
+            note = f": {changes(load_params(), composed, asked)}"
         except UserError as exc:  # compose is also how a broken params.yaml is mended
             note = f" (the previous one was unreadable: {exc})" if Path(PARAMS_FILE).exists() else ""
         write_text(PARAMS_FILE, dump_params(composed))

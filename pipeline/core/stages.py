@@ -84,7 +84,7 @@ def validate_params(params: Mapping, source: str = "params.yaml", root: str | Pa
     groups = {name: check(params, source, lexicon) for name, check in VALIDATORS.items()}
     cfg = groups["corpus"]
     columns = [*cfg["columns"]["meta"], *(corpus.INGEST_META if cfg["boilerplate"]["enabled"] else ())]
-    report.check_column(groups["report"]["group_by"], columns, source=source)
+    report.check_column(groups["report"]["group_by"], columns, source=source, listed=cfg["columns"]["meta"])
     return groups
 
 

@@ -82,9 +82,9 @@ def space_quotes(text: str) -> str:
     is touched, since a quotation may open in an earlier paragraph and a quote
     with a space beside it already says which side it is on. Curly quotes say
     it themselves (a space before ``\u201c``, after ``\u201d``); a straight
-    quote after ``:``, ``;`` or ``,`` opens a quotation; otherwise it opens
-    when an even number of straight quotes precede it on its line (they
-    alternate), else it closes.
+    quote after ``:`` opens a quotation; otherwise it opens when an even
+    number of straight quotes precede it on its line (they alternate), else
+    it closes (``"We are here,"he said``).
 
     Parameters
     ----------
@@ -110,7 +110,7 @@ def space_quotes(text: str) -> str:
         nxt = text[i + 1] if i + 1 < len(text) else " "
         if prev.isspace() or nxt.isspace() or prev in _OPENS_AFTER or not (nxt.isalnum() or nxt in "(["):
             continue
-        if q == "\u201c" or (q == '"' and (prev in ":;," or straight % 2 == 1)):
+        if q == "\u201c" or (q == '"' and (prev == ":" or straight % 2 == 1)):
             out.append(text[last:i] + " ")  # opening: a space before it
             last = i
         else:

@@ -42,6 +42,7 @@ class RawDoc:
     meta: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     is_page: bool = False  # a saved web page: title and dateline are in the text
+    written_from: str | None = None  # the id as the file has it, when it had to be made file-name safe
 
 
 @dataclass
@@ -180,7 +181,7 @@ def read_folder(path: Path) -> Iterator[RawDoc | Skipped]:
 
 
 def _detect_file_encoding(path: Path) -> tuple[str, str | None]:
-    opener = gzip.open if path.name.endswith(".gz") else open
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
     parts: list[bytes] = []
     with opener(path, "rb") as fh:
         try:
@@ -215,7 +216,7 @@ def _row_doc(row: dict, rownum: int, path: Path, cols: dict, seen_cols: set[str]
     if not isinstance(text, str) or not text.strip():
         return Skipped(source, f"empty text in column '{cols['text']}'")
     warnings = []
-    doc_id = f"{path.name.split('.')[0]}-{rownum:06d}"
+    doc_id, written_from = f"{path.name.split('.')[0]}-{rownum:06d}", None
     if cols["id"] and cols["id"] in seen_cols and str(row.get(cols["id"]) or "").strip():
         raw = str(row[cols["id"]]).strip()
         safe = _safe_id(raw)
@@ -223,8 +224,7 @@ def _row_doc(row: dict, rownum: int, path: Path, cols: dict, seen_cols: set[str]
             warnings.append(f"id {raw!r} has no letter or digit; the row's id is {doc_id!r}")
         else:
             if safe != raw and not raw.startswith(("http://", "https://")):
-                warnings.append(f"id {raw!r} written as {safe!r} (an id keeps letters, digits, '.', '-' and '_': "
-                                f"it names files and links)")
+                written_from = raw  # said once per file (noting_ids), not on every row
             doc_id = safe
 
     def col(name: str | None) -> str | None:
@@ -235,7 +235,24 @@ def _row_doc(row: dict, rownum: int, path: Path, cols: dict, seen_cols: set[str]
 
     meta = {m: col(m) for m in cols["meta"] if m in seen_cols}
     return RawDoc(id=doc_id, source=source, text=text, title=col(cols["title"]), date=col(cols["date"]), meta=meta,
-                  warnings=warnings)
+                  warnings=warnings, written_from=written_from)
+
+
+def noting_ids(path: Path, items: Iterator[RawDoc | Skipped | str]) -> Iterator[RawDoc | Skipped | str]:
+    """``items`` as they are, then one note when ids had to be made file-name safe: how many, with an example.
+
+    A corpus whose every id holds a space would otherwise warn on every row.
+    """
+    count, example = 0, None
+    for item in items:
+        if isinstance(item, RawDoc) and item.written_from is not None:
+            count += 1
+            example = example or (item.written_from, item.id)
+        yield item
+    if example is not None:
+        yield Note(f"{path.name}: {count} id{'s' if count != 1 else ''} written file-name safe, e.g. "
+                   f"{example[0]!r} as {example[1]!r} (an id keeps letters, digits, '.', '-' and '_': it names "
+                   f"files and links)")
 
 
 def _id_column(present: list[str]) -> str | None:
@@ -273,7 +290,7 @@ def _check_columns(path: Path, present: list[str], cols: dict) -> tuple[set[str]
 
 
 def _open_text(path: Path, encoding: str) -> IO[str]:
-    opener = gzip.open if path.name.endswith(".gz") else open
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
     # newline="": line breaks inside quoted fields are the csv module's to read.
     return opener(path, "rt", encoding=encoding, errors="replace", newline="")
 
@@ -350,7 +367,7 @@ def read_csv(path: Path, cols: dict) -> Iterator[RawDoc | Skipped | str]:
 def _json_lines(path: Path) -> Iterator[tuple[int, bytes | str]]:
     """Numbered lines: bytes for UTF-8 (decoded line by line, so one bad line
     costs only itself), text when a byte-order mark says UTF-16 or UTF-32."""
-    opener = gzip.open if path.name.endswith(".gz") else open
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
     with opener(path, "rb") as fh:
         bom = _bom(fh.read(4))
     if bom is not None and bom[1] is not None:
@@ -399,9 +416,9 @@ def resolve_format(path: str | Path, fmt: str) -> str:
     if fmt == "auto":
         if p.is_dir():
             fmt = "txt"
-        elif p.name.endswith(CSV_SUFFIXES):
+        elif p.name.lower().endswith(CSV_SUFFIXES):
             fmt = "csv"
-        elif p.name.endswith(JSONL_SUFFIXES):
+        elif p.name.lower().endswith(JSONL_SUFFIXES):
             fmt = "jsonl"
         else:
             raise UserError(f"corpus.path = '{path}': cannot tell the format; set corpus.format to txt, csv or jsonl")
@@ -418,4 +435,4 @@ def read_corpus(path: str | Path, fmt: str, cols: dict) -> Iterator[RawDoc | Ski
     p = Path(path)
     if fmt == "txt":
         return read_folder(p)
-    return read_csv(p, cols) if fmt == "csv" else read_jsonl(p, cols)
+    return noting_ids(p, read_csv(p, cols) if fmt == "csv" else read_jsonl(p, cols))

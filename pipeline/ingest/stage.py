@@ -139,6 +139,7 @@ def build_document(raw: RawDoc, cfg: dict, patterns: Patterns | None, column_ord
                         f"{language.probability:.2f}); corpus.language is '{cfg['language']}', and {SUPPORTED_NOTE}")
     return {
         "id": raw.id,
+        "written_from": raw.written_from,  # for the duplicate-id warning only; not written
         "title": title,
         "date": date,
         "language": language.code,
@@ -239,9 +240,12 @@ def ingest_documents(items: Iterable[RawDoc | Skipped | str], cfg: dict, column_
             yield "skipped", item.skipped
             continue
         doc = item
+        written_from = doc.pop("written_from", None)
         if doc["id"] in seen_ids:
             new = _unique_id(doc["id"], seen_ids)
-            doc["warnings"].append(f"duplicate id '{doc['id']}'; renamed to '{new}'")
+            doc["warnings"].append(f"duplicate id '{doc['id']}'"
+                                   + (f" (written from {written_from!r})" if written_from else "")
+                                   + f"; renamed to '{new}'")
             doc["id"] = new
         seen_ids.add(doc["id"])
         fingerprint = documents.fingerprint(doc["paragraphs"])

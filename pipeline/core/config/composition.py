@@ -122,12 +122,14 @@ def missing_option_message(path: str, options: Sequence[str] | None, message: st
     group, _, choice = path.rpartition("/")
     if not group or not options:
         return message.strip().splitlines()[0]
-    return (f"{group} = {choice} is not allowed: conf/{group}/ has no {choice}.yaml (options: "
-            f"{', '.join(options)})")
+    return f"{group} = {choice} is not allowed: no such option of '{group}' (options: {', '.join(options)})"
 
 
 def existing_key_message(key: str, value: str) -> str:
-    """One line for ``+key=value`` where ``conf/`` already sets ``key`` (Hydra: "Could not append to config")."""
+    """One line for ``+key=value`` where ``conf/`` sets ``key`` to a value (Hydra: "Could not append to config").
+
+    As Hydra, only for a key whose value is not null and a value that is no dict or list (those merge).
+    """
     return (f"+{key}={value} is not allowed: '+' adds a key conf/ leaves out, and {key} is set there; "
             f"write {key}={value} to change it")
 
@@ -150,11 +152,15 @@ def install() -> None:
         return
 
     def apply(overrides, cfg) -> None:
+        from omegaconf import OmegaConf
+
         for o in overrides:
             if o.package is not None or o.is_force_add() or o.is_delete():
                 continue
             found = missing_key(cfg, o.key_or_group)
-            if o.is_add() and found is None:
+            # Hydra's own rule: + merges into a null key or with a dict or list value, else it refuses.
+            if (o.is_add() and found is None and OmegaConf.select(cfg, o.key_or_group, throw_on_missing=False)
+                    is not None and not isinstance(o.value(), (dict, list))):
                 raise ConfigCompositionException(existing_key_message(o.key_or_group, o.get_value_element_as_str()))
             if not o.is_add() and found is not None:
                 raise ConfigCompositionException(

@@ -101,19 +101,26 @@ def check_variant(name: str, raw: Any, root: str | Path = ".") -> None:
     Raises
     ------
     UserError
-        Naming the file, the key, its value and the original to write instead.
+        Naming the file, the key, its value and the original to write instead
+        (the end of the chain of ``variant_of``), or the loop the chain makes.
     """
-    base = raw.get("variant_of") if isinstance(raw, Mapping) else None
-    if not isinstance(base, str) or not NAME.fullmatch(base) or base == name:
-        return  # the schema names what is wrong with it
-    path = Path(root) / theme_file(base)
-    if not path.is_file():
-        return
-    original = read_yaml(path, theme_file(base))
-    original = original.get("variant_of") if isinstance(original, Mapping) else None
-    if isinstance(original, str) and original:
-        raise UserError(f"{theme_file(name)}: variant_of = {base!r} is not allowed: {base!r} is itself a version "
-                        f"of {original!r} ({theme_file(base)}); name the original: variant_of: {original}")
+
+    def base_of(theme: str, content: Any) -> str | None:
+        base = content.get("variant_of") if isinstance(content, Mapping) else None
+        return base if isinstance(base, str) and NAME.fullmatch(base) and base != theme else None
+
+    first = base_of(name, raw)
+    chain, current = [name], first
+    while current is not None and (Path(root) / theme_file(current)).is_file():
+        if current in chain:
+            raise UserError(f"{theme_file(name)}: variant_of = {first!r} is not allowed: the versions make a loop "
+                            f"({' -> '.join(chain + [current])}); name the theme the gold rows are coded under")
+        chain.append(current)
+        current = base_of(current, read_yaml(Path(root) / theme_file(current), theme_file(current)))
+    if len(chain) > 2:
+        original = chain[-1]
+        raise UserError(f"{theme_file(name)}: variant_of = {first!r} is not allowed: {first!r} is itself a version "
+                        f"of {chain[2]!r} ({theme_file(first)}); name the original: variant_of: {original}")
 
 
 def read(params: Mapping, root: str | Path = ".", source: str = "params.yaml") -> dict:

@@ -47,17 +47,18 @@ def check_column(spec: str | None, columns: Iterable[str], key: str = "report.gr
         Named in the message, so the user knows what to edit and where.
     listed
         The columns ``corpus.columns.meta`` lists: for one of them the corpus
-        lacks, the message says so rather than how to list it.
+        lacks, the message says so; otherwise the override it suggests keeps them.
     """
     if spec is None or spec.startswith(DATE_PREFIX):
         return
     cols = list(dict.fromkeys(columns))
     if spec not in cols:
         available = ", ".join(cols) if cols else "none"
+        listed = list(listed)
         hint = ("corpus.columns.meta lists it, but no document has it: is it a column of the corpus file?"
-                if spec in set(listed) else
+                if spec in listed else
                 f"a column of a CSV or JSON Lines corpus is one when corpus.columns.meta lists it, e.g. "
-                f"'+corpus.columns.meta=[{spec}]'")
+                f"'+corpus.columns.meta=[{','.join(listed + [spec])}]'")
         raise UserError(f"{source}: {key} = {spec!r} is not a metadata column of the corpus "
                         f"(columns: {available}; dates: {', '.join(date_choices())}); {hint}")
 
