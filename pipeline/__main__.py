@@ -111,10 +111,6 @@ QUOTING = ("a value with spaces, commas, brackets or quotes goes in quotes insid
            "override in quotes for the shell: \"corpus.path='/data/my corpus/speeches, 2022.csv'\"")
 
 
-def _is_path_key(key: str) -> bool:
-    return key.lstrip("+~").split(".")[-1] in ("path", "dir", "file") or key.endswith(("_path", "_dir", "_file"))
-
-
 def check_paths(overrides: list[str], root: Path = PROJECT) -> None:
     """Every file or folder an override names exists, for every value of a sweep.
 
@@ -127,11 +123,12 @@ def check_paths(overrides: list[str], root: Path = PROJECT) -> None:
         Naming the key, the value that does not exist and, for a comma-split
         value, the quoting that keeps it whole.
     """
+    from .core.config.composition import is_path_key
     from .core.errors import UserError
 
     for o in parse(overrides):
         key = o.input_line.partition("=")[0]
-        if not _is_path_key(key):
+        if not is_path_key(key):
             continue
         values = list(o.sweep_iterator()) if o.is_sweep_override() else [o.value()]
         for value in values:

@@ -67,6 +67,9 @@ def test_unknown_override_key_is_one_line(root):
     with pytest.raises(UserError, match=r"\+lda.passes=5 is not allowed: '\+' adds a key conf/ leaves out, and "
                                         r"lda.passes is set there; write lda.passes=5 to change it$"):
         C.compose(["+lda.passes=5"], root / "conf")
+    with pytest.raises(UserError, match=r"corpus.path = '/no/such.csv': no such file or folder$"):
+        C.compose(["corpus.path=/no/such.csv"], root / "conf")
+    assert C.compose(["corpus.path=relative/elsewhere"], root / "conf")["corpus"]["path"] == "relative/elsewhere"
     # As Hydra: + sets a key conf/ leaves null, and merges a list or dict into a key that has one.
     assert C.compose(["+corpus.limit=5"], root / "conf")["corpus"]["limit"] == 5
     merged = C.compose(["corpus=kremlin", "+corpus.columns.meta=[party]"], root / "conf")["corpus"]["columns"]

@@ -61,6 +61,8 @@ def test_repro_twice_then_experiment_reruns_preprocess_only(repo):
     ("preprocess=sentence", "preprocess = sentence is not allowed: no such option of 'preprocess' (options: "
                             "default, documents, paragraphs, sentences)"),
     ("+lda.passes=5", "+lda.passes=5 is not allowed: '+' adds a key conf/ leaves out, and lda.passes is set there"),
+    # DVC would end with its own "[Errno 2] No such file or directory".
+    ("corpus.path=/no/such/speeches.csv", "corpus.path = '/no/such/speeches.csv': no such file or folder"),
 ])
 def test_experiment_with_a_bad_override_is_one_line_before_any_stage(repo, override, expected):
     proc = sh(repo, *DVC, "exp", "run", "-S", override, check=False)

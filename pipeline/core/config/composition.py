@@ -125,6 +125,11 @@ def missing_option_message(path: str, options: Sequence[str] | None, message: st
     return f"{group} = {choice} is not allowed: no such option of '{group}' (options: {', '.join(options)})"
 
 
+def is_path_key(key: str) -> bool:
+    """Whether an override's key names a file or folder (``corpus.path``, ``*.dir``, ``*_file``, ...)."""
+    return key.lstrip("+~").split(".")[-1] in ("path", "dir", "file") or key.endswith(("_path", "_dir", "_file"))
+
+
 def existing_key_message(key: str, value: str) -> str:
     """One line for ``+key=value`` where ``conf/`` sets ``key`` to a value (Hydra: "Could not append to config").
 
@@ -139,9 +144,10 @@ def install() -> None:
 
     A plain override of a key that does not exist raises
     :func:`unknown_key_message`, ``+key=value`` of a key that exists
-    :func:`existing_key_message`, and a group choice with no file
-    :func:`missing_option_message`. Idempotent. Overrides with ``++`` or
-    ``~`` are left to Hydra.
+    :func:`existing_key_message`, a group choice with no file
+    :func:`missing_option_message`, and an absolute path that does not exist
+    (``corpus.path=/data/nope.csv``) names it. Idempotent. Overrides with
+    ``++`` or ``~`` are left to Hydra.
     """
     from hydra._internal import defaults_list
     from hydra._internal.config_loader_impl import ConfigLoaderImpl
@@ -165,6 +171,11 @@ def install() -> None:
             if not o.is_add() and found is not None:
                 raise ConfigCompositionException(
                     unknown_key_message(o.key_or_group, o.get_value_element_as_str(), *found))
+            # Only an absolute path: a relative one depends on where the stages run, which Hydra does not know.
+            value = o.value()
+            if (is_path_key(o.key_or_group) and not o.key_or_group.startswith("hydra") and isinstance(value, str)
+                    and Path(value).is_absolute() and not Path(value).exists()):
+                raise ConfigCompositionException(f"{o.key_or_group} = {value!r}: no such file or folder")
         original(overrides, cfg)
 
     not_found = defaults_list.config_not_found_error
